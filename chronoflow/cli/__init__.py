@@ -1,0 +1,15 @@
+"""The ``chronoflow`` command line: one Typer app, a module per group of commands.
+
+Commands are thin wrappers over library functions. Any
+:class:`~chronoflow.errors.ChronoflowError` becomes one red line on stderr
+and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from chronoflow.cli.app import app, main
+
+# Importing a command module registers its commands on ``app``.
+from chronoflow.cli import run as _run  # noqa: E402, F401  isort: skip
+
+__all__ = ["app", "main"]

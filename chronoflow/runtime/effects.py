@@ -1,0 +1,69 @@
+"""Effects: the only things a process may yield to the runtime.
+
+Why: like curio's traps, these small frozen records are the one choke
+point between a process and the kernel. The kernel dispatches on their
+type in one place (``Kernel._dispatch``); anything else a process yields
+is thrown back into it as a ``TypeError`` that lists what may be yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chronoflow.runtime.process import Process
+
+Predicate = Callable[[Any], bool]
+
+
+class MatchMode(Enum):
+    """How a receive treats inbox messages its predicate rejects."""
+
+    SELECT = "select"  # keep them in the inbox for a later receive
+    FILTER = "filter"  # drop them, each with a DROP signal
+
+
+@dataclass(frozen=True, slots=True)
+class Receive:
+    """Take the first acceptable message from the inbox, waiting if none is there."""
+
+    match: Predicate | None = None
+    mode: MatchMode = MatchMode.SELECT
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """Run ``fn(*args)``, an awaitable, on asyncio; resume with its result."""
+
+    fn: Callable[..., Awaitable[Any]]
+    args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """Wait for a child process to end; resume with its result."""
+
+    child: Process
+
+
+#: The plain ``yield self.receive()``: one shared instance, so the hot path
+#: allocates nothing.
+RECEIVE_ANY = Receive()
+
+EFFECT_TYPES = (Receive, Use, Join)
+
+YIELD_HELP = (
+    "a process may only yield self.receive(), self.use(fn, *args) or, through "
+    "'yield from', child.join() / self.join_all(...)"
+)
+
+
+def describe_match(effect: Receive) -> dict[str, str] | None:
+    """The WAIT signal's data for a blocked receive (None for a plain receive)."""
+    if effect.match is None:
+        return None
+    name = getattr(effect.match, "__qualname__", None) or repr(effect.match)
+    return {"mode": effect.mode.value, "match": name}

@@ -1,0 +1,268 @@
+"""Processes: one generator, its inbox and children, and the calls it can make.
+
+A :class:`Process` is both the ``self`` a generator receives (``receive``,
+``select``, ``filter``, ``send``, ``use``, ``spawn``, ``join_all``) and the
+handle the outside world holds (``start``, ``push``, ``pull``, ``status``).
+It owns no scheduling logic: every effect goes through its kernel, the one
+place that resumes generators.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable, Generator
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from chronoflow.errors import (
+    NotStartedError,
+    OutsideProcessError,
+    ProcessStoppedError,
+    SelectionError,
+)
+from chronoflow.runtime.effects import RECEIVE_ANY, Join, MatchMode, Predicate, Receive, Use
+from chronoflow.signals import Signal
+
+if TYPE_CHECKING:
+    from chronoflow.runtime.kernel import Kernel
+    from chronoflow.runtime.template import ProcessTemplate
+
+
+class ProcessStatus(IntEnum):
+    """Where a process is in its life. Values at or above STOPPED are final."""
+
+    CREATED = 0
+    READY = 1
+    RUNNING = 2
+    WAITING = 3
+    USING = 4
+    JOINING = 5
+    STOPPED = 6
+    CRASHED = 7
+    KILLED = 8
+
+    @property
+    def ended(self) -> bool:
+        """True once the process can never run again."""
+        return self >= ProcessStatus.STOPPED
+
+
+_ENDED = ProcessStatus.STOPPED
+_READY = ProcessStatus.READY
+_WAITING = ProcessStatus.WAITING
+
+
+class Process:
+    """A running instance of a :class:`ProcessTemplate`."""
+
+    __slots__ = (
+        "_effect",
+        "_exc",
+        "_kernel",
+        "_match",
+        "_value",
+        "_waited",
+        "args",
+        "children",
+        "error",
+        "gen",
+        "inbox",
+        "inbox_limit",
+        "parent",
+        "pid",
+        "result",
+        "seq",
+        "status",
+        "template",
+        "transitions",
+    )
+
+    def __init__(
+        self,
+        kernel: Kernel,
+        pid: int,
+        template: ProcessTemplate,
+        args: tuple[Any, ...],
+        parent: Process | None = None,
+    ) -> None:
+        self._kernel = kernel
+        self.pid = pid
+        self.template = template
+        self.args = args
+        self.parent = parent
+        self.children: list[Process] = []
+        #: Messages not yet taken, as ``(message id, message)`` in arrival order.
+        self.inbox: deque[tuple[int, Any]] = deque()
+        #: Deliveries into an inbox holding this many messages are refused
+        #: with BACKOFF (the template's limit, else the kernel's; maxsize when
+        #: unbounded).
+        self.inbox_limit = kernel.limit_for(template)
+        self.status = ProcessStatus.CREATED
+        #: How many signals this process has produced (its own step count).
+        self.seq = 0
+        self.transitions = 0
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.gen: Generator[Any, Any, Any] | None = None
+        # The one resume slot (see Kernel._step): the effect the process is
+        # blocked on, or the value / exception to resume it with.
+        self._effect: Any = None
+        self._value: Any = None
+        self._exc: BaseException | None = None
+        self._waited = False
+        self._match: tuple[Predicate, MatchMode] | None = None
+
+    def __repr__(self) -> str:
+        return f"<Process {self.template.name}[{self.pid}] {self.status.name.lower()}>"
+
+    # -- read-only views ---------------------------------------------------
+
+    @property
+    def alive(self) -> bool:
+        """True until the process stops, crashes or is killed."""
+        return self.status < _ENDED
+
+    @property
+    def inbox_size(self) -> int:
+        """How many messages wait in the inbox."""
+        return len(self.inbox)
+
+    @property
+    def messages(self) -> list[Any]:
+        """The inbox's messages, oldest first (identities left out)."""
+        return [m for _, m in self.inbox]
+
+    # -- the outside world's handle -----------------------------------------
+
+    def start(self) -> Process:
+        """Start the process (emit START); standalone processes run at once."""
+        self._kernel.start(self)
+        return self
+
+    async def push(self, message: Any) -> None:
+        """Deliver ``message`` from outside, then let the runtime run a round."""
+        if self.status is ProcessStatus.CREATED:
+            raise NotStartedError(f"process {self.pid} is not started; call start() before push()")
+        if not self.alive:
+            raise ProcessStoppedError(
+                f"cannot push to process {self.pid} ({self.template.name}): it has "
+                f"{self.status.name.lower()}"
+            )
+        self._kernel.deliver_external(self, message)
+        await self._kernel.update()
+
+    async def update(self) -> bool:
+        """Wait for a pending ``use``, then run until blocked; True when idle."""
+        return await self._kernel.update()
+
+    def pull(self) -> list[Signal]:
+        """The signals produced since the last pull (standalone processes)."""
+        return self._kernel.pull(self)
+
+    def add_observer(self, observer: Callable[[Signal], None]) -> None:
+        """Hand every later signal of this process's runtime to ``observer``."""
+        self._kernel.add_observer(observer)
+
+    # -- calls made from inside the generator ---------------------------------
+
+    def _inside(self, what: str) -> None:
+        if self._kernel.current is not self:
+            raise OutsideProcessError(
+                f"{what} must be called from inside process {self.pid}'s own "
+                "generator while it runs"
+            )
+
+    def receive(self, match: Predicate | None = None) -> Receive:
+        """The effect to yield to take a message: ``x = yield self.receive()``.
+
+        ``match`` is sugar for ``self.select(match)`` before the receive.
+        """
+        if self._kernel.current is not self:
+            self._inside("receive()")
+        if match is not None:
+            self.select(match)
+        pending = self._match
+        if pending is None:
+            return RECEIVE_ANY
+        self._match = None
+        return Receive(pending[0], pending[1])
+
+    def select(self, predicate: Predicate) -> None:
+        """Make the next receive take the first message matching ``predicate``.
+
+        Messages that do not match stay in the inbox, in order.
+        """
+        self._set_match(predicate, MatchMode.SELECT)
+
+    def filter(self, predicate: Predicate) -> None:
+        """Make the next receive drop every message not matching ``predicate``.
+
+        Each dropped message produces a DROP signal carrying it.
+        """
+        self._set_match(predicate, MatchMode.FILTER)
+
+    def _set_match(self, predicate: Predicate, mode: MatchMode) -> None:
+        self._inside(f"{mode.value}()")
+        if self._match is not None and self._match[1] is not mode:
+            raise SelectionError(
+                f"process {self.pid} called {mode.value}() while a "
+                f"{self._match[1].value}() is set for the same receive; use one "
+                "of them per receive"
+            )
+        self._match = (predicate, mode)
+
+    def send(self, message: Any) -> None:
+        """Send ``message`` where the template's ``route`` says (does not yield).
+
+        Called from outside, it injects a message as if this process sent it,
+        as in the original.
+        """
+        if self.status >= _ENDED:
+            raise ProcessStoppedError(
+                f"process {self.pid} ({self.template.name}) has "
+                f"{self.status.name.lower()}; it cannot send"
+            )
+        kernel = self._kernel
+        route = self.template.route
+        to = None if route is None else route(message)
+        target = None if to is None else kernel.processes.get(to)
+        seq = kernel._seq
+        kernel._seq = seq + 1
+        self.seq += 1
+        if (
+            target is not None
+            and not target.children
+            and not kernel._observers
+            and target.status < _ENDED
+            and len(target.inbox) < target.inbox_limit
+        ):
+            # Why: the hop every message-passing program makes most, inlined:
+            # one live target with no descendants, nobody observing, room in
+            # its inbox. Everything else goes through the kernel's general path.
+            target.inbox.append((seq, message))
+            if target.status is _WAITING:
+                target.status = _READY
+                kernel._runq.append(target)
+            return
+        kernel.finish_send(self, seq, message, to, target)
+
+    def use(self, fn: Callable[..., Awaitable[Any]], *args: Any) -> Use:
+        """The effect to yield to await ``fn(*args)``: ``v = yield self.use(f, x)``."""
+        self._inside("use()")
+        return Use(fn, args)
+
+    def spawn(self, template: ProcessTemplate, *args: Any) -> Process:
+        """Start a child process; it gets a copy of this inbox and every later message."""
+        self._inside("spawn()")
+        return self._kernel.spawn(self, template, args)
+
+    def join(self) -> Generator[Join, Any, Any]:
+        """Wait for this child to end: ``result = yield from child.join()``."""
+        return (yield Join(self))
+
+    def join_all(self, *children: Process) -> Generator[Join, Any, list[Any]]:
+        """Join each child in order: ``results = yield from self.join_all(a, b)``."""
+        results = []
+        for child in children:
+            results.append((yield Join(child)))
+        return results

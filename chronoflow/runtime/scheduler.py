@@ -1,0 +1,39 @@
+"""The SimpleScheduler: many processes, unique pids, and routing between them.
+
+As in the original, ``scheduler.create(T, *args)`` makes a process,
+``proc.start()`` starts it and ``await scheduler.update()`` runs one round;
+``await scheduler.run()`` repeats rounds until nothing can happen.
+Messages a process sends go where its template's ``route`` says; a message
+that reaches no inbox stays in ``scheduler.outbox``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from chronoflow.runtime.kernel import DEFAULT_INBOX_LIMIT, Kernel, Observer
+
+
+class SimpleScheduler(Kernel):
+    """A kernel that routes messages between the processes it creates."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
+        observers: Iterable[Observer] = (),
+    ) -> None:
+        """``inbox_limit`` applies to templates without their own (None: unbounded).
+
+        ``clock`` only timestamps signals; it never affects scheduling.
+        """
+        super().__init__(
+            clock=clock, inbox_limit=inbox_limit, observers=observers, standalone=False
+        )
+
+    async def run(self) -> None:
+        """Run rounds until every process is blocked or ended and no ``use`` is pending."""
+        while not await self.update():
+            pass

@@ -1,0 +1,98 @@
+"""Signals: the plain records every process event becomes.
+
+A signal is immutable data with no behaviour and no I/O: a global ``seq``
+(the total order of one scheduler or standalone process tree), the ``pid``
+of the process it belongs to, its ``type``, an optional ``data`` payload
+whose shape depends on the type (see :data:`DATA_SHAPES` and
+``docs/signals.md``), and a timestamp from the runtime's clock.
+
+The first nine types keep the names and numbers of the original library;
+the types that make a recording self-contained (deliveries, receives,
+waits, ``use`` results, crashes, kills) are appended after ``DROP``.
+
+Message identity: a message is identified by the ``seq`` of the signal
+that created it, the SEND of a process or the DELIVER of an external push.
+RECEIVE, DROP and BACKOFF name messages by that identity.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any, NamedTuple
+
+
+class SignalType(IntEnum):
+    """What happened. Numbers are part of the recording format: append only."""
+
+    START = 0
+    SPAWN = 1
+    JOIN = 2
+    TRANSITION = 3
+    USE = 4
+    SEND = 5
+    STOP = 6
+    BACKOFF = 7
+    DROP = 8
+    DELIVER = 9
+    RECEIVE = 10
+    WAIT = 11
+    RESULT = 12
+    CRASH = 13
+    KILL = 14
+
+
+class Signal(NamedTuple):
+    """One event of one process, at one position of the total order.
+
+    A ``NamedTuple`` so that it is immutable, cheap to create on the hot
+    path, and packs as a plain array.
+    """
+
+    seq: int
+    pid: int
+    type: SignalType
+    data: Any = None
+    ts: float = 0.0
+
+    def __repr__(self) -> str:
+        kind = SignalType(self.type).name
+        if self.data is None:
+            return f"Signal(seq={self.seq}, pid={self.pid}, {kind})"
+        return f"Signal(seq={self.seq}, pid={self.pid}, {kind}, data={self.data!r})"
+
+
+#: The shape of ``data`` for every signal type, as documented for readers of
+#: recordings.  Keys in angle brackets are optional.
+DATA_SHAPES: dict[SignalType, str] = {
+    SignalType.START: (
+        "{'template': name, 'module': str, 'qualname': str, 'args': list, 'parent': pid | None}"
+    ),
+    SignalType.SPAWN: "{'child': pid, 'template': name}",
+    SignalType.JOIN: "{'child': pid, 'result': value}",
+    SignalType.TRANSITION: ("{'template': name, 'module': str, 'qualname': str, 'args': list}"),
+    SignalType.USE: "{'fn': qualified name, 'args': list}",
+    SignalType.SEND: (
+        "{'msg': value, 'to': routed pid | None, 'into': [pid, ...]} "
+        "(the message's identity is this signal's seq; 'into' lists every "
+        "inbox it was delivered to, the routed process and its live "
+        "descendants)"
+    ),
+    SignalType.STOP: "{'result': value}",
+    SignalType.BACKOFF: (
+        "{'id': message id, 'size': inbox size, 'limit': int} "
+        "(the inbox of pid was full: the message was not put in it)"
+    ),
+    SignalType.DROP: "{'id': message id, 'msg': value} (a filter dropped it)",
+    SignalType.DELIVER: (
+        "{'msg': value, 'into': [pid, ...]} (an external push; its seq is the message's identity)"
+    ),
+    SignalType.RECEIVE: "message id (taken out of the inbox of pid)",
+    SignalType.WAIT: (
+        "None (plain receive) | {'mode': 'select' | 'filter', 'match': name} | {'join': pid}"
+    ),
+    SignalType.RESULT: (
+        "{'use': seq of the USE, 'value': value} | {'use': seq, 'error': type name, 'message': str}"
+    ),
+    SignalType.CRASH: "{'error': type name, 'message': str, 'traceback': str}",
+    SignalType.KILL: "{'reason': str} (ended because its parent ended)",
+}

@@ -1,0 +1,71 @@
+"""Workflow modules: the convention ``chronoflow run`` and ``chronoflow record`` follow.
+
+A workflow is a Python file that defines its templates and a module-level
+entry point ``main(scheduler, *args)``. ``main`` creates and starts
+processes on the scheduler it is given and may inject messages; it may be
+a plain function or ``async def`` (and may ``await scheduler.run()``
+itself). When it returns, the runner runs the scheduler until nothing more
+can happen. Command-line arguments reach ``main`` as strings.
+
+Loading a workflow imports the file the user named, and only that file;
+nothing here reads names from a recording.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from chronoflow.errors import WorkflowError
+from chronoflow.runtime import SimpleScheduler
+
+ENTRY_POINT = "main"
+
+
+def load_workflow(path: str | Path) -> ModuleType:
+    """Import the workflow file at ``path`` as a fresh module."""
+    source = Path(path)
+    if not source.is_file():
+        raise WorkflowError(f"workflow file not found: {source}")
+    if source.suffix != ".py":
+        raise WorkflowError(f"a workflow is a Python file ending in .py, got {source}")
+    name = f"chronoflow_workflow_{source.stem}"
+    spec = importlib.util.spec_from_file_location(name, source)
+    if spec is None or spec.loader is None:
+        raise WorkflowError(f"cannot load {source} as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    # Registered so that dataclasses, pickling-free reprs and tracebacks in the
+    # workflow resolve their module; replaced on every load.
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        raise WorkflowError(f"{source}:{error.lineno}: syntax error: {error.msg}") from error
+    if not callable(getattr(module, ENTRY_POINT, None)):
+        raise WorkflowError(
+            f"{source} has no entry point: define 'def {ENTRY_POINT}(scheduler, *args)' "
+            "(or 'async def') that creates and starts its processes"
+        )
+    return module
+
+
+async def run_workflow(
+    module: ModuleType, scheduler: SimpleScheduler, args: Sequence[str] = ()
+) -> None:
+    """Call the module's ``main(scheduler, *args)``, then run the scheduler until idle."""
+    entry = getattr(module, ENTRY_POINT)
+    try:
+        inspect.signature(entry).bind(scheduler, *args)
+    except TypeError as error:
+        raise WorkflowError(
+            f"{module.__file__}: {ENTRY_POINT}() does not take these arguments "
+            f"{list(args)!r}: {error}"
+        ) from error
+    outcome = entry(scheduler, *args)
+    if inspect.isawaitable(outcome):
+        await outcome
+    await scheduler.run()
