@@ -122,6 +122,18 @@ class Kernel:
             observer(signal)
         return signal
 
+    def flush_observers(self) -> None:
+        """Call ``flush()`` on every observer that has one.
+
+        The kernel does this before it waits for ``use`` results and when a
+        ``run()`` ends, so that a recorder's buffer reaches its file while
+        the program is quiet.
+        """
+        for observer in self._observers:
+            flush = getattr(observer, "flush", None)
+            if flush is not None:
+                flush()
+
     def _keep_for_pull(self, signal: Signal) -> None:
         assert self._pulled is not None
         self._pulled.setdefault(signal.pid, []).append(signal)
@@ -289,6 +301,7 @@ class Kernel:
             for seq in sorted(self._uses):
                 proc, awaitable = self._uses.pop(seq)
                 self._tasks[asyncio.ensure_future(awaitable)] = (seq, proc)
+            self.flush_observers()
             done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in sorted(done, key=lambda t: self._tasks[t][0]):
                 seq, proc = self._tasks.pop(task)

@@ -37,3 +37,4 @@ class SimpleScheduler(Kernel):
         """Run rounds until every process is blocked or ended and no ``use`` is pending."""
         while not await self.update():
             pass
+        self.flush_observers()
