@@ -55,7 +55,9 @@ def scheduler_ring(processes: int, hops: int) -> None:
 def asyncio_ring(processes: int, hops: int) -> None:
     """Baseline: one asyncio task per node, linked by asyncio.Queue."""
 
-    async def node(inbox: asyncio.Queue[int], outbox: asyncio.Queue[int], done: asyncio.Event) -> None:
+    async def node(
+        inbox: asyncio.Queue[int], outbox: asyncio.Queue[int], done: asyncio.Event
+    ) -> None:
         while True:
             token = await inbox.get()
             if token >= hops:
@@ -121,7 +123,10 @@ def main() -> None:
     bare = measure(bare_generator_ring, args.processes, args.hops, args.repeat)
     aio = measure(asyncio_ring, args.processes, args.hops // 10, args.repeat)
     ours = measure(scheduler_ring, args.processes, args.hops, args.repeat)
-    print(f"ring of {args.processes} processes, {args.hops:,} hops (asyncio ring: {args.hops // 10:,} hops)")
+    print(
+        f"ring of {args.processes} processes, {args.hops:,} hops "
+        f"(asyncio ring: {args.hops // 10:,} hops)"
+    )
     print(f"  bare generator ring   {bare:>12,.0f} hops/s")
     print(f"  asyncio.Queue ring    {aio:>12,.0f} hops/s")
     print(f"  SimpleScheduler ring  {ours:>12,.0f} hops/s")

@@ -10,6 +10,6 @@ from __future__ import annotations
 from chronoflow.cli.app import app, main
 
 # Importing a command module registers its commands on ``app``.
-from chronoflow.cli import run as _run  # noqa: E402, F401  isort: skip
+from chronoflow.cli import run as _run  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

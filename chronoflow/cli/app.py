@@ -31,6 +31,13 @@ err_console = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: The command-line parser's usage error (wrong option, missing or invalid
+#: argument). Found through the public ``typer.BadParameter`` so that it works
+#: whichever click Typer is built on.
+UsageError: type[Exception] = next(
+    cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError"
+)
+
 
 def fail(message: str) -> typer.Exit:
     """Print ``message`` as one red line on stderr; return the Exit to raise."""
@@ -76,5 +83,18 @@ def root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: usage errors, too, are one line on stderr."""
+    try:
+        code = app(standalone_mode=False)
+    except UsageError as error:
+        ctx = getattr(error, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = error.format_message()  # type: ignore[attr-defined]
+        if not message.strip():  # "no arguments": the help was already shown
+            sys.exit(2)
+        err_console.print(f"[bold red]error:[/] {escape(message)}{hint}", soft_wrap=True)
+        sys.exit(2)
+    except (KeyboardInterrupt, EOFError):
+        err_console.print("interrupted")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

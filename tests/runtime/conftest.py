@@ -25,9 +25,7 @@ class Tape:
 
     def types(self, pid: int | None = None) -> list[str]:
         """The type names, optionally of one process only."""
-        return [
-            SignalType(s.type).name for s in self.signals if pid is None or s.pid == pid
-        ]
+        return [SignalType(s.type).name for s in self.signals if pid is None or s.pid == pid]
 
 
 @pytest.fixture

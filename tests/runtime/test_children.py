@@ -122,7 +122,9 @@ async def test_joining_a_process_that_is_not_a_child_is_an_error(
     proc = scheduler.create(Nosy)
     proc.start()
     await scheduler.update()
-    assert proc.result == "process 1 cannot join process 0: only a parent can join the children it spawned"
+    assert proc.result == (
+        "process 1 cannot join process 0: only a parent can join the children it spawned"
+    )
 
 
 @template
@@ -165,8 +167,7 @@ def Guardian(self: Process) -> Generator[Any, Any, str]:
     try:
         yield from child.join()
     except ProcessCrashedError as error:
-        assert isinstance(error.__cause__, ValueError)
-        return f"{error.error}: {error.message}"
+        return f"{error.error}: {error.message} (cause: {type(error.__cause__).__name__})"
     return "no crash"
 
 
@@ -175,5 +176,5 @@ async def test_a_crashed_child_raises_at_its_join(scheduler: SimpleScheduler) ->
     guardian.start()
     await scheduler.update()
     await guardian.push("boom")
-    assert guardian.result == "ValueError: cannot handle boom"
+    assert guardian.result == "ValueError: cannot handle boom (cause: ValueError)"
     assert guardian.children[0].status is ProcessStatus.CRASHED

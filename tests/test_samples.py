@@ -1,0 +1,108 @@
+"""Every sample workflow runs and does what its lesson (and the original README) says."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from chronoflow import ProcessStatus
+from chronoflow.runtime import SimpleScheduler
+from chronoflow.workflow import load_workflow, run_workflow
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workflows"
+
+
+def run_sample(name: str, *args: str) -> SimpleScheduler:
+    scheduler = SimpleScheduler()
+    asyncio.run(run_workflow(load_workflow(SAMPLES / f"{name}.py"), scheduler, args))
+    return scheduler
+
+
+def test_echo_prints_the_ten_lines_of_the_original_in_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scheduler = run_sample("echo", "5", "0.001")
+    assert capsys.readouterr().out.splitlines() == [
+        "0> i=0 received hello from 1",
+        "1> i=0 received hello from 0",
+        "0> i=1 received hello from 1",
+        "1> i=1 received hello from 0",
+        "0> i=2 received hello from 1",
+        "1> i=2 received hello from 0",
+        "0> i=3 received hello from 1",
+        "1> i=3 received hello from 0",
+        "0> i=4 received hello from 1",
+        "1> i=4 received hello from 0",
+    ]
+    assert all(p.status is ProcessStatus.STOPPED for p in scheduler.processes.values())
+
+
+def test_client_takes_replies_102_101_100_in_that_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scheduler = run_sample("client_server")
+    lines = capsys.readouterr().out.splitlines()
+    assert [eval(line)["id"] for line in lines] == [102, 101, 100]
+    client = scheduler.processes[1]
+    assert client.result == ["error", 2, 1]
+    server = scheduler.processes[0]
+    assert server.status is ProcessStatus.WAITING
+
+
+def test_greeter_greets_each_name(capsys: pytest.CaptureFixture[str]) -> None:
+    run_sample("greeter", "Ada", "Grace")
+    assert capsys.readouterr().out.splitlines() == [
+        "received Ada",
+        "received Grace",
+        "greeting #0: Hello Ada!",
+        "greeting #1: Hello Grace!",
+    ]
+
+
+def test_filtering_keeps_only_alarms(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("filtering")
+    assert capsys.readouterr().out.splitlines() == ["alarm: 95", "alarm: 99", "alarm: 97"]
+    assert scheduler.processes[0].result == [95, 99, 97]
+
+
+def test_children_each_get_every_message_and_are_joined(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scheduler = run_sample("parent_children")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "parent msg1"
+    for name in ("child1", "child2", "child3"):
+        assert [line for line in out if line.startswith(f"child {name} ")] == [
+            f"child {name} msg1",
+            f"child {name} msg2",
+            f"child {name} msg3",
+        ]
+    assert out[-1] == "parent joined ['child3 done', 'child2 done', 'child1 done']"
+    parent = scheduler.processes[0]
+    assert parent.messages == ["msg2", "msg3"]
+
+
+def test_countdown_transitions_to_liftoff(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("transitions", "3")
+    assert capsys.readouterr().out.splitlines() == [
+        "countdown 3 1",
+        "countdown 2 2",
+        "countdown 1 3",
+        "liftoff after 3 ticks: go",
+    ]
+    rocket = scheduler.processes[0]
+    assert rocket.template.name == "Liftoff"
+    assert rocket.transitions == 3
+    assert rocket.result == "liftoff"
+
+
+def test_every_sample_has_a_lesson_and_an_entry_point() -> None:
+    samples = sorted(p for p in SAMPLES.glob("*.py") if p.name != "__init__.py")
+    assert len(samples) >= 6
+    for path in samples:
+        module = load_workflow(path)
+        assert module.__doc__, path
+        assert len(module.__doc__.strip().splitlines()) >= 5, path
+        assert "chronoflow run sample_workflows/" in module.__doc__, path
