@@ -16,32 +16,19 @@ the calls were made.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
-import sys
-import time
-import traceback
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from chronoflow.errors import (
     AlreadyStartedError,
     MisuseError,
-    NotAChildError,
-    ProcessCrashedError,
-    UnjoinedChildrenError,
 )
 from chronoflow.runtime.effects import YIELD_HELP, Join, MatchMode, Receive, Use, describe_match
+from chronoflow.runtime.lifecycle import Lifecycle
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.template import ProcessTemplate, Transition
-from chronoflow.signals import Signal, SignalType
-
-Observer = Callable[[Signal], None]
-
-#: Default inbox limit: a delivery into an inbox already holding this many
-#: messages is refused with a BACKOFF signal.
-DEFAULT_INBOX_LIMIT = 1000
+from chronoflow.runtime.template import ProcessTemplate
+from chronoflow.signals import SignalType
 
 #: Effects a process may complete in one turn before it yields the CPU to the
 #: next process in the run queue (fairness for chatty processes).
@@ -59,96 +46,8 @@ def _qualified(fn: Callable[..., Any]) -> str:
     return f"{module}.{name}" if module else name
 
 
-class Kernel:
+class Kernel(Lifecycle):
     """Processes, their run queue, and the signals they produce."""
-
-    def __init__(
-        self,
-        *,
-        first_pid: int = 0,
-        clock: Callable[[], float] = time.time,
-        inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
-        observers: Iterable[Observer] = (),
-        standalone: bool = True,
-    ) -> None:
-        self.processes: dict[int, Process] = {}
-        #: SEND signals whose message reached no inbox (unroutable, or the
-        #: routed process does not exist or has ended).
-        self.outbox: list[Signal] = []
-        self.clock = clock
-        self.inbox_limit = inbox_limit
-        #: The process whose generator is executing, if any.
-        self.current: Process | None = None
-        self._next_pid = first_pid
-        self._seq = 0
-        self._observers: list[Observer] = list(observers)
-        self._runq: deque[Process] = deque()
-        self._uses: dict[int, tuple[Process, Awaitable[Any]]] = {}
-        self._tasks: dict[asyncio.Future[Any], tuple[int, Process]] = {}
-        self._standalone = standalone
-        self._pulled: dict[int, list[Signal]] | None = None
-        if standalone:
-            self._pulled = {}
-            self._observers.append(self._keep_for_pull)
-
-    # -- observers and signals ------------------------------------------------
-
-    @property
-    def seq(self) -> int:
-        """The seq the next signal will get (= signals produced so far)."""
-        return self._seq
-
-    def add_observer(self, observer: Observer) -> None:
-        """Hand every later signal, in seq order, to ``observer``."""
-        self._observers.append(observer)
-
-    def remove_observer(self, observer: Observer) -> None:
-        """Stop handing signals to ``observer``."""
-        self._observers.remove(observer)
-
-    def _emit(self, proc: Process, kind: SignalType, data: Any = None) -> int:
-        seq = self._seq
-        self._seq = seq + 1
-        proc.seq += 1
-        if self._observers:
-            signal = Signal(seq, proc.pid, kind, data, self.clock())
-            for observer in self._observers:
-                observer(signal)
-        return seq
-
-    def _notify(self, seq: int, pid: int, kind: SignalType, data: Any) -> Signal:
-        signal = Signal(seq, pid, kind, data, self.clock())
-        for observer in self._observers:
-            observer(signal)
-        return signal
-
-    def flush_observers(self) -> None:
-        """Call ``flush()`` on every observer that has one.
-
-        The kernel does this before it waits for ``use`` results and when a
-        ``run()`` ends, so that a recorder's buffer reaches its file while
-        the program is quiet.
-        """
-        for observer in self._observers:
-            flush = getattr(observer, "flush", None)
-            if flush is not None:
-                flush()
-
-    def _keep_for_pull(self, signal: Signal) -> None:
-        assert self._pulled is not None
-        self._pulled.setdefault(signal.pid, []).append(signal)
-
-    def pull(self, proc: Process) -> list[Signal]:
-        """Signals of ``proc`` produced since its last pull (standalone only)."""
-        if self._pulled is None:
-            raise MisuseError(
-                "pull() is for standalone processes (T.create); a scheduler hands "
-                "signals to its observers (scheduler.add_observer) and keeps "
-                "unroutable messages in scheduler.outbox"
-            )
-        return self._pulled.pop(proc.pid, [])
-
-    # -- creating and starting ---------------------------------------------------
 
     def create(self, template: ProcessTemplate, *args: Any) -> Process:
         """A new, not yet started process of ``template`` with a fresh pid."""
@@ -213,71 +112,6 @@ class Kernel:
         child.inbox.extend(parent.inbox)
         self._start(child)
         return child
-
-    # -- messages ------------------------------------------------------------------
-
-    def finish_send(
-        self, proc: Process, seq: int, message: Any, to: int | None, target: Process | None
-    ) -> None:
-        """The general path of ``Process.send`` once ``seq`` is reserved:
-        deliver to the target and its descendants, emit SEND and BACKOFFs."""
-        if target is None or target.status >= ProcessStatus.STOPPED:
-            into: list[int] = []
-            refused: list[Process] = []
-        else:
-            into, refused = self._deliver(seq, message, target)
-        data = {"msg": message, "to": to, "into": into}
-        if self._observers:
-            signal = self._notify(seq, proc.pid, _S.SEND, data)
-        else:
-            signal = Signal(seq, proc.pid, _S.SEND, data, 0.0)
-        if not into and not refused:
-            self.outbox.append(signal)
-        for full in refused:
-            self._emit(
-                full,
-                _S.BACKOFF,
-                {"id": seq, "size": len(full.inbox), "limit": full.inbox_limit},
-            )
-
-    def deliver_external(self, proc: Process, message: Any) -> None:
-        """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal)."""
-        seq = self._seq
-        into, refused = self._deliver(seq, message, proc)
-        self._emit(proc, _S.DELIVER, {"msg": message, "into": into})
-        for full in refused:
-            self._emit(
-                full,
-                _S.BACKOFF,
-                {"id": seq, "size": len(full.inbox), "limit": full.inbox_limit},
-            )
-
-    def limit_for(self, template: ProcessTemplate) -> int:
-        """The inbox limit of ``template``'s processes (maxsize when unbounded)."""
-        limit = self.inbox_limit if template.inbox_limit is None else template.inbox_limit
-        return sys.maxsize if limit is None else limit
-
-    def _deliver(self, mid: int, message: Any, target: Process) -> tuple[list[int], list[Process]]:
-        """Append to ``target`` and its live descendants (pre-order); wake waiters."""
-        into: list[int] = []
-        refused: list[Process] = []
-        stack = [target]
-        while stack:
-            proc = stack.pop()
-            if not proc.alive:
-                continue
-            if len(proc.inbox) >= proc.inbox_limit:
-                refused.append(proc)
-            else:
-                proc.inbox.append((mid, message))
-                into.append(proc.pid)
-                if proc.status is _WAITING:
-                    proc.status = _READY
-                    self._runq.append(proc)
-            stack.extend(reversed(proc.children))
-        return into, refused
-
-    # -- running -------------------------------------------------------------------
 
     @property
     def idle(self) -> bool:
@@ -478,106 +312,3 @@ class Kernel:
             return
         proc.status = ProcessStatus.USING
         self._uses[seq] = (proc, awaitable)
-
-    @staticmethod
-    def _not_a_child(proc: Process, child: Any) -> NotAChildError:
-        who = f"process {child.pid}" if isinstance(child, Process) else repr(child)
-        return NotAChildError(
-            f"process {proc.pid} cannot join {who}: only a parent can join the children it spawned"
-        )
-
-    @staticmethod
-    def _child_failure(child: Process) -> ProcessCrashedError:
-        error = child.error
-        if child.status is ProcessStatus.KILLED:
-            failure = ProcessCrashedError(child.pid, child.template.name, "Killed", "killed")
-        else:
-            failure = ProcessCrashedError(
-                child.pid,
-                child.template.name,
-                type(error).__name__,
-                str(error),
-            )
-        failure.__cause__ = error
-        return failure
-
-    # -- endings -------------------------------------------------------------------
-
-    def _returned(self, proc: Process, value: Any) -> None:
-        if isinstance(value, Transition):
-            target = value.template
-            self._emit(
-                proc,
-                _S.TRANSITION,
-                {
-                    "template": target.name,
-                    "module": target.module,
-                    "qualname": target.qualname,
-                    "args": list(value.args),
-                },
-            )
-            proc.template = target
-            proc.inbox_limit = self.limit_for(target)
-            proc.args = value.args
-            proc.transitions += 1
-            try:
-                proc.gen = target.fn(proc, *value.args)
-            except Exception as error:
-                self._crash(proc, error)
-                return
-            proc._waited = False
-            proc.status = _READY
-            self._runq.append(proc)
-            return
-        live = [child.pid for child in proc.children if child.alive]
-        if live:
-            self._crash(proc, UnjoinedChildrenError(proc.pid, live))
-            return
-        proc.result = value
-        proc.status = ProcessStatus.STOPPED
-        self._emit(proc, _S.STOP, {"result": value})
-        self._ended(proc)
-
-    def _crash(self, proc: Process, error: BaseException) -> None:
-        proc.error = error
-        proc.status = ProcessStatus.CRASHED
-        tb = error.__traceback__
-        if tb is not None and tb.tb_frame.f_code is Kernel._step.__code__:
-            tb = tb.tb_next  # leave out the kernel's own frame
-        formatted = "".join(traceback.format_exception(type(error), error, tb))
-        self._emit(
-            proc,
-            _S.CRASH,
-            {"error": type(error).__name__, "message": str(error), "traceback": formatted},
-        )
-        self._ended(proc)
-
-    def _ended(self, proc: Process) -> None:
-        self._kill_descendants(proc)
-        parent = proc.parent
-        if (
-            parent is not None
-            and parent.status is ProcessStatus.JOINING
-            and parent._effect.child is proc
-        ):
-            parent.status = _READY
-            self._runq.append(parent)
-
-    def _kill_descendants(self, proc: Process) -> None:
-        for child in proc.children:
-            if not child.alive:
-                continue
-            child.status = ProcessStatus.KILLED
-            self._emit(child, _S.KILL, {"reason": f"parent {proc.pid} ended"})
-            for seq in [s for s, (p, _) in self._uses.items() if p is child]:
-                _, awaitable = self._uses.pop(seq)
-                if inspect.iscoroutine(awaitable):
-                    awaitable.close()
-            for task, (_, owner) in list(self._tasks.items()):
-                if owner is child:
-                    task.cancel()
-                    del self._tasks[task]
-            if child.gen is not None:
-                with contextlib.suppress(Exception):
-                    child.gen.close()
-            self._kill_descendants(child)

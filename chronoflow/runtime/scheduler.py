@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from chronoflow.runtime.kernel import DEFAULT_INBOX_LIMIT, Kernel, Observer
+from chronoflow.runtime.bus import DEFAULT_INBOX_LIMIT, Observer
+from chronoflow.runtime.kernel import Kernel
 
 
 class SimpleScheduler(Kernel):

@@ -1,0 +1,112 @@
+"""The signal bus: the kernel's state, its seq counter and its observers.
+
+Every signal gets the next ``seq`` here and is handed, in seq order, to the
+observers. Nothing is materialised when nobody observes: the hot paths
+only count. A standalone kernel keeps each process's signals for ``pull()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from chronoflow.errors import MisuseError
+from chronoflow.runtime.process import Process
+from chronoflow.signals import Signal, SignalType
+
+Observer = Callable[[Signal], None]
+
+#: Default inbox limit: a delivery into an inbox already holding this many
+#: messages is refused with a BACKOFF signal.
+DEFAULT_INBOX_LIMIT = 1000
+
+
+class SignalBus:
+    """The state every part of the kernel shares, and the way out for signals."""
+
+    def __init__(
+        self,
+        *,
+        first_pid: int = 0,
+        clock: Callable[[], float] = time.time,
+        inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
+        observers: Iterable[Observer] = (),
+        standalone: bool = True,
+    ) -> None:
+        self.processes: dict[int, Process] = {}
+        #: SEND signals whose message reached no inbox (unroutable, or the
+        #: routed process does not exist or has ended).
+        self.outbox: list[Signal] = []
+        self.clock = clock
+        self.inbox_limit = inbox_limit
+        #: The process whose generator is executing, if any.
+        self.current: Process | None = None
+        self._next_pid = first_pid
+        self._seq = 0
+        self._observers: list[Observer] = list(observers)
+        self._runq: deque[Process] = deque()
+        self._uses: dict[int, tuple[Process, Awaitable[Any]]] = {}
+        self._tasks: dict[asyncio.Future[Any], tuple[int, Process]] = {}
+        self._standalone = standalone
+        self._pulled: dict[int, list[Signal]] | None = None
+        if standalone:
+            self._pulled = {}
+            self._observers.append(self._keep_for_pull)
+
+    @property
+    def seq(self) -> int:
+        """The seq the next signal will get (= signals produced so far)."""
+        return self._seq
+
+    def add_observer(self, observer: Observer) -> None:
+        """Hand every later signal, in seq order, to ``observer``."""
+        self._observers.append(observer)
+
+    def remove_observer(self, observer: Observer) -> None:
+        """Stop handing signals to ``observer``."""
+        self._observers.remove(observer)
+
+    def _emit(self, proc: Process, kind: SignalType, data: Any = None) -> int:
+        seq = self._seq
+        self._seq = seq + 1
+        proc.seq += 1
+        if self._observers:
+            signal = Signal(seq, proc.pid, kind, data, self.clock())
+            for observer in self._observers:
+                observer(signal)
+        return seq
+
+    def _notify(self, seq: int, pid: int, kind: SignalType, data: Any) -> Signal:
+        signal = Signal(seq, pid, kind, data, self.clock())
+        for observer in self._observers:
+            observer(signal)
+        return signal
+
+    def flush_observers(self) -> None:
+        """Call ``flush()`` on every observer that has one.
+
+        The kernel does this before it waits for ``use`` results and when a
+        ``run()`` ends, so that a recorder's buffer reaches its file while
+        the program is quiet.
+        """
+        for observer in self._observers:
+            flush = getattr(observer, "flush", None)
+            if flush is not None:
+                flush()
+
+    def _keep_for_pull(self, signal: Signal) -> None:
+        assert self._pulled is not None
+        self._pulled.setdefault(signal.pid, []).append(signal)
+
+    def pull(self, proc: Process) -> list[Signal]:
+        """Signals of ``proc`` produced since its last pull (standalone only)."""
+        if self._pulled is None:
+            raise MisuseError(
+                "pull() is for standalone processes (T.create); a scheduler hands "
+                "signals to its observers (scheduler.add_observer) and keeps "
+                "unroutable messages in scheduler.outbox"
+            )
+        return self._pulled.pop(proc.pid, [])

@@ -1,0 +1,127 @@
+"""Endings: how a process returns, transitions, crashes, and takes its children along.
+
+A child cannot outlive its parent: when a process ends, its live
+descendants are killed (pre-order), their pending ``use`` calls cancelled
+and their generators closed; a parent joining the process is woken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import traceback
+from typing import Any
+
+from chronoflow.errors import NotAChildError, ProcessCrashedError, UnjoinedChildrenError
+from chronoflow.runtime.mailroom import Mailroom
+from chronoflow.runtime.process import Process, ProcessStatus
+from chronoflow.runtime.template import Transition
+from chronoflow.signals import SignalType
+
+_S = SignalType
+_READY = ProcessStatus.READY
+
+
+class Lifecycle(Mailroom):
+    """The end of a generator: STOP, TRANSITION, CRASH and KILL."""
+
+    def _returned(self, proc: Process, value: Any) -> None:
+        if isinstance(value, Transition):
+            target = value.template
+            self._emit(
+                proc,
+                _S.TRANSITION,
+                {
+                    "template": target.name,
+                    "module": target.module,
+                    "qualname": target.qualname,
+                    "args": list(value.args),
+                },
+            )
+            proc.template = target
+            proc.inbox_limit = self.limit_for(target)
+            proc.args = value.args
+            proc.transitions += 1
+            try:
+                proc.gen = target.fn(proc, *value.args)
+            except Exception as error:
+                self._crash(proc, error)
+                return
+            proc._waited = False
+            proc.status = _READY
+            self._runq.append(proc)
+            return
+        live = [child.pid for child in proc.children if child.alive]
+        if live:
+            self._crash(proc, UnjoinedChildrenError(proc.pid, live))
+            return
+        proc.result = value
+        proc.status = ProcessStatus.STOPPED
+        self._emit(proc, _S.STOP, {"result": value})
+        self._ended(proc)
+
+    def _crash(self, proc: Process, error: BaseException) -> None:
+        proc.error = error
+        proc.status = ProcessStatus.CRASHED
+        tb = error.__traceback__
+        if tb is not None and tb.tb_frame.f_code.co_name == "_step":
+            tb = tb.tb_next  # leave out the kernel's own frame
+        formatted = "".join(traceback.format_exception(type(error), error, tb))
+        self._emit(
+            proc,
+            _S.CRASH,
+            {"error": type(error).__name__, "message": str(error), "traceback": formatted},
+        )
+        self._ended(proc)
+
+    def _ended(self, proc: Process) -> None:
+        self._kill_descendants(proc)
+        parent = proc.parent
+        if (
+            parent is not None
+            and parent.status is ProcessStatus.JOINING
+            and parent._effect.child is proc
+        ):
+            parent.status = _READY
+            self._runq.append(parent)
+
+    def _kill_descendants(self, proc: Process) -> None:
+        for child in proc.children:
+            if not child.alive:
+                continue
+            child.status = ProcessStatus.KILLED
+            self._emit(child, _S.KILL, {"reason": f"parent {proc.pid} ended"})
+            for seq in [s for s, (p, _) in self._uses.items() if p is child]:
+                _, awaitable = self._uses.pop(seq)
+                if inspect.iscoroutine(awaitable):
+                    awaitable.close()
+            for task, (_, owner) in list(self._tasks.items()):
+                if owner is child:
+                    task.cancel()
+                    del self._tasks[task]
+            if child.gen is not None:
+                with contextlib.suppress(Exception):
+                    child.gen.close()
+            self._kill_descendants(child)
+
+    @staticmethod
+    def _child_failure(child: Process) -> ProcessCrashedError:
+        error = child.error
+        if child.status is ProcessStatus.KILLED:
+            failure = ProcessCrashedError(child.pid, child.template.name, "Killed", "killed")
+        else:
+            failure = ProcessCrashedError(
+                child.pid,
+                child.template.name,
+                type(error).__name__,
+                str(error),
+            )
+        failure.__cause__ = error
+        return failure
+
+    @staticmethod
+    def _not_a_child(proc: Process, child: Any) -> NotAChildError:
+        who = f"process {child.pid}" if isinstance(child, Process) else repr(child)
+        return NotAChildError(
+            f"process {proc.pid} cannot join {who}: only a parent can join the children it spawned"
+        )
