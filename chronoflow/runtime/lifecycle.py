@@ -64,7 +64,8 @@ class Lifecycle(Mailroom):
         proc.error = error
         proc.status = ProcessStatus.CRASHED
         tb = error.__traceback__
-        if tb is not None and tb.tb_frame.f_code.co_name == "_step":
+        resume = getattr(type(self), "_step", None)
+        if tb is not None and resume is not None and tb.tb_frame.f_code is resume.__code__:
             tb = tb.tb_next  # leave out the kernel's own frame
         formatted = "".join(traceback.format_exception(type(error), error, tb))
         self._emit(
