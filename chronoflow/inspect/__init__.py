@@ -1,0 +1,54 @@
+"""The debugger engine: fold a recording's signals into the world at any seq.
+
+A :class:`Timeline` opens a recording (or any :class:`SignalSource`),
+indexes it in the background and answers, for any seq, the world state
+(:meth:`Timeline.state_at`), what changed (:meth:`Timeline.diff`), where the
+next matching signal is (:meth:`Timeline.find`) and where a message came
+from and went (:meth:`Timeline.trace`, :meth:`Timeline.links`). Front ends
+(the TUI, the CLI, scripts) render these answers and fold nothing
+themselves. See ``docs/engine.md``.
+"""
+
+from __future__ import annotations
+
+from chronoflow.inspect.errors import QueryError, SeqOutOfRangeError
+from chronoflow.inspect.model import (
+    CausalLink,
+    Crash,
+    Hop,
+    HopKind,
+    InboxEntry,
+    MessageTrace,
+    PendingUse,
+    ProcessChange,
+    ProcessState,
+    Progress,
+    Status,
+    Wait,
+    WaitMode,
+    WorldDiff,
+)
+from chronoflow.inspect.source import MemorySource, SignalSource
+from chronoflow.inspect.world import World
+
+__all__ = [
+    "CausalLink",
+    "Crash",
+    "Hop",
+    "HopKind",
+    "InboxEntry",
+    "MemorySource",
+    "MessageTrace",
+    "PendingUse",
+    "ProcessChange",
+    "ProcessState",
+    "Progress",
+    "QueryError",
+    "SeqOutOfRangeError",
+    "SignalSource",
+    "Status",
+    "Wait",
+    "WaitMode",
+    "World",
+    "WorldDiff",
+]

@@ -1,0 +1,22 @@
+"""Errors of the debugger engine, all :class:`~chronoflow.errors.ChronoflowError`."""
+
+from __future__ import annotations
+
+from chronoflow.errors import ChronoflowError
+
+
+class SeqOutOfRangeError(ChronoflowError, IndexError):
+    """A seq outside the recording (or a message id that names no message)."""
+
+    def __init__(self, seq: int, length: int, what: str = "seq") -> None:
+        self.seq = seq
+        self.length = length
+        if length == 0:
+            text = f"{what} {seq} is out of range: the recording has no signals"
+        else:
+            text = f"{what} {seq} is out of range: the recording has seqs 0 to {length - 1}"
+        super().__init__(text)
+
+
+class QueryError(ChronoflowError, ValueError):
+    """A search query that cannot be parsed; the message says which term and why."""

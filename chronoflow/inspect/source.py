@@ -1,0 +1,166 @@
+"""Where a timeline's signals come from: the :class:`SignalSource` protocol.
+
+The file reader of :mod:`chronoflow.recording` satisfies this protocol, and
+so does :class:`MemorySource`, a list of signals held in memory (signals a
+scheduler handed to an observer, or a test's hand-made stream). The engine
+only ever reads signals through these members, so it never touches bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+from chronoflow.signals import Signal
+
+
+@runtime_checkable
+class SignalSource(Protocol):
+    """A readable recording: metadata plus signals in seq order, from seq 0.
+
+    ``signals(start, stop)`` yields the signals with ``start <= seq < stop``
+    that exist now (a file still being written may yield fewer, and more on a
+    later call from the last seq + 1). Iterators are independent of each
+    other and may run in different threads.
+    """
+
+    @property
+    def path(self) -> Path:
+        """Where the recording lives (a placeholder name for in-memory sources)."""
+        ...
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The recording's metadata record (workflow, args, versions, templates...)."""
+        ...
+
+    @property
+    def complete(self) -> bool:
+        """True when the recording was closed cleanly."""
+        ...
+
+    @property
+    def warnings(self) -> Sequence[object]:
+        """Damage found so far; ``str()`` of each is a readable sentence."""
+        ...
+
+    def count(self) -> int | None:
+        """The number of signals if the recording states it, else None."""
+        ...
+
+    def signals(self, start: int = 0, stop: int | None = None) -> Iterator[Signal]:
+        """The signals with ``start <= seq < stop`` (to the current end when None)."""
+        ...
+
+    def signal(self, seq: int) -> Signal:
+        """The signal at ``seq``."""
+        ...
+
+    def close(self) -> None:
+        """Release the source's resources."""
+        ...
+
+
+class MemorySource:
+    """A :class:`SignalSource` over signals held in a list.
+
+    ``append``/``extend`` add signals later, as a recording being written
+    would, so a following timeline picks them up. ``complete`` and
+    ``warnings`` can be set to stand in for a torn file.
+    """
+
+    def __init__(
+        self,
+        signals: Sequence[Signal] = (),
+        *,
+        metadata: dict[str, Any] | None = None,
+        complete: bool = True,
+        warnings: Sequence[object] = (),
+        path: Path | str = "<memory>",
+    ) -> None:
+        self._signals: list[Signal] = list(signals)
+        for index, signal in enumerate(self._signals):
+            if signal.seq != index:
+                raise ValueError(f"signal {index} has seq {signal.seq}; seqs must count from 0")
+        self._metadata = dict(metadata or {})
+        self._complete = complete
+        self._warnings: list[object] = list(warnings)
+        self._path = Path(path)
+        self.closed = False
+
+    # -- the protocol --------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        """A placeholder path (``<memory>`` unless one was given)."""
+        return self._path
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The metadata given at construction."""
+        return self._metadata
+
+    @property
+    def complete(self) -> bool:
+        """As given at construction (or set with :meth:`finish`)."""
+        return self._complete
+
+    @property
+    def warnings(self) -> Sequence[object]:
+        """As given at construction."""
+        return self._warnings
+
+    def count(self) -> int | None:
+        """The number of signals when complete, else None (like a torn file)."""
+        return len(self._signals) if self._complete else None
+
+    def signals(self, start: int = 0, stop: int | None = None) -> Iterator[Signal]:
+        """The signals with ``start <= seq < stop`` held now."""
+        end = len(self._signals) if stop is None else min(stop, len(self._signals))
+        return iter(self._signals[max(start, 0) : end])
+
+    def signal(self, seq: int) -> Signal:
+        """The signal at ``seq`` (IndexError outside ``0 .. len - 1``)."""
+        if seq < 0:
+            raise IndexError(f"seq {seq} is negative")
+        return self._signals[seq]
+
+    def close(self) -> None:
+        """Nothing to release; marks the source closed."""
+        self.closed = True
+
+    # -- growing, for following --------------------------------------------------
+
+    def append(self, signal: Signal) -> None:
+        """Add the next signal (its seq must be the current length).
+
+        Usable directly as a scheduler observer: ``scheduler.add_observer(source.append)``.
+        """
+        if signal.seq != len(self._signals):
+            raise ValueError(f"expected seq {len(self._signals)}, got {signal.seq}")
+        self._signals.append(signal)
+
+    def extend(self, signals: Sequence[Signal]) -> None:
+        """Add several signals in order."""
+        for signal in signals:
+            self.append(signal)
+
+    def finish(self) -> None:
+        """Mark the source complete, as a recorder's clean close would."""
+        self._complete = True
+
+    def __len__(self) -> int:
+        return len(self._signals)
+
+    def __enter__(self) -> MemorySource:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,216 @@
+"""The :class:`World`: an immutable snapshot of every process at one seq.
+
+A world wraps a fold state that nobody mutates any more and turns its
+records into :class:`~chronoflow.inspect.model.ProcessState` values on
+first access (then caches them). Why lazily: a snapshot of thousands of
+processes must be cheap to take, and a front end only looks at what it
+shows (a tree of statuses, one mailbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from chronoflow.inspect.model import (
+    Crash,
+    InboxEntry,
+    PendingUse,
+    ProcessState,
+    Status,
+    Wait,
+    WaitMode,
+)
+from chronoflow.inspect.state import (
+    ARGS,
+    CHILDREN,
+    CRASH,
+    ENDED,
+    FLOOR,
+    INBOX,
+    KILL_REASON,
+    MODULE,
+    PARENT,
+    QUALNAME,
+    RESULT,
+    STARTED,
+    STARTED_AS,
+    STATUS,
+    STATUSES,
+    TEMPLATE,
+    TRANSITIONS,
+    USE,
+    WAIT,
+    FoldState,
+    Record,
+)
+
+_WAIT_MODES = {mode.value: mode for mode in WaitMode}
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, list):
+        return tuple(value)
+    return () if value is None else (value,)
+
+
+def process_state(record: Record) -> ProcessState:
+    """The frozen :class:`ProcessState` of one fold record."""
+    pid = record[0]
+    floor = record[FLOOR]
+    inbox = tuple(
+        InboxEntry(mid, message, sender, mid if mid >= floor else floor)
+        for mid, (message, sender) in record[INBOX].items()
+    )
+    wait = record[WAIT]
+    use = record[USE]
+    crash = record[CRASH]
+    return ProcessState(
+        pid=pid,
+        template=record[TEMPLATE],
+        module=record[MODULE],
+        qualname=record[QUALNAME],
+        args=_tuple(record[ARGS]),
+        started_as=record[STARTED_AS],
+        transitions=record[TRANSITIONS],
+        parent=record[PARENT],
+        children=tuple(record[CHILDREN]),
+        status=STATUSES[record[STATUS]],
+        inbox=inbox,
+        wait=None if wait is None else Wait(_WAIT_MODES[wait[0]], wait[1], wait[2], wait[3]),
+        use=None if use is None else PendingUse(pid, use[0], use[1], _tuple(use[2])),
+        result=record[RESULT],
+        crash=None if crash is None else Crash(crash[0], crash[1], crash[2], crash[3]),
+        kill_reason=record[KILL_REASON],
+        started=record[STARTED],
+        ended=record[ENDED],
+    )
+
+
+class _Processes(Mapping[int, ProcessState]):
+    """The read-only ``pid -> ProcessState`` view of a world, in START order."""
+
+    __slots__ = ("_world",)
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+
+    def __getitem__(self, pid: int) -> ProcessState:
+        return self._world.process(pid)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._world.pids)
+
+    def __len__(self) -> int:
+        return len(self._world.pids)
+
+
+class World:
+    """Every process at seq :attr:`seq` (``-1``: before the first signal).
+
+    Immutable: the fold state it wraps is owned by this world alone.
+    """
+
+    __slots__ = ("_cache", "_state")
+
+    def __init__(self, state: FoldState) -> None:
+        """Wrap ``state``, which the caller must never mutate again."""
+        self._state = state
+        self._cache: dict[int, ProcessState] = {}
+
+    @classmethod
+    def empty(cls) -> World:
+        """The world before seq 0: no processes."""
+        return cls(FoldState())
+
+    @property
+    def seq(self) -> int:
+        """The seq of the last signal folded into this world."""
+        return self._state.seq
+
+    @property
+    def pids(self) -> tuple[int, ...]:
+        """Every process that has started, in START order."""
+        return tuple(self._state.procs)
+
+    @property
+    def roots(self) -> tuple[int, ...]:
+        """The processes without a parent, in START order."""
+        return tuple(pid for pid, record in self._state.procs.items() if record[PARENT] is None)
+
+    @property
+    def processes(self) -> Mapping[int, ProcessState]:
+        """A read-only mapping ``pid -> ProcessState`` in START order."""
+        return _Processes(self)
+
+    def process(self, pid: int) -> ProcessState:
+        """The process ``pid`` (``KeyError`` if it has not started by :attr:`seq`)."""
+        state = self._cache.get(pid)
+        if state is None:
+            record = self._state.procs.get(pid)
+            if record is None:
+                raise KeyError(pid)
+            state = self._cache[pid] = process_state(record)
+        return state
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._state.procs
+
+    def __len__(self) -> int:
+        return len(self._state.procs)
+
+    def __iter__(self) -> Iterator[ProcessState]:
+        for pid in self._state.procs:
+            yield self.process(pid)
+
+    def tree(self) -> Iterator[tuple[int, ProcessState]]:
+        """``(depth, process)`` in pre-order, roots first, children in spawn order."""
+        procs = self._state.procs
+        stack = [(0, pid) for pid in reversed(self.roots)]
+        while stack:
+            depth, pid = stack.pop()
+            yield depth, self.process(pid)
+            stack.extend((depth + 1, child) for child in reversed(procs[pid][CHILDREN]))
+
+    def mailboxes(self) -> tuple[ProcessState, ...]:
+        """The processes whose inbox is not empty, in START order."""
+        return tuple(self.process(pid) for pid, rec in self._state.procs.items() if rec[INBOX])
+
+    def waiting(self) -> tuple[ProcessState, ...]:
+        """The processes blocked in a receive, select, filter or join."""
+        return tuple(
+            self.process(pid) for pid, rec in self._state.procs.items() if rec[WAIT] is not None
+        )
+
+    def pending_uses(self) -> tuple[PendingUse, ...]:
+        """Every ``use`` call that has not returned, in START order of its process."""
+        uses = []
+        for pid, record in self._state.procs.items():
+            if record[USE] is not None:
+                use = self.process(pid).use
+                assert use is not None
+                uses.append(use)
+        return tuple(uses)
+
+    def status_counts(self) -> dict[Status, int]:
+        """How many processes have each status (every status is a key)."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for record in self._state.procs.values():
+            counts[STATUSES[record[STATUS]]] += 1
+        return counts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, World):
+            return NotImplemented
+        return (
+            self.seq == other.seq
+            and self.pids == other.pids
+            and all(self.process(pid) == other.process(pid) for pid in self.pids)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<World seq={self.seq} processes={len(self)}>"
