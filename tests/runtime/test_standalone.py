@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chronoflow import Process, ProcessStatus, SignalType, template
+from chronoflow import Process, ProcessStatus, Signal, SignalType, template
 from chronoflow.errors import (
     AlreadyStartedError,
     MisuseError,
@@ -114,3 +114,74 @@ def test_scheduler_processes_have_no_pull() -> None:
     proc = SimpleScheduler().create(Greeter, 1)
     with pytest.raises(MisuseError, match="observers"):
         proc.pull()
+
+
+async def _double(value: int) -> int:
+    return value * 2
+
+
+@template
+def Doubler(self: Process) -> Generator[Any, Any, int]:
+    value = yield self.receive()
+    return (yield self.use(_double, value))
+
+
+async def test_update_waits_for_a_pending_use_then_runs_on() -> None:
+    proc = Doubler.create(0).start()
+    await proc.push(21)
+    # push runs one round, which waits for the use and lets the process finish.
+    assert proc.status is ProcessStatus.STOPPED
+    assert proc.result == 42
+    assert await proc.update() is True
+    kinds = [SignalType(s.type).name for s in proc.pull()]
+    assert kinds == ["START", "WAIT", "DELIVER", "RECEIVE", "USE", "RESULT", "STOP"]
+
+
+def test_status_names_and_ended() -> None:
+    assert [s for s in ProcessStatus if s.ended] == [
+        ProcessStatus.STOPPED,
+        ProcessStatus.CRASHED,
+        ProcessStatus.KILLED,
+    ]
+    proc = Greeter.create(3, 1)
+    assert repr(proc) == "<Process Greeter[3] created>"
+    assert proc.alive
+
+
+def test_create_and_spawn_need_templates() -> None:
+    from chronoflow.runtime import SimpleScheduler
+
+    def plain(self: Process) -> None:
+        return None
+
+    with pytest.raises(MisuseError, match="@template"):
+        SimpleScheduler().create(plain)  # type: ignore[arg-type]
+
+    @template
+    def Spawner(self: Process) -> Generator[Any, Any, str]:
+        try:
+            self.spawn(plain)  # type: ignore[arg-type]
+        except MisuseError as error:
+            return str(error)
+        return "spawned"
+        yield
+
+    assert Spawner.create(0).start().result.startswith("spawn() needs a ProcessTemplate")
+
+
+def test_observers_can_be_removed() -> None:
+    from chronoflow.runtime import SimpleScheduler
+
+    seen: list[int] = []
+
+    def observer(signal: Signal) -> None:
+        seen.append(signal.seq)
+
+    scheduler = SimpleScheduler()
+    scheduler.add_observer(observer)
+    proc = scheduler.create(Greeter, 1)
+    proc.start()
+    scheduler.remove_observer(observer)
+    proc.send("ignored: no route")
+    assert seen == [0]
+    assert scheduler.seq == 2
