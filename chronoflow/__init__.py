@@ -9,11 +9,11 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from chronoflow.errors import ChronoflowError
+from chronoflow.recording.scheduler import SimpleScheduler
 from chronoflow.runtime import (
     Process,
     ProcessStatus,
     ProcessTemplate,
-    SimpleScheduler,
     Transition,
     template,
 )

@@ -1,0 +1,48 @@
+"""Recordings: the ``.cfl`` file format, the recorder that writes it, and the reader.
+
+This package is the only code in Chronoflow that touches recording bytes;
+the runtime hands signals to observers and the :class:`Recorder` is one of
+them. ``docs/format.md`` specifies the format.
+
+    from chronoflow.recording import open_recording, ReadMode
+
+    with open_recording("recordings/echo.cfl") as reader:
+        for signal in reader.signals():
+            ...
+"""
+
+from __future__ import annotations
+
+from chronoflow.recording.errors import (
+    NotARecording,
+    RecordingCorrupt,
+    RecordingError,
+    RecordingWarning,
+    UnrecordableValue,
+    UnsupportedVersion,
+)
+from chronoflow.recording.format import FORMAT_VERSION, MAGIC
+from chronoflow.recording.reader import ChunkView, ReadMode, RecordingReader, open_recording
+from chronoflow.recording.recorder import Recorder
+from chronoflow.recording.scheduler import SimpleScheduler
+from chronoflow.recording.values import Opaque
+from chronoflow.recording.writer import RecordingWriter
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAGIC",
+    "ChunkView",
+    "NotARecording",
+    "Opaque",
+    "ReadMode",
+    "Recorder",
+    "RecordingCorrupt",
+    "RecordingError",
+    "RecordingReader",
+    "RecordingWarning",
+    "RecordingWriter",
+    "SimpleScheduler",
+    "UnrecordableValue",
+    "UnsupportedVersion",
+    "open_recording",
+]

@@ -1,0 +1,357 @@
+"""The reader: streams a recording's signals lazily, seeks by seq, and reports damage.
+
+``open_recording(path)`` reads the file header, the metadata record and,
+when the file was closed cleanly, the trailer and footer index. Nothing
+else is read until :meth:`RecordingReader.signals` is iterated; each
+iterator has its own file handle, so iterators are independent and can be
+used from different threads at once. A file that is still being written
+can be read again later from the last seq + 1.
+
+Modes: ``STRICT`` raises :class:`RecordingCorrupt` at the first damage;
+``TOLERANT`` (the default) yields every complete record before the first
+damage and records a :class:`RecordingWarning`; ``SALVAGE`` skips each
+damaged span, resumes at the next valid record and records each gap.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO
+
+from chronoflow.recording.errors import (
+    RecordingCorrupt,
+    RecordingWarning,
+    UnsupportedVersion,
+)
+from chronoflow.recording.format import (
+    CRITICAL_KIND,
+    MAX_RECORD_LENGTH,
+    Frame,
+    FrameStatus,
+    RecordKind,
+    find_sync,
+    read_frame,
+)
+from chronoflow.recording.opening import Opening, read_opening
+from chronoflow.recording.records import Chunk, ChunkEntry, PayloadError
+from chronoflow.recording.values import describe_decode_error
+from chronoflow.signals import Signal
+
+_CACHED_CHUNKS = 8
+
+
+class ReadMode(Enum):
+    """How a reader treats damage: raise, stop with a warning, or skip it."""
+
+    STRICT = "strict"
+    TOLERANT = "tolerant"
+    SALVAGE = "salvage"
+
+
+@dataclass(frozen=True)
+class ChunkView:
+    """The signals of one chunk record and where its frame lies in the file."""
+
+    offset: int
+    end: int
+    signals: list[Signal]
+
+
+class _Stop(Exception):
+    """Internal: damage ends this scan (tolerant mode)."""
+
+
+def open_recording(
+    path: str | os.PathLike[str],
+    mode: ReadMode = ReadMode.TOLERANT,
+    *,
+    max_record_length: int = MAX_RECORD_LENGTH,
+) -> RecordingReader:
+    """Open a recording: header, metadata and footer only; cheap for any file size."""
+    return RecordingReader(path, mode, max_record_length=max_record_length)
+
+
+class RecordingReader:
+    """Lazy, seekable access to the signals of one ``.cfl`` file."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        mode: ReadMode = ReadMode.TOLERANT,
+        *,
+        max_record_length: int = MAX_RECORD_LENGTH,
+    ) -> None:
+        self.path = Path(path)
+        self.mode = ReadMode(mode)
+        self.max_record_length = max_record_length
+        self._lock = threading.Lock()
+        self._damage: dict[int, RecordingWarning] = {}
+        self._tail: RecordingWarning | None = None
+        self._cache: OrderedDict[int, list[Signal]] = OrderedDict()
+        self._scan_count: int | None = None
+        opening = read_opening(self.path, self.mode is ReadMode.STRICT, max_record_length)
+        self._adopt(opening)
+        for warning in opening.warnings:
+            self._damage[warning.offset] = warning
+
+    def _adopt(self, opening: Opening) -> None:
+        self.metadata: dict[str, Any] = opening.metadata
+        self.format_version: tuple[int, int] = opening.version
+        self._data_start = opening.data_start
+        self._data_end = opening.data_end
+        self._footer = opening.footer
+        entries = opening.footer.chunks if opening.footer is not None else []
+        self._index: list[ChunkEntry] = list(entries)
+        self._index_seqs = [entry.first_seq for entry in entries]
+        self._index_offsets = {entry.offset for entry in entries}
+
+    # -- what the file says about itself ------------------------------------------------
+
+    @property
+    def complete(self) -> bool:
+        """True when the file has a valid footer and trailer (it was closed cleanly)."""
+        return self._footer is not None
+
+    def count(self) -> int | None:
+        """Signals in the file: from the footer, else from the last full scan, else None."""
+        if self._footer is not None:
+            return self._footer.count
+        return self._scan_count
+
+    @property
+    def warnings(self) -> list[RecordingWarning]:
+        """Damage found so far, in file order (a torn tail last)."""
+        with self._lock:
+            found = [self._damage[offset] for offset in sorted(self._damage)]
+            if self._tail is not None:
+                found.append(self._tail)
+        return found
+
+    @property
+    def time_span(self) -> tuple[float, float] | None:
+        """``(first ts, last ts)`` from the footer, if the file is complete."""
+        footer = self._footer
+        if footer is None or footer.first_ts is None or footer.last_ts is None:
+            return None
+        return footer.first_ts, footer.last_ts
+
+    # -- signals ----------------------------------------------------------------------
+
+    def signals(self, start: int = 0, stop: int | None = None) -> Iterator[Signal]:
+        """Signals with ``start <= seq < stop``, in seq order, up to the current end."""
+        if start < 0:
+            raise ValueError(f"start must be a seq (>= 0), got {start}")
+        return self._signals(start, stop)
+
+    def _signals(self, start: int, stop: int | None) -> Iterator[Signal]:
+        for view in self.chunks(start):
+            signals = view.signals
+            first = signals[0].seq
+            if stop is not None and first >= stop:
+                return
+            if first >= start and (stop is None or signals[-1].seq < stop):
+                yield from signals
+                continue
+            for signal in signals:
+                if signal.seq >= start and (stop is None or signal.seq < stop):
+                    yield signal
+
+    def signal(self, seq: int) -> Signal:
+        """The signal with this seq; IndexError if the file has none."""
+        if seq >= 0:
+            for signal in self._signals(seq, seq + 1):
+                return signal
+        raise IndexError(f"{self.path}: no signal with seq {seq}")
+
+    def chunks(self, start: int = 0) -> Iterator[ChunkView]:
+        """Every readable chunk from the one holding ``start`` on, with its offsets."""
+        with open(self.path, "rb") as handle:
+            yield from self._scan(handle, start)
+
+    def _seek_point(self, start: int) -> tuple[int, int | None]:
+        with self._lock:
+            at = bisect.bisect_right(self._index_seqs, start) - 1
+            if at < 0:
+                return self._data_start, None
+            entry = self._index[at]
+            return entry.offset, entry.first_seq
+
+    def _scan(self, handle: BinaryIO, start: int) -> Iterator[ChunkView]:
+        offset, expected = self._seek_point(start)
+        from_start = offset == self._data_start and start == 0
+        seen = 0
+        lost_from: int | None = None
+        while True:
+            end = self._data_end
+            if end is None:
+                end = os.fstat(handle.fileno()).st_size
+            found = read_frame(handle, offset, end, self.max_record_length)
+            try:
+                if found.status is FrameStatus.END:
+                    break
+                if found.status is not FrameStatus.OK:
+                    offset = self._damaged(handle, found, end, found.reason)
+                    lost_from = expected if lost_from is None else lost_from
+                    continue
+                self._clear_tail(found.offset)
+                kind = found.kind
+                if kind == RecordKind.CHUNK:
+                    signals = self._chunk(found, expected, lost_from)
+                    offset = found.end
+                    if not signals:  # skipped as damaged (salvage mode)
+                        lost_from = expected if lost_from is None else lost_from
+                        continue
+                    lost_from = None
+                    seen += len(signals)
+                    expected = signals[-1].seq + 1
+                    if expected > start:
+                        yield ChunkView(found.offset, found.end, signals)
+                    continue
+                if kind in (RecordKind.FOOTER, RecordKind.TRAILER):
+                    break  # the end of the signals of a file closed while we read
+                if kind & CRITICAL_KIND:
+                    raise UnsupportedVersion(
+                        self.path,
+                        found.offset,
+                        f"record kind {kind} is required but unknown to this reader; "
+                        "upgrade chronoflow",
+                    )
+                offset = found.end  # metadata repeated, or a kind from a newer minor version
+            except _Stop:
+                break
+        if from_start:
+            self._scan_count = seen
+
+    def _chunk(self, found: Frame, expected: int | None, lost_from: int | None) -> list[Signal]:
+        with self._lock:
+            cached = self._cache.get(found.offset)
+            if cached is not None:
+                self._cache.move_to_end(found.offset)
+        if cached is None:
+            try:
+                signals = Chunk.read(found.payload)
+            except PayloadError as error:
+                return self._bad_chunk(found, str(error))
+            except Exception as error:  # any decoder failure is damage, never a traceback
+                return self._bad_chunk(found, describe_decode_error(error))
+            if not signals:
+                return signals
+            if expected is not None and signals[0].seq < expected:
+                return self._bad_chunk(
+                    found, f"chunk starts at seq {signals[0].seq}, before seq {expected}"
+                )
+            self._remember(found, signals)
+        else:
+            signals = cached
+        if lost_from is not None and signals[0].seq > lost_from:
+            self._note_lost(lost_from, signals[0].seq)
+        return signals
+
+    def _remember(self, found: Frame, signals: list[Signal]) -> None:
+        with self._lock:
+            self._cache[found.offset] = signals
+            if len(self._cache) > _CACHED_CHUNKS:
+                self._cache.popitem(last=False)
+            if found.offset not in self._index_offsets:
+                entry = ChunkEntry(signals[0].seq, found.offset, len(signals))
+                at = bisect.bisect_right(self._index_seqs, entry.first_seq)
+                self._index.insert(at, entry)
+                self._index_seqs.insert(at, entry.first_seq)
+                self._index_offsets.add(found.offset)
+
+    def _bad_chunk(self, found: Frame, reason: str) -> list[Signal]:
+        reason = f"chunk record does not decode: {reason}"
+        if self.mode is ReadMode.STRICT:
+            raise RecordingCorrupt(self.path, found.offset, reason)
+        self._warn(RecordingWarning(found.offset, found.end - found.offset, reason, self.path))
+        if self.mode is ReadMode.TOLERANT:
+            raise _Stop
+        return []
+
+    def _damaged(self, handle: BinaryIO, found: Frame, end: int, reason: str) -> int:
+        """Handle a bad or torn frame by mode; return where to go on (salvage only)."""
+        if self.mode is ReadMode.STRICT:
+            raise RecordingCorrupt(self.path, found.offset, reason)
+        resume = None
+        if self.mode is ReadMode.SALVAGE:
+            resume = self._resync(handle, found.offset + 1, end)
+        if resume is None:
+            warning = RecordingWarning(found.offset, end - found.offset, reason, self.path)
+            if found.status is FrameStatus.TORN:
+                with self._lock:
+                    self._tail = warning
+            else:
+                self._warn(warning)
+            raise _Stop
+        self._warn(
+            RecordingWarning(
+                found.offset,
+                resume - found.offset,
+                f"{reason}; skipped to the next valid record at byte {resume:,}",
+                self.path,
+            )
+        )
+        return resume
+
+    def _resync(self, handle: BinaryIO, position: int, end: int) -> int | None:
+        while True:
+            candidate = find_sync(handle, position, end)
+            if candidate is None:
+                return None
+            if read_frame(handle, candidate, end, self.max_record_length).status is FrameStatus.OK:
+                return candidate
+            position = candidate + 1
+
+    def _note_lost(self, lost_from: int, resumed_at: int) -> None:
+        with self._lock:
+            last = max(self._damage) if self._damage else None
+            if last is None:
+                return
+            warning = self._damage[last]
+            if "lost" not in warning.reason:
+                self._damage[last] = RecordingWarning(
+                    warning.offset,
+                    warning.dropped_bytes,
+                    f"{warning.reason} (seqs {lost_from}..{resumed_at - 1} lost)",
+                    warning.path,
+                )
+
+    def _warn(self, warning: RecordingWarning) -> None:
+        with self._lock:
+            self._damage.setdefault(warning.offset, warning)
+
+    def _clear_tail(self, offset: int) -> None:
+        tail = self._tail
+        if tail is not None and offset >= tail.offset:
+            with self._lock:
+                self._tail = None
+
+    # -- lifetime ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Drop cached chunks. Iterators hold their own file handles and stay usable."""
+        with self._lock:
+            self._cache.clear()
+
+    def __enter__(self) -> RecordingReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "complete" if self.complete else "incomplete"
+        return f"<RecordingReader {self.path} {self.mode.value} {state}>"

@@ -1,0 +1,253 @@
+"""The recorder: a scheduler observer that writes every signal it sees to a ``.cfl`` file.
+
+Attach it with ``scheduler.add_observer(recorder)`` or
+``proc.add_observer(recorder)``. It buffers signals and writes them as one
+chunk record when the buffer holds ``chunk_size`` signals, when
+``flush_interval`` seconds of wall time have passed since the last write
+(checked as signals arrive), and whenever the kernel calls :meth:`flush`
+(before it waits for ``use`` results and when ``run()`` ends). So another
+program can follow a live file, and a crash loses at most that much.
+:meth:`close` writes the footer index.
+
+Crash tracebacks are stored with file paths made relative to their root
+(the workflow's directory, the directory holding the ``chronoflow``
+package, the Python installation) and memory addresses masked, so that
+recordings of the same program made in different checkouts compare equal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import operator
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import chronoflow.signals
+from chronoflow.errors import MisuseError
+from chronoflow.recording.errors import UnrecordableValue
+from chronoflow.recording.format import FORMAT_VERSION
+from chronoflow.recording.values import ValueEncoder, mask_addresses
+from chronoflow.recording.writer import RecordingWriter
+from chronoflow.runtime import ProcessTemplate
+from chronoflow.signals import Signal, SignalType
+
+_monotonic = time.monotonic
+_type_of = operator.itemgetter(2)
+_CRASH = SignalType.CRASH
+_RESULT = SignalType.RESULT
+_FILE_IN_TRACEBACK = re.compile(r'File "([^"\n]+)"')
+
+#: Signals per chunk record before the buffer is written.
+DEFAULT_CHUNK_SIZE = 1024
+#: Longest time, in seconds, a buffered signal waits while signals arrive.
+DEFAULT_FLUSH_INTERVAL = 0.1
+
+
+def _chronoflow_version() -> str:
+    try:
+        return version("chronoflow")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "0.0.0+unknown"
+
+
+def template_entries(templates: Iterable[ProcessTemplate]) -> list[dict[str, str]]:
+    """``{name, module, qualname}`` for each distinct template, in order (display only)."""
+    seen: set[int] = set()
+    entries = []
+    for item in templates:
+        if id(item) not in seen:
+            seen.add(id(item))
+            entries.append({"name": item.name, "module": item.module, "qualname": item.qualname})
+    return entries
+
+
+def build_metadata(
+    *,
+    workflow: str | None = None,
+    args: Iterable[Any] = (),
+    templates: Iterable[ProcessTemplate] = (),
+    created: float | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The metadata record's map, with every documented key."""
+    metadata: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "chronoflow_version": _chronoflow_version(),
+        "python_version": sys.version.split()[0],
+        "created": time.time() if created is None else created,
+        "workflow": workflow,
+        "args": list(args),
+        "templates": template_entries(templates),
+    }
+    if extra:
+        metadata.update(extra)
+    return metadata
+
+
+class PathNormaliser:
+    """Rewrites absolute file paths in traceback text relative to known roots."""
+
+    def __init__(self, source_root: str | os.PathLike[str] | None = None) -> None:
+        package_home = Path(chronoflow.signals.__file__).resolve().parent.parent
+        roots: list[tuple[str, str]] = []
+        if source_root is not None:
+            roots.append((str(Path(source_root).resolve()), ""))
+        roots.append((str(package_home), ""))
+        for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix}:
+            roots.append((str(Path(prefix).resolve()), "<python>/"))
+        # Longest first, so that a workflow inside a checkout wins over the checkout.
+        self._roots = sorted(roots, key=lambda root: len(root[0]), reverse=True)
+
+    def path(self, text: str) -> str:
+        """``text`` made relative to the first root it lies under, else unchanged."""
+        for root, label in self._roots:
+            if text.startswith(root + os.sep):
+                return label + text[len(root) + 1 :].replace(os.sep, "/")
+        return text
+
+    def traceback(self, text: str) -> str:
+        """``text`` with every ``File "..."`` path normalised and addresses masked."""
+        text = _FILE_IN_TRACEBACK.sub(lambda m: f'File "{self.path(m.group(1))}"', text)
+        return mask_addresses(text)
+
+
+class Recorder:
+    """An observer that records every signal to ``path`` (see the module docstring).
+
+    ``workflow``, ``args`` and ``templates`` go into the metadata for
+    display. ``strict_values`` makes a value that cannot be stored exactly
+    an :class:`UnrecordableValue` error instead of an Opaque: it is raised
+    in the process that produced it, recording stops there (the file keeps
+    every signal before it) and :meth:`close` raises it again.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        workflow: str | None = None,
+        args: Iterable[Any] = (),
+        templates: Iterable[ProcessTemplate] = (),
+        source_root: str | os.PathLike[str] | None = None,
+        strict_values: bool = False,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if chunk_size < 1:
+            raise MisuseError(f"chunk_size must be at least 1, got {chunk_size}")
+        meta = build_metadata(workflow=workflow, args=args, templates=templates, extra=metadata)
+        self._writer = RecordingWriter(path, meta, strict_values=strict_values)
+        self.path = self._writer.path
+        self._paths = PathNormaliser(source_root)
+        self._strict = strict_values
+        self._probe = ValueEncoder(strict=True) if strict_values else None
+        self._failure: UnrecordableValue | None = None
+        self._buffer: list[Signal] = []
+        self._append = self._buffer.append
+        self._chunk_size = chunk_size
+        self._interval = flush_interval
+        self._deadline = _monotonic() + flush_interval
+
+    def __call__(self, signal: Signal) -> None:
+        """Record ``signal`` (the observer protocol)."""
+        if self._probe is not None:
+            self._check(signal)
+            if self._failure is not None:
+                return
+        buffer = self._buffer
+        self._append(signal)
+        if len(buffer) >= self._chunk_size or _monotonic() >= self._deadline:
+            self.flush()
+
+    def _check(self, signal: Signal) -> None:
+        if self._failure is not None:
+            return
+        assert self._probe is not None
+        try:
+            self._probe.check(signal.data)
+        except UnrecordableValue as error:
+            where = f"seq {signal.seq} ({SignalType(signal.type).name} of pid {signal.pid})"
+            self._failure = UnrecordableValue(error.type_name, where)
+            raise self._failure from None
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has run."""
+        return self._writer.closed
+
+    @property
+    def count(self) -> int:
+        """Signals recorded so far (written or buffered)."""
+        return self._writer.count + len(self._buffer)
+
+    def flush(self) -> None:
+        """Write buffered signals as a chunk record (the kernel calls this when quiet)."""
+        buffer = self._buffer
+        if buffer and not self._writer.closed:
+            chunk = self._normalised(buffer)
+            buffer.clear()
+            self._writer.write_signals(chunk)
+        self._deadline = _monotonic() + self._interval
+
+    def _normalised(self, signals: list[Signal]) -> list[Signal]:
+        types = bytes(map(_type_of, signals))
+        if _CRASH not in types and _RESULT not in types:
+            return signals[:]
+        out = signals[:]
+        for index, kind in enumerate(types):
+            if kind in (_CRASH, _RESULT):
+                out[index] = self._normalise(out[index])
+        return out
+
+    def _normalise(self, signal: Signal) -> Signal:
+        data = signal.data
+        if type(data) is not dict:
+            return signal
+        if signal.type == _CRASH:
+            data = dict(data)
+            for key in ("traceback", "message"):
+                if type(data.get(key)) is str:
+                    data[key] = self._paths.traceback(data[key])
+        elif type(data.get("message")) is str:
+            data = {**data, "message": mask_addresses(data["message"])}
+        else:
+            return signal
+        return signal._replace(data=data)
+
+    def close(self) -> None:
+        """Write what is buffered, the footer index and the trailer (idempotent).
+
+        Raises the :class:`UnrecordableValue` that stopped a strict recorder.
+        """
+        if not self.closed:
+            if self._failure is None:
+                self.flush()
+            else:
+                self._buffer.clear()
+            self._writer.close()
+        if self._failure is not None:
+            raise self._failure
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if error is None:
+            self.close()
+        else:
+            # The error already propagating is the one to report.
+            with contextlib.suppress(UnrecordableValue):
+                self.close()

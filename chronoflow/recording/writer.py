@@ -1,0 +1,151 @@
+"""The writer: appends framed records to a ``.cfl`` file and closes it with an index.
+
+A :class:`RecordingWriter` writes the file header and the metadata record
+when it opens, one chunk record per :meth:`~RecordingWriter.write_signals`
+call (split where seqs jump or a chunk would exceed the record cap), and
+on :meth:`~RecordingWriter.close` the footer index and the trailer. Each
+record goes to the operating system in one ``write`` call, so a crash of
+the program loses at most what was not yet handed to the writer, and a
+reader following the file sees only whole records or a torn tail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from chronoflow.errors import MisuseError
+from chronoflow.recording.format import MAX_RECORD_LENGTH, file_header, frame
+from chronoflow.recording.records import Chunk, ChunkEntry, Footer, Metadata, Trailer
+from chronoflow.recording.values import Opaque, ValueEncoder
+from chronoflow.signals import Signal
+
+
+class RecordingWriter:
+    """Writes one recording file. Not thread-safe: one writer per file."""
+
+    def __init__(
+        self, path: str | os.PathLike[str], metadata: dict[str, Any], *, strict_values: bool = False
+    ) -> None:
+        self.path = Path(path)
+        self._encoder = ValueEncoder(strict=strict_values)
+        metadata_payload = Metadata(metadata).write(self._encoder)
+        self._file = open(self.path, "wb", buffering=0)  # noqa: SIM115  closed by close()
+        self._offset = 0
+        self._chunks: list[ChunkEntry] = []
+        self._count = 0
+        self._next_seq: int | None = None
+        self._first_ts: float | None = None
+        self._last_ts: float | None = None
+        self._write(file_header() + frame(Metadata.kind, metadata_payload))
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has written the footer."""
+        return self._file.closed
+
+    @property
+    def count(self) -> int:
+        """Signals written so far."""
+        return self._count
+
+    @property
+    def size(self) -> int:
+        """Bytes written so far."""
+        return self._offset
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = self._file.write(view)
+            if written is None:  # pragma: no cover - only for non-blocking files
+                continue
+            view = view[written:]
+        self._offset += len(data)
+
+    def write_signals(self, signals: Sequence[Signal]) -> None:
+        """Append ``signals`` (increasing seqs) as one or more chunk records."""
+        if not signals:
+            return
+        if self.closed:
+            raise MisuseError(f"the recording {self.path} is closed; no more signals can be added")
+        first = signals[0][0]
+        if self._next_seq is not None and first < self._next_seq:
+            raise MisuseError(
+                f"recording {self.path}: seq {first} arrived after seq {self._next_seq - 1}; "
+                "a recorder records one scheduler or one standalone process"
+            )
+        frames: list[bytes] = []
+        entries: list[ChunkEntry] = []
+        if signals[-1][0] - first == len(signals) - 1:
+            self._frame_run(signals, frames, entries)
+        else:
+            for run in _consecutive_runs(signals):
+                self._frame_run(run, frames, entries)
+        self._write(b"".join(frames))
+        self._chunks += entries
+        self._count += len(signals)
+        if self._first_ts is None:
+            self._first_ts = signals[0][4]
+        self._last_ts = signals[-1][4]
+        self._next_seq = signals[-1][0] + 1
+
+    def _frame_run(
+        self, run: Sequence[Signal], frames: list[bytes], entries: list[ChunkEntry]
+    ) -> None:
+        payload = Chunk.write(run, self._encoder)
+        if len(payload) > MAX_RECORD_LENGTH:
+            if len(run) > 1:
+                half = len(run) // 2
+                self._frame_run(run[:half], frames, entries)
+                self._frame_run(run[half:], frames, entries)
+                return
+            seq, pid, kind, data, ts = run[0]
+            size = len(payload)
+            stand_in = Opaque(type(data).__name__, f"<{size:,} bytes: too large to record>")
+            payload = Chunk.write([Signal(seq, pid, kind, stand_in, ts)], self._encoder)
+        offset = self._offset + sum(map(len, frames))
+        entries.append(ChunkEntry(run[0][0], offset, len(run)))
+        frames.append(frame(Chunk.kind, payload))
+
+    def close(self) -> None:
+        """Write the footer index and the trailer, and close the file (idempotent)."""
+        if self.closed:
+            return
+        try:
+            footer = Footer(
+                count=self._count,
+                next_seq=self._next_seq if self._next_seq is not None else 0,
+                chunks=self._chunks,
+                first_ts=self._first_ts,
+                last_ts=self._last_ts,
+            )
+            footer_offset = self._offset
+            footer_frame = frame(Footer.kind, footer.write(self._encoder))
+            self._write(footer_frame + frame(Trailer.kind, Trailer.write(footer_offset)))
+        finally:
+            self._file.close()
+
+    def abandon(self) -> None:
+        """Close the file without a footer, as a crash would leave it (for tests and tools)."""
+        if not self.closed:
+            self._file.close()
+
+
+def _consecutive_runs(signals: Sequence[Signal]) -> list[Sequence[Signal]]:
+    runs: list[Sequence[Signal]] = []
+    start = 0
+    for index in range(1, len(signals)):
+        previous, current = signals[index - 1][0], signals[index][0]
+        if current <= previous:
+            raise MisuseError(
+                f"seq {current} arrived after seq {previous}; a recorder records one "
+                "scheduler or one standalone process"
+            )
+        if current != previous + 1:
+            runs.append(signals[start:index])
+            start = index
+    runs.append(signals[start:])
+    return runs
