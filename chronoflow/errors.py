@@ -77,3 +77,80 @@ class UseError(ChronoflowError):
 
 class WorkflowError(ChronoflowError):
     """A workflow module could not be loaded or has no usable entry point."""
+
+
+class ReplayError(ChronoflowError):
+    """A replay cannot be set up (e.g. the recording names an unknown template)."""
+
+
+class NondeterminismError(ChronoflowError):
+    """A replayed process produced a signal other than the recorded one.
+
+    Carries everything needed to find the cause: the recording, the seq and
+    the process's own step number, the pid and template, the recorded and
+    the replayed signal, the generator's file:line, the last signals that
+    did match, the likely cause and the next step to take.
+    """
+
+    def __init__(
+        self,
+        *,
+        seq: int,
+        step: int,
+        pid: int,
+        template: str,
+        expected: object,
+        actual: object,
+        location: str,
+        matched: tuple[object, ...] = (),
+        path: str | None = None,
+        cause: str = (
+            "the workflow's code changed since the recording, or a process read "
+            "time, randomness or I/O outside self.use()"
+        ),
+        next_step: str | None = None,
+    ) -> None:
+        self.seq = seq
+        self.step = step
+        self.pid = pid
+        self.template = template
+        self.expected = expected
+        self.actual = actual
+        self.location = location
+        self.matched = matched
+        self.path = path
+        self.cause = cause
+        self.next_step = next_step
+        super().__init__(self.headline())
+
+    def headline(self) -> str:
+        """The one-line form the command line prints."""
+        where = f"{self.path}: " if self.path else ""
+        return (
+            f"{where}replay diverged at seq {self.seq} (step {self.step} of "
+            f"{self.template}[{self.pid}], {self.location}): recorded "
+            f"{_describe(self.expected)}, replayed {_describe(self.actual)}"
+        )
+
+    def report(self) -> str:
+        """The full, multi-line explanation."""
+        lines = [self.headline(), f"likely cause: {self.cause}"]
+        if self.matched:
+            lines.append("last signals that matched:")
+            lines.extend(f"  {_describe(signal, full=True)}" for signal in self.matched)
+        if self.next_step:
+            lines.append(f"next step: {self.next_step}")
+        return "\n".join(lines)
+
+
+def _describe(signal: object, *, full: bool = False) -> str:
+    """A signal as 'TYPE data', with 'seq N pid P' in front when ``full``."""
+    if signal is None:
+        return "nothing (the recording had no more signals for this process)"
+    kind = getattr(signal, "type", None)
+    name = getattr(kind, "name", str(kind))
+    data = getattr(signal, "data", None)
+    text = name if data is None else f"{name} {data!r}"
+    if full:
+        text = f"seq {getattr(signal, 'seq', '?')} pid {getattr(signal, 'pid', '?')} {text}"
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -11,11 +11,14 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import MisuseError
 from chronoflow.runtime.process import Process
 from chronoflow.signals import Signal, SignalType
+
+if TYPE_CHECKING:
+    from chronoflow.runtime.replay import Replay
 
 Observer = Callable[[Signal], None]
 
@@ -51,6 +54,10 @@ class SignalBus:
         self._uses: dict[int, tuple[Process, Awaitable[Any]]] = {}
         self._tasks: dict[asyncio.Future[Any], tuple[int, Process]] = {}
         self._standalone = standalone
+        #: The replay checking this kernel's signals, if any (see runtime.replay).
+        self._replay: Replay | None = None
+        #: Pending ``use`` calls whose result comes from a recording, by USE seq.
+        self._recorded: dict[int, tuple[Process, dict[str, Any]]] = {}
         self._pulled: dict[int, list[Signal]] | None = None
         if standalone:
             self._pulled = {}

@@ -20,15 +20,13 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from chronoflow.errors import (
-    AlreadyStartedError,
-    MisuseError,
-)
+from chronoflow.errors import AlreadyStartedError, MisuseError, ReplayError
 from chronoflow.runtime.effects import YIELD_HELP, Join, MatchMode, Receive, Use, describe_match
 from chronoflow.runtime.lifecycle import Lifecycle
 from chronoflow.runtime.process import Process, ProcessStatus
+from chronoflow.runtime.replay import ReplayDiverged, recorded_exception
 from chronoflow.runtime.template import ProcessTemplate
-from chronoflow.signals import SignalType
+from chronoflow.signals import Signal, SignalType
 
 #: Effects a process may complete in one turn before it yields the CPU to the
 #: next process in the run queue (fairness for chatty processes).
@@ -80,6 +78,8 @@ class Kernel(Lifecycle):
             self.run_ready()
 
     def _start(self, proc: Process) -> None:
+        if self._replay is not None and self._replay.intercept_start(self, proc):
+            return
         template = proc.template
         proc.gen = template.fn(proc, *proc.args)
         parent = proc.parent
@@ -122,15 +122,20 @@ class Kernel(Lifecycle):
         """Run processes from the run queue until none is runnable."""
         runq = self._runq
         step = self._step
-        while runq:
-            proc = runq.popleft()
-            if proc.status is _READY:
-                step(proc)
+        try:
+            while runq:
+                proc = runq.popleft()
+                if proc.status is _READY:
+                    step(proc)
+        except ReplayDiverged as diverged:
+            raise diverged.error from None
 
     async def update(self) -> bool:
         """One round: run everything runnable; if ``use`` calls are pending,
         wait for at least one to finish and run what it woke. True when idle."""
         self.run_ready()
+        if self._recorded:
+            self._apply_recorded_results()
         if self._uses or self._tasks:
             for seq in sorted(self._uses):
                 proc, awaitable = self._uses.pop(seq)
@@ -143,6 +148,40 @@ class Kernel(Lifecycle):
                     self._use_finished(proc, seq, task)
             self.run_ready()
         return self.idle
+
+    def _apply_recorded_results(self) -> None:
+        """Complete ``use`` calls from the recording, in the recorded order."""
+        assert self._replay is not None
+        while self._recorded:
+            seq = self._replay.next_result(self._recorded)
+            if seq is None:
+                if self._runq:
+                    self.run_ready()
+                    continue
+                seq = min(self._recorded)
+            proc, data = self._recorded.pop(seq)
+            if proc.status is not ProcessStatus.USING:
+                continue
+            if "error" in data:
+                error = {"use": seq, "error": data["error"], "message": data.get("message", "")}
+                self._emit(proc, _S.RESULT, error)
+                proc._exc = recorded_exception(data)
+            else:
+                self._emit(proc, _S.RESULT, {"use": seq, "value": data.get("value")})
+                proc._value = data.get("value")
+            proc.status = _READY
+            self._runq.append(proc)
+        self.run_ready()
+
+    def adopt(self, parent: Process, template: ProcessTemplate, pid: int) -> Process:
+        """Register a child of ``parent`` with a recorded pid, without running it."""
+        if pid in self.processes:
+            raise ReplayError(f"the recording reuses pid {pid}, which is already taken")
+        child = Process(self, pid, template, (), parent)
+        self.processes[pid] = child
+        parent.children.append(child)
+        self._next_pid = max(self._next_pid, pid + 1)
+        return child
 
     def _use_finished(self, proc: Process, seq: int, task: asyncio.Future[Any]) -> None:
         error = task.exception()
@@ -291,9 +330,17 @@ class Kernel(Lifecycle):
         return False, None
 
     def _start_use(self, proc: Process, effect: Use) -> None:
-        seq = self._emit(proc, _S.USE, {"fn": _qualified(effect.fn), "args": list(effect.args)})
+        data = {"fn": _qualified(effect.fn), "args": list(effect.args)}
+        seq = self._emit(proc, _S.USE, data)
+        outcome = None
+        if self._replay is not None:
+            outcome = self._replay.use_outcome(proc, Signal(seq, proc.pid, _S.USE, data))
+            if isinstance(outcome, dict):
+                proc.status = ProcessStatus.USING
+                self._recorded[seq] = (proc, outcome)
+                return
         try:
-            awaitable = effect.fn(*effect.args)
+            awaitable = effect.fn(*effect.args) if outcome is None else outcome
             if not inspect.isawaitable(awaitable):
                 raise TypeError(
                     f"use() needs fn(*args) to return an awaitable (e.g. call an "

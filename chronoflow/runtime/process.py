@@ -10,11 +10,12 @@ place that resumes generators.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import (
+    MisuseError,
     NotStartedError,
     OutsideProcessError,
     ProcessStoppedError,
@@ -158,6 +159,34 @@ class Process:
     def pull(self) -> list[Signal]:
         """The signals produced since the last pull (standalone processes)."""
         return self._kernel.pull(self)
+
+    def replay(
+        self,
+        handler: Callable[[Signal], Any] | None = None,
+        read: Callable[[int], Iterable[Signal]] | None = None,
+        *,
+        templates: Iterable[ProcessTemplate] = (),
+    ) -> Process:
+        """Start this process in replay, instead of ``start()`` (the original's ``replay``).
+
+        ``read(pid)`` returns the recorded signals of process ``pid`` (this one,
+        and each child it spawns). Every signal the process produces is checked
+        against the next recorded one; a mismatch raises
+        :class:`~chronoflow.errors.NondeterminismError`. ``handler(signal)`` is
+        called for the recorded START (return
+        :class:`~chronoflow.runtime.replay.Finished` to fast-forward a process
+        that already ended) and for each recorded USE (return its result, an
+        awaitable, or ``LIVE`` to run it for real); without a handler, USE gets
+        the recorded RESULT. When a process's recorded signals run out it goes
+        on live. ``templates`` are the templates the recording may name for
+        children and transitions.
+        """
+        from chronoflow.runtime.replay import ProcessReplay
+
+        if read is None:
+            raise MisuseError("replay() needs read=, a function from pid to recorded signals")
+        ProcessReplay(self, handler=handler, read=read, templates=templates).attach(self._kernel)
+        return self.start()
 
     def add_observer(self, observer: Callable[[Signal], None]) -> None:
         """Hand every later signal of this process's runtime to ``observer``."""

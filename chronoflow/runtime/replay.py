@@ -1,0 +1,432 @@
+"""Replay: run the real generators again, check every signal, feed recorded inputs.
+
+A process is deterministic when its signals depend only on the messages it
+receives and the results of its ``use`` calls. Replay runs the real code
+and compares each signal it produces with the recorded one; ``use`` calls
+get their recorded results instead of running the side effect again, so a
+process's state is recovered from its history (event sourcing).
+
+Two forms share one mechanism:
+
+- :class:`ProcessReplay`, the original's ``proc.replay(handler=..., read=...)``:
+  ``read(pid)`` gives each process's own recorded signals; ``handler`` is
+  called for START (return :class:`Finished` to fast-forward a process that
+  already ended, children included) and for USE (return the recorded
+  result, an awaitable, or :data:`LIVE` to run the call for real). When a
+  process's recorded signals run out it goes on live. A process whose
+  recorded signals begin at a TRANSITION starts there, in that template.
+- :class:`RecordingReplay`, for a whole recording: every signal must match
+  the recorded one at the same seq, and recorded ``use`` results are applied
+  in the recorded order.
+
+The runtime knows no file format: recordings reach it as sequences of
+:class:`~chronoflow.signals.Signal`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import operator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from chronoflow.errors import NondeterminismError, ReplayError, UseError
+from chronoflow.runtime import process as _process_module
+from chronoflow.runtime.process import Process, ProcessStatus
+from chronoflow.runtime.template import ProcessTemplate
+from chronoflow.signals import Signal, SignalType
+
+if TYPE_CHECKING:
+    from chronoflow.runtime.kernel import Kernel
+
+_S = SignalType
+_ENDINGS = {
+    _S.STOP: ProcessStatus.STOPPED,
+    _S.CRASH: ProcessStatus.CRASHED,
+    _S.KILL: ProcessStatus.KILLED,
+}
+Equal = Callable[[Any, Any], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A START handler's answer: the process already ended with ``result``.
+
+    The process is not run; its recorded signals (and its children's) are
+    emitted as they are and ``result`` becomes its result.
+    """
+
+    result: Any = None
+
+
+class _Live:
+    """The type of :data:`LIVE`."""
+
+    def __repr__(self) -> str:
+        return "LIVE"
+
+
+#: A USE handler's answer: run this ``use`` call for real.
+LIVE = _Live()
+
+
+class RecordedUseError(UseError):
+    """A recorded ``use`` failure, raised again in replay.
+
+    The original exception object is not in the recording; its type name and
+    message are. Built-in exception types are raised as themselves.
+    """
+
+    def __init__(self, error: str, message: str) -> None:
+        self.error = error
+        self.message = message
+        super().__init__(f"{error}: {message}")
+
+
+def recorded_exception(data: Mapping[str, Any]) -> Exception:
+    """The exception a recorded failed RESULT stands for."""
+    name = str(data.get("error", "Exception"))
+    message = str(data.get("message", ""))
+    kind = getattr(builtins, name, None)
+    if isinstance(kind, type) and issubclass(kind, Exception):
+        return kind(message)
+    return RecordedUseError(name, message)
+
+
+class ReplayDiverged(BaseException):
+    """Carries a NondeterminismError out of a generator without user code catching it.
+
+    Why a BaseException: the check runs inside ``self.send(...)`` calls made by
+    user code, where an ``except Exception`` must not swallow it.
+    """
+
+    def __init__(self, error: NondeterminismError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def key_fields(signal: Signal, ordered: bool) -> Any:
+    """The parts of a signal a replay must reproduce.
+
+    Seqs and pids are compared only for whole-recording (``ordered``)
+    replays; a per-process replay numbers its signals afresh. Timestamps and
+    crash tracebacks never take part.
+    """
+    data = signal.data
+    kind = signal.type
+    if not isinstance(data, dict):
+        return data if ordered or kind != _S.RECEIVE else None
+    if kind == _S.CRASH:
+        return (data.get("error"), data.get("message"))
+    if ordered:
+        return {k: v for k, v in data.items() if k != "module"}
+    if kind == _S.RESULT:
+        return None  # an input the replay supplies, not something the process decided
+    drop = {"module", "parent", "child", "into", "id", "use", "reason"}
+    if kind == _S.WAIT and "join" in data:
+        return "join"
+    return {k: v for k, v in data.items() if k not in drop}
+
+
+class Replay:
+    """Checks a kernel's signals against recorded ones and supplies recorded inputs."""
+
+    #: Whether recorded seqs must equal replayed seqs (whole recordings).
+    ordered = False
+
+    def __init__(
+        self, *, templates: Iterable[ProcessTemplate] = (), equal: Equal = operator.eq
+    ) -> None:
+        self.templates: dict[str, ProcessTemplate] = {t.name: t for t in templates}
+        self.equal = equal
+        #: The last signals that matched (for error reports).
+        self.matched: deque[Signal] = deque(maxlen=5)
+        #: How many signals matched their recorded counterpart.
+        self.checked = 0
+        #: How many signals were produced after the recording had no more.
+        self.beyond = 0
+        self.kernel: Kernel | None = None
+
+    def attach(self, kernel: Kernel) -> None:
+        """Install this replay on ``kernel`` (before any process starts)."""
+        self.kernel = kernel
+        kernel._replay = self
+        kernel.add_observer(self)
+
+    # -- what subclasses provide ---------------------------------------------------
+
+    def expected_for(self, signal: Signal) -> Signal | None:
+        """Consume and return the recorded counterpart of ``signal`` (None: live)."""
+        raise NotImplementedError
+
+    def use_outcome(self, proc: Process, use: Signal) -> Any:
+        """For a USE just produced: a recorded RESULT's data, an awaitable, or None (live)."""
+        raise NotImplementedError
+
+    def next_result(self, pending: Mapping[int, tuple[Process, Any]]) -> int | None:
+        """Which pending recorded use completes next, or None to let processes run first."""
+        return None
+
+    def intercept_start(self, kernel: Kernel, proc: Process) -> bool:
+        """Start ``proc`` specially (fast-forward, from a TRANSITION); True if done."""
+        return False
+
+    # -- the check ----------------------------------------------------------------------
+
+    def __call__(self, signal: Signal) -> None:
+        expected = self.expected_for(signal)
+        if expected is None:
+            self.beyond += 1
+            return
+        same = (
+            expected.type == signal.type
+            and (not self.ordered or expected.pid == signal.pid)
+            and self.equal(key_fields(expected, self.ordered), key_fields(signal, self.ordered))
+        )
+        if not same:
+            error = self.divergence(expected, signal)
+            assert self.kernel is not None
+            if self.kernel.current is not None:
+                raise ReplayDiverged(error)
+            raise error
+        self.checked += 1
+        self.matched.append(signal)
+
+    def divergence(self, expected: Signal | None, actual: Signal) -> NondeterminismError:
+        """The error for ``actual`` not matching ``expected``."""
+        assert self.kernel is not None
+        proc = self.kernel.processes.get(actual.pid)
+        return NondeterminismError(
+            seq=actual.seq,
+            step=proc.seq if proc is not None else 0,
+            pid=actual.pid,
+            template=proc.template.name if proc is not None else "?",
+            expected=expected,
+            actual=actual,
+            location=where(proc) if proc is not None else "?",
+            matched=tuple(self.matched),
+        )
+
+    def template(self, name: str) -> ProcessTemplate:
+        """The template the recording calls ``name``, among those the replay was given."""
+        try:
+            return self.templates[name]
+        except KeyError:
+            known = ", ".join(sorted(self.templates)) or "none"
+            raise ReplayError(
+                f"the recording names template {name!r}, which the replayed code does not "
+                f"define (it defines: {known}); replay with the workflow that made the "
+                "recording"
+            ) from None
+
+
+def where(proc: Process) -> str:
+    """``file:line`` where ``proc``'s generator is suspended (or its definition)."""
+    gen: Any = proc.gen
+    frame = None
+    while gen is not None and getattr(gen, "gi_frame", None) is not None:
+        code = gen.gi_frame.f_code
+        if code.co_filename == _process_module.__file__:
+            break  # Process.join / join_all: report the user's line above it
+        frame = gen.gi_frame
+        gen = getattr(gen, "gi_yieldfrom", None)
+    if frame is not None:
+        return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+    code = proc.template.fn.__code__
+    return f"{code.co_filename}:{code.co_firstlineno}"
+
+
+class _Stream:
+    """One process's recorded signals, consumed in order, with look-ahead."""
+
+    def __init__(self, signals: Iterable[Signal]) -> None:
+        self._source: Iterator[Signal] = iter(signals)
+        self._ahead: deque[Signal] = deque()
+
+    def peek(self) -> Signal | None:
+        if not self._ahead:
+            nxt = next(self._source, None)
+            if nxt is None:
+                return None
+            self._ahead.append(nxt)
+        return self._ahead[0]
+
+    def take(self) -> Signal | None:
+        if self.peek() is None:
+            return None
+        return self._ahead.popleft()
+
+    def find(self, match: Callable[[Signal], bool]) -> Signal | None:
+        """The first signal still ahead that matches (reading ahead as needed)."""
+        for signal in self._ahead:
+            if match(signal):
+                return signal
+        for signal in self._source:
+            self._ahead.append(signal)
+            if match(signal):
+                return signal
+        return None
+
+
+class ProcessReplay(Replay):
+    """The original's ``proc.replay(handler, read)``: per-process recorded signals."""
+
+    def __init__(
+        self,
+        root: Process,
+        *,
+        handler: Callable[[Signal], Any] | None = None,
+        read: Callable[[int], Iterable[Signal]],
+        templates: Iterable[ProcessTemplate] = (),
+        equal: Equal = operator.eq,
+    ) -> None:
+        super().__init__(templates=(root.template, *templates), equal=equal)
+        self.root = root
+        self.handler = handler
+        self.read = read
+        self._streams: dict[int, _Stream] = {}
+        self._last: dict[int, Signal] = {}
+
+    def _covers(self, pid: int) -> bool:
+        assert self.kernel is not None
+        proc = self.kernel.processes.get(pid)
+        while proc is not None:
+            if proc is self.root:
+                return True
+            proc = proc.parent
+        return False
+
+    def stream(self, pid: int) -> _Stream:
+        """The recorded signals of ``pid`` (read once, on first use)."""
+        stream = self._streams.get(pid)
+        if stream is None:
+            stream = self._streams[pid] = _Stream(self.read(pid))
+        return stream
+
+    def expected_for(self, signal: Signal) -> Signal | None:
+        if not self._covers(signal.pid):
+            return None
+        expected = self.stream(signal.pid).take()
+        if expected is not None:
+            self._last[signal.pid] = expected
+        return expected
+
+    def use_outcome(self, proc: Process, use: Signal) -> Any:
+        recorded = self._last.get(proc.pid)
+        if recorded is None or recorded.type != _S.USE or not self._covers(proc.pid):
+            return None
+        if self.handler is not None:
+            answer = self.handler(recorded)
+            if answer is LIVE:
+                return None
+            if inspect.isawaitable(answer):
+                return answer
+            return {"value": answer}
+        result = self.stream(proc.pid).find(
+            lambda s: s.type == _S.RESULT and s.data.get("use") == recorded.seq
+        )
+        return None if result is None else result.data
+
+    def intercept_start(self, kernel: Kernel, proc: Process) -> bool:
+        if not self._covers(proc.pid):
+            return False
+        stream = self.stream(proc.pid)
+        first = stream.peek()
+        if first is not None and first.type == _S.TRANSITION:
+            self._start_from_transition(kernel, proc, first)
+            return True
+        if self.handler is None or first is None or first.type != _S.START:
+            return False
+        answer = self.handler(first)
+        if not isinstance(answer, Finished):
+            return False
+        self._fast_forward(kernel, proc, answer.result)
+        return True
+
+    def _start_from_transition(self, kernel: Kernel, proc: Process, first: Signal) -> None:
+        target = self.template(first.data["template"])
+        proc.template = target
+        proc.args = tuple(first.data.get("args", ()))
+        proc.inbox_limit = kernel.limit_for(target)
+        proc.transitions = 1
+        proc.gen = target.fn(proc, *proc.args)
+        kernel._emit(proc, _S.TRANSITION, first.data)
+        proc.status = ProcessStatus.READY
+        kernel._runq.append(proc)
+
+    def _fast_forward(self, kernel: Kernel, proc: Process, result: Any) -> None:
+        """Emit ``proc``'s recorded signals without running it; then its children's."""
+        stream = self.stream(proc.pid)
+        spawned: list[Process] = []
+        last: SignalType = _S.STOP
+        while (recorded := stream.peek()) is not None:
+            last = recorded.type
+            if recorded.type == _S.START:
+                proc.args = tuple(recorded.data.get("args", ()))
+            elif recorded.type == _S.SPAWN:
+                child_template = self.template(recorded.data["template"])
+                child = kernel.adopt(proc, child_template, recorded.data["child"])
+                spawned.append(child)
+            kernel._emit(proc, recorded.type, recorded.data)
+        proc.status = _ENDINGS.get(last, ProcessStatus.STOPPED)
+        proc.result = result
+        for child in spawned:
+            self._fast_forward(kernel, child, self._recorded_result(child.pid))
+
+    def _recorded_result(self, pid: int) -> Any:
+        ended = self.stream(pid).find(lambda s: s.type == _S.STOP)
+        return None if ended is None else ended.data.get("result")
+
+
+class RecordingReplay(Replay):
+    """A whole recording replayed: every seq, pid, type and key field must match."""
+
+    ordered = True
+
+    def __init__(
+        self,
+        recorded: Sequence[Signal],
+        *,
+        templates: Iterable[ProcessTemplate] = (),
+        equal: Equal = operator.eq,
+    ) -> None:
+        super().__init__(templates=templates, equal=equal)
+        self.recorded = recorded
+        self._results: dict[int, Signal] = {
+            s.data["use"]: s
+            for s in recorded
+            if s.type == _S.RESULT and isinstance(s.data, dict) and "use" in s.data
+        }
+
+    @property
+    def exhausted(self) -> bool:
+        """True once every recorded signal has been reproduced."""
+        assert self.kernel is not None
+        return self.kernel.seq >= len(self.recorded)
+
+    @property
+    def leftover(self) -> int:
+        """How many recorded signals the replay did not reach."""
+        assert self.kernel is not None
+        return max(0, len(self.recorded) - self.kernel.seq)
+
+    def expected_for(self, signal: Signal) -> Signal | None:
+        if signal.seq < len(self.recorded):
+            return self.recorded[signal.seq]
+        return None
+
+    def use_outcome(self, proc: Process, use: Signal) -> Any:
+        result = self._results.get(use.seq)
+        return None if result is None else result.data
+
+    def next_result(self, pending: Mapping[int, tuple[Process, Any]]) -> int | None:
+        assert self.kernel is not None
+        seq = self.kernel.seq
+        if seq < len(self.recorded):
+            upcoming = self.recorded[seq]
+            if upcoming.type == _S.RESULT and upcoming.data.get("use") in pending:
+                return int(upcoming.data["use"])
+        return None
