@@ -11,7 +11,9 @@ themselves. See ``docs/engine.md``.
 
 from __future__ import annotations
 
-from chronoflow.inspect.errors import QueryError, SeqOutOfRangeError
+from chronoflow.inspect.errors import NotAMessageError, QueryError, SeqOutOfRangeError
+from chronoflow.inspect.fold import HANDLERS, apply, fold
+from chronoflow.inspect.index import DEFAULT_CHECKPOINT_MEMORY, DEFAULT_INTERVAL
 from chronoflow.inspect.model import (
     CausalLink,
     Crash,
@@ -28,10 +30,16 @@ from chronoflow.inspect.model import (
     WaitMode,
     WorldDiff,
 )
+from chronoflow.inspect.query import Query, Term
 from chronoflow.inspect.source import MemorySource, SignalSource
+from chronoflow.inspect.summary import summary
+from chronoflow.inspect.timeline import Timeline
 from chronoflow.inspect.world import World
 
 __all__ = [
+    "DEFAULT_CHECKPOINT_MEMORY",
+    "DEFAULT_INTERVAL",
+    "HANDLERS",
     "CausalLink",
     "Crash",
     "Hop",
@@ -39,16 +47,23 @@ __all__ = [
     "InboxEntry",
     "MemorySource",
     "MessageTrace",
+    "NotAMessageError",
     "PendingUse",
     "ProcessChange",
     "ProcessState",
     "Progress",
+    "Query",
     "QueryError",
     "SeqOutOfRangeError",
     "SignalSource",
     "Status",
+    "Term",
+    "Timeline",
     "Wait",
     "WaitMode",
     "World",
     "WorldDiff",
+    "apply",
+    "fold",
+    "summary",
 ]

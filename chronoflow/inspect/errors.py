@@ -20,3 +20,14 @@ class SeqOutOfRangeError(ChronoflowError, IndexError):
 
 class QueryError(ChronoflowError, ValueError):
     """A search query that cannot be parsed; the message says which term and why."""
+
+
+class NotAMessageError(ChronoflowError, LookupError):
+    """A message id that is not the seq of a SEND or DELIVER."""
+
+    def __init__(self, seq: int, kind: str) -> None:
+        self.seq = seq
+        super().__init__(
+            f"no message has id {seq}: seq {seq} is a {kind}, not a SEND or DELIVER "
+            "(a message's id is the seq of the signal that created it)"
+        )

@@ -1,0 +1,183 @@
+"""Causality: where a message came from and went, and jump targets for any signal.
+
+A message's life is read from the index, not by scanning: its SEND or
+DELIVER names the inboxes it went into; every RECEIVE, DROP and BACKOFF
+naming it is found in the column of answered seqs; copies inherited by
+children spawned while it waited are found from the children's spawn seqs.
+The other links (a USE and its RESULT, a JOIN and the child's end, a KILL
+and the ending it follows) use the same column, and the pid column gives a
+process's neighbouring signals.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from chronoflow.inspect.errors import NotAMessageError
+from chronoflow.inspect.fold import state_of
+from chronoflow.inspect.model import CausalLink, Hop, HopKind, MessageTrace
+from chronoflow.inspect.state import CHILDREN, FLOOR
+from chronoflow.signals import Signal, SignalType
+
+if TYPE_CHECKING:
+    from chronoflow.inspect.timeline import Timeline
+
+_S = SignalType
+_OUTCOMES: dict[int, HopKind] = {
+    _S.RECEIVE: HopKind.RECEIVED,
+    _S.DROP: HopKind.DROPPED,
+    _S.BACKOFF: HopKind.REFUSED,
+}
+_LABELS = {
+    HopKind.RECEIVED: "received by",
+    HopKind.DROPPED: "dropped by",
+    HopKind.REFUSED: "refused by (inbox full)",
+    HopKind.INHERITED: "inherited by",
+}
+
+
+def trace(timeline: Timeline, mid: int) -> MessageTrace:
+    """Every hop of message ``mid`` known to the index, in seq order."""
+    signal = timeline.signal(mid)
+    if signal.type not in (_S.SEND, _S.DELIVER):
+        raise NotAMessageError(mid, _S(signal.type).name)
+    data = signal.data if isinstance(signal.data, dict) else {}
+    sent = signal.type == _S.SEND
+    into = [pid for pid in data.get("into", ()) if isinstance(pid, int)]
+    index = timeline.index
+    end = index.indexed
+    hops = [Hop(HopKind.SENT if sent else HopKind.PUSHED, signal.pid, mid)]
+    hops.extend(Hop(HopKind.DELIVERED, pid, mid) for pid in into)
+    outcomes: dict[int, Hop] = {}
+    for seq in index.refs.positions(mid, mid + 1, end):
+        kind = _OUTCOMES.get(index.types[seq])
+        if kind is not None:
+            pid = index.pids[seq]
+            outcomes.setdefault(pid, Hop(kind, pid, seq))
+    holders = deque((pid, mid) for pid in into)
+    pending = []
+    procs = state_of(timeline.state_at(end - 1)).procs if end > 0 else {}
+    while holders:
+        pid, arrived = holders.popleft()
+        outcome = outcomes.get(pid)
+        until = end if outcome is None else outcome.seq
+        if outcome is None:
+            pending.append(pid)
+        record = procs.get(pid)
+        for child in () if record is None else record[CHILDREN]:
+            spawned = procs[child][FLOOR] if child in procs else -1
+            if arrived < spawned < until:
+                hops.append(Hop(HopKind.INHERITED, child, spawned))
+                holders.append((child, spawned))
+    hops.extend(outcomes.values())
+    hops.sort(key=lambda hop: hop.seq)
+    return MessageTrace(
+        id=mid,
+        message=data.get("msg"),
+        sender=signal.pid if sent else None,
+        to=data.get("to") if sent else signal.pid,
+        hops=tuple(hops),
+        pending=tuple(sorted(pending)),
+    )
+
+
+def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
+    """Jump targets from signal ``seq``: ``(label, seq)`` pairs, see ``docs/engine.md``."""
+    signal = timeline.signal(seq)
+    kind = signal.type
+    name = timeline.name_of
+    found: list[CausalLink] = []
+    if kind in (_S.SEND, _S.DELIVER):
+        for hop in trace(timeline, seq).hops:
+            label = _LABELS.get(hop.kind)
+            if label is not None:
+                found.append(CausalLink(f"{label} {name(hop.pid)}", hop.seq))
+    elif kind in (_S.RECEIVE, _S.DROP, _S.BACKOFF):
+        found.extend(_message_origin(timeline, signal))
+    elif kind == _S.USE:
+        found.extend(_answers(timeline, seq, _S.RESULT, "result"))
+    elif kind == _S.RESULT:
+        found.extend(_answered(timeline, seq, "use call"))
+    elif kind == _S.SPAWN:
+        found.extend(_spawn_links(timeline, signal))
+    elif kind == _S.START:
+        found.extend(_start_links(timeline, signal))
+    elif kind == _S.WAIT:
+        after = timeline.next_for(signal.pid, seq)
+        if after is not None:
+            found.append(CausalLink("wait ends", after))
+    elif kind == _S.JOIN:
+        found.extend(_answered(timeline, seq, "child ended"))
+    elif kind in (_S.STOP, _S.CRASH):
+        found.extend(_answers(timeline, seq, _S.JOIN, "joined by {}"))
+        found.extend(_answers(timeline, seq, _S.KILL, "killed {}"))
+    elif kind == _S.KILL:
+        found.extend(_answered(timeline, seq, "ending that killed it"))
+    return tuple(found)
+
+
+def _message_origin(timeline: Timeline, signal: Signal) -> list[CausalLink]:
+    mid = timeline.index.answered(signal.seq)
+    if mid is None or not 0 <= mid < len(timeline):
+        return []
+    origin = timeline.signal(mid)
+    if origin.type == _S.SEND:
+        found = [CausalLink(f"sent by {timeline.name_of(origin.pid)}", mid)]
+    else:
+        found = [CausalLink("pushed from outside", mid)]
+    procs = state_of(timeline.state_at(signal.seq)).procs
+    record = procs.get(signal.pid)
+    if record is not None and mid < record[FLOOR]:
+        found.append(CausalLink("inherited at spawn", record[FLOOR]))
+    return found
+
+
+def _answers(timeline: Timeline, seq: int, kind: SignalType, label: str) -> list[CausalLink]:
+    """Signals of ``kind`` that answer ``seq``; ``{}`` in ``label`` takes their process."""
+    index = timeline.index
+    return [
+        CausalLink(label.format(timeline.name_of(index.pids[other])), other)
+        for other in index.refs.positions(seq, seq + 1, index.indexed)
+        if index.types[other] == kind
+    ]
+
+
+def _answered(timeline: Timeline, seq: int, label: str) -> list[CausalLink]:
+    answered = timeline.index.answered(seq)
+    return [] if answered is None else [CausalLink(label, answered)]
+
+
+def _end_of(timeline: Timeline, pid: int, after: int) -> int | None:
+    last = timeline.previous_for(pid, timeline.index.indexed)
+    if last is None or last <= after:
+        return None
+    if timeline.index.types[last] in (_S.STOP, _S.CRASH, _S.KILL):
+        return last
+    return None
+
+
+def _spawn_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
+    data = signal.data if isinstance(signal.data, dict) else {}
+    child = data.get("child")
+    if not isinstance(child, int):
+        return []
+    found = [CausalLink(f"{timeline.name_of(child)} starts", signal.seq + 1)]
+    end = _end_of(timeline, child, signal.seq)
+    if end is not None:
+        found.append(CausalLink(f"{timeline.name_of(child)} ends", end))
+        found.extend(_answers(timeline, end, _S.JOIN, "joined by {}"))
+    return found
+
+
+def _start_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
+    found = []
+    data = signal.data if isinstance(signal.data, dict) else {}
+    parent = data.get("parent")
+    before = signal.seq - 1
+    if parent is not None and before >= 0 and timeline.signal(before).type == _S.SPAWN:
+        found.append(CausalLink(f"spawned by {timeline.name_of(parent)}", before))
+    end = _end_of(timeline, signal.pid, signal.seq)
+    if end is not None:
+        found.append(CausalLink("ends", end))
+    return found

@@ -1,0 +1,324 @@
+"""The fold: how each signal type changes the world (``docs/signals.md``).
+
+One handler per :class:`~chronoflow.signals.SignalType`, looked up in one
+table (:data:`HANDLERS`) by the signal's type number, as eventsourcing's
+``apply`` dispatches on the event's type. Each handler updates a private
+:class:`~chronoflow.inspect.state.FoldState` in place; :func:`apply` wraps
+them as a pure function from :class:`World` to :class:`World`, and the
+timeline runs the same handlers on its own state while indexing, so the two
+can never disagree.
+
+A handler returns the seq of the signal this one *answers*, if any: the
+message a RECEIVE, DROP or BACKOFF names, the USE a RESULT finishes, the
+STOP/CRASH a JOIN collects or a KILL follows. The index keeps these in a
+column, which is how causal links are found without another pass.
+
+Why handlers tolerate nonsense: a damaged recording may hold a RECEIVE of a
+message that is not in the inbox, or a signal of a pid that never started.
+Such a signal changes nothing (``dict.pop(key, None)``, unknown pids
+skipped) rather than making a whole recording unreadable. Types newer than
+this engine (appended to the format later) change nothing either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from chronoflow.inspect.state import (
+    ARGS,
+    CHILDREN,
+    CRASH,
+    CRASHED,
+    ENDED,
+    INBOX,
+    JOINING,
+    KILL_REASON,
+    KILLED,
+    MODULE,
+    PARENT,
+    QUALNAME,
+    RESULT,
+    RUNNING,
+    STATUS,
+    STOPPED,
+    TEMPLATE,
+    TRANSITIONS,
+    USE,
+    USING,
+    WAIT,
+    WAITING,
+    FoldState,
+    Inbox,
+    Record,
+)
+from chronoflow.inspect.world import World
+from chronoflow.signals import Signal, SignalType
+
+#: ``handler(state, seq, pid, data) -> answered seq | None``.
+Handler = Callable[[FoldState, int, int, Any], "int | None"]
+
+
+def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    parent = data.get("parent")
+    inherited = state.spawning.pop(pid, None)
+    inbox: Inbox
+    if inherited is None:
+        inbox, floor = {}, seq
+    else:
+        inbox, floor = inherited
+    name = data.get("template", "?")
+    # The field order of chronoflow.inspect.state's layout, PID to ENDED.
+    state.procs[pid] = [
+        pid,
+        name,
+        data.get("module", ""),
+        data.get("qualname", ""),
+        data.get("args", ()),
+        name,  # STARTED_AS
+        0,  # TRANSITIONS
+        parent,
+        [],  # CHILDREN
+        RUNNING,
+        inbox,
+        floor,
+        None,  # WAIT
+        None,  # USE
+        None,  # RESULT
+        None,  # CRASH
+        None,  # KILL_REASON
+        seq,  # STARTED
+        None,  # ENDED
+    ]
+    if parent is not None:
+        owner = state.procs.get(parent)
+        if owner is not None:
+            owner[CHILDREN].append(pid)
+    return None
+
+
+def _spawn(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    parent = state.procs.get(pid)
+    if parent is not None:
+        state.spawning[data["child"]] = (parent[INBOX].copy(), seq)
+    return None
+
+
+def _join(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    child = state.procs.get(data["child"])
+    record = state.procs.get(pid)
+    if record is not None:
+        record[STATUS] = RUNNING
+        record[WAIT] = None
+    return None if child is None else child[ENDED]
+
+
+def _transition(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    record = state.procs.get(pid)
+    if record is not None:
+        record[TEMPLATE] = data.get("template", "?")
+        record[MODULE] = data.get("module", "")
+        record[QUALNAME] = data.get("qualname", "")
+        record[ARGS] = data.get("args", ())
+        record[TRANSITIONS] += 1
+        record[STATUS] = RUNNING
+        record[WAIT] = None
+    return None
+
+
+def _use(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    record = state.procs.get(pid)
+    if record is not None:
+        record[STATUS] = USING
+        record[USE] = (seq, data.get("fn", "?"), data.get("args", ()))
+    return None
+
+
+def _send(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    into = data["into"]
+    if into:
+        # Why one tuple for every inbox: copies of a message share it, so a
+        # checkpoint (marshal keeps shared objects shared) stores it once.
+        entry = (data["msg"], pid)
+        procs = state.procs
+        for target in into:
+            record = procs.get(target)
+            if record is not None:
+                record[INBOX][seq] = entry
+    return None
+
+
+def _deliver(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    entry = (data["msg"], None)
+    procs = state.procs
+    for target in data["into"]:
+        record = procs.get(target)
+        if record is not None:
+            record[INBOX][seq] = entry
+    return None
+
+
+def _end(record: Record, status: int, seq: int) -> None:
+    """Mark ``record`` ended at ``seq``; it waits for and uses nothing any more."""
+    record[STATUS] = status
+    record[ENDED] = seq
+    record[WAIT] = None
+    record[USE] = None
+
+
+def _stop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    record = state.procs.get(pid)
+    if record is not None:
+        _end(record, STOPPED, seq)
+        record[RESULT] = data.get("result") if isinstance(data, dict) else None
+    return None
+
+
+def _crash(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    record = state.procs.get(pid)
+    if record is not None:
+        _end(record, CRASHED, seq)
+        record[CRASH] = (
+            data.get("error", "?"),
+            data.get("message", ""),
+            data.get("traceback", ""),
+            seq,
+        )
+    return None
+
+
+def _kill(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    procs = state.procs
+    record = procs.get(pid)
+    if record is None:
+        return None
+    _end(record, KILLED, seq)
+    record[KILL_REASON] = data.get("reason", "") if isinstance(data, dict) else ""
+    # The KILL answers the STOP/CRASH of the nearest ancestor that ended
+    # other than by being killed itself.
+    ancestor = procs.get(record[PARENT])
+    while ancestor is not None and ancestor[STATUS] == KILLED:
+        ancestor = procs.get(ancestor[PARENT])
+    return None if ancestor is None else ancestor[ENDED]
+
+
+def _backoff(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    # The refused message is already absent from the inbox (not in `into`).
+    return int(data["id"])
+
+
+def _drop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    mid = data["id"]
+    record = state.procs.get(pid)
+    if record is not None:
+        record[INBOX].pop(mid, None)
+    return int(mid)
+
+
+def _receive(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    record = state.procs.get(pid)
+    if record is not None:
+        record[INBOX].pop(data, None)
+        record[STATUS] = RUNNING
+        record[WAIT] = None
+    return int(data)
+
+
+def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    record = state.procs.get(pid)
+    if record is None:
+        return None
+    if data is None:
+        record[STATUS] = WAITING
+        record[WAIT] = ("receive", None, None, seq)
+    elif "join" in data:
+        record[STATUS] = JOINING
+        record[WAIT] = ("join", None, data["join"], seq)
+    else:
+        record[STATUS] = WAITING
+        record[WAIT] = (data.get("mode", "select"), data.get("match"), None, seq)
+    return None
+
+
+def _result(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    record = state.procs.get(pid)
+    if record is not None:
+        record[STATUS] = RUNNING
+        record[USE] = None
+    return int(data["use"])
+
+
+def _unknown(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    """A signal type this engine does not know: appended later, changes nothing."""
+    return None
+
+
+#: The handler of each signal type, indexed by its number.
+HANDLERS: tuple[Handler, ...] = (
+    _start,
+    _spawn,
+    _join,
+    _transition,
+    _use,
+    _send,
+    _stop,
+    _backoff,
+    _drop,
+    _deliver,
+    _receive,
+    _wait,
+    _result,
+    _crash,
+    _kill,
+)
+assert len(HANDLERS) == len(SignalType), "every SignalType needs a handler"
+
+#: HANDLERS padded with the no-op for every other number a type byte can hold,
+#: so the hot loop indexes without a bounds check (index 255 and negative
+#: numbers land on the no-op too).
+TABLE: tuple[Handler, ...] = HANDLERS + (_unknown,) * (256 - len(HANDLERS))
+
+#: Exceptions a handler raises on a malformed signal (wrong shape of ``data``).
+MALFORMED = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def apply_in_place(state: FoldState, signal: Signal) -> int | None:
+    """Fold ``signal`` into ``state``; returns the seq it answers, if any.
+
+    Raises one of :data:`MALFORMED` if the signal's data has the wrong
+    shape; the state may then be partly updated by that one signal.
+    """
+    kind = signal.type
+    handler = TABLE[kind] if -256 < kind < 256 else _unknown
+    state.seq = signal.seq
+    return handler(state, signal.seq, signal.pid, signal.data)
+
+
+def _apply_quietly(state: FoldState, signal: Signal) -> None:
+    try:
+        apply_in_place(state, signal)
+    except MALFORMED:
+        state.seq = signal.seq
+
+
+def apply(world: World, signal: Signal) -> World:
+    """The world after ``signal``: pure, ``world`` is left unchanged.
+
+    A malformed signal (data of the wrong shape) is skipped.
+    """
+    state = state_of(world).copy()
+    _apply_quietly(state, signal)
+    return World(state)
+
+
+def fold(signals: Iterable[Signal], world: World | None = None) -> World:
+    """Apply every signal in order, from ``world`` (default: the empty world)."""
+    state = FoldState() if world is None else state_of(world).copy()
+    for signal in signals:
+        _apply_quietly(state, signal)
+    return World(state)
+
+
+def state_of(world: World) -> FoldState:
+    """The fold state a world wraps (read it, never mutate it)."""
+    return world._state

@@ -1,0 +1,112 @@
+"""One line of plain text per signal, for timeline rows and search results.
+
+:func:`summary` reads only the signal itself (no world state), so a front
+end can describe thousands of rows cheaply. Values are shortened with
+:mod:`reprlib`; the text is data, to be shown literally, never as markup.
+"""
+
+from __future__ import annotations
+
+import reprlib
+from collections.abc import Callable
+from typing import Any
+
+from chronoflow.signals import Signal, SignalType
+
+_repr = reprlib.Repr()
+_repr.maxstring = 40
+_repr.maxother = 40
+_repr.maxlist = 6
+_repr.maxtuple = 6
+_repr.maxdict = 4
+_repr.maxlevel = 3
+
+
+def short(value: Any) -> str:
+    """A short ``repr`` of ``value`` (long strings and containers are cut with ``...``)."""
+    return _repr.repr(value)
+
+
+def _args(values: Any) -> str:
+    if not isinstance(values, list | tuple):
+        return short(values)
+    return ", ".join(short(v) for v in values[:4]) + (", ..." if len(values) > 4 else "")
+
+
+def _get(data: Any, key: str, default: Any = None) -> Any:
+    return data.get(key, default) if isinstance(data, dict) else default
+
+
+def _start(d: Any) -> str:
+    parent = _get(d, "parent")
+    text = f"start {_get(d, 'template', '?')}({_args(_get(d, 'args', ()))})"
+    return text if parent is None else f"{text} child of {parent}"
+
+
+def _send(d: Any) -> str:
+    into = _get(d, "into", [])
+    to = _get(d, "to")
+    if not into:
+        where = "→ outbox" if to is None else f"→ {to} (not delivered)"
+    else:
+        where = f"→ {to} into {short(into)}" if to is not None else f"into {short(into)}"
+    return f"send {short(_get(d, 'msg'))} {where}"
+
+
+def _result(d: Any) -> str:
+    use = _get(d, "use")
+    if "error" in (d if isinstance(d, dict) else {}):
+        return f"use @{use} failed: {_get(d, 'error')}: {short(_get(d, 'message', ''))}"
+    return f"result of use @{use} = {short(_get(d, 'value'))}"
+
+
+def _wait(d: Any) -> str:
+    if d is None:
+        return "wait (receive)"
+    if "join" in d:
+        return f"wait join {d['join']}"
+    return f"wait {_get(d, 'mode', 'select')} {_get(d, 'match', '?')}"
+
+
+def _crash(d: Any) -> str:
+    return f"crash {_get(d, 'error', '?')}: {short(_get(d, 'message', ''))}"
+
+
+_FORMATS: dict[SignalType, Callable[[Any], str]] = {
+    SignalType.START: _start,
+    SignalType.SPAWN: lambda d: f"spawn {_get(d, 'child')} {_get(d, 'template', '?')}",
+    SignalType.JOIN: lambda d: f"join {_get(d, 'child')} = {short(_get(d, 'result'))}",
+    SignalType.TRANSITION: lambda d: (
+        f"transition → {_get(d, 'template', '?')}({_args(_get(d, 'args', ()))})"
+    ),
+    SignalType.USE: lambda d: f"use {_get(d, 'fn', '?')}({_args(_get(d, 'args', ()))})",
+    SignalType.SEND: _send,
+    SignalType.STOP: lambda d: f"stop = {short(_get(d, 'result'))}",
+    SignalType.BACKOFF: lambda d: (
+        f"backoff #{_get(d, 'id')} (inbox full: {_get(d, 'size')}/{_get(d, 'limit')})"
+    ),
+    SignalType.DROP: lambda d: f"drop #{_get(d, 'id')} {short(_get(d, 'msg'))}",
+    SignalType.DELIVER: lambda d: (
+        f"deliver {short(_get(d, 'msg'))} into {short(_get(d, 'into', []))}"
+    ),
+    SignalType.RECEIVE: lambda d: f"receive #{d}",
+    SignalType.WAIT: _wait,
+    SignalType.RESULT: _result,
+    SignalType.CRASH: _crash,
+    SignalType.KILL: lambda d: f"killed: {_get(d, 'reason', '')}",
+}
+
+
+def summary(signal: Signal) -> str:
+    """One line describing ``signal``, e.g. ``send 'ping' → 3 into [3, 4]``.
+
+    Messages are named ``#id`` (their identity), ``use`` calls ``@seq``.
+    """
+    try:
+        kind = SignalType(signal.type)
+    except ValueError:
+        return f"signal of unknown type {signal.type!r}: {short(signal.data)}"
+    try:
+        return _FORMATS[kind](signal.data)
+    except (TypeError, KeyError, AttributeError):
+        return f"{kind.name.lower()} (malformed data {short(signal.data)})"

@@ -1,0 +1,369 @@
+"""The :class:`Timeline`: one recording, indexed in the background, queried by seq.
+
+``Timeline.open(path)`` returns at once; a daemon thread folds the
+recording into an :class:`~chronoflow.inspect.index.Index` and reports
+progress. Signals themselves are read straight from the source, so the
+first screen (``signals(0, 50)``, ``state_at`` of an early seq) is ready
+long before the index is complete. A following timeline keeps polling a
+recording that is still being written.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from chronoflow.errors import ChronoflowError
+from chronoflow.inspect import causality, search
+from chronoflow.inspect.diff import diff_worlds
+from chronoflow.inspect.errors import SeqOutOfRangeError
+from chronoflow.inspect.fold import state_of
+from chronoflow.inspect.index import DEFAULT_CHECKPOINT_MEMORY, DEFAULT_INTERVAL, NO_PID, Index
+from chronoflow.inspect.index import fold_range as _fold_range
+from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
+from chronoflow.inspect.query import Predicate, Query
+from chronoflow.inspect.source import SignalSource
+from chronoflow.inspect.state import TEMPLATE
+from chronoflow.inspect.summary import summary
+from chronoflow.inspect.world import World
+from chronoflow.signals import Signal, SignalType
+
+ProgressListener = Callable[[Progress], None]
+QueryLike = Query | str | SignalType | Predicate
+
+#: Seconds between polls of a followed recording for new signals.
+FOLLOW_POLL = 0.2
+#: Seconds between progress reports while indexing.
+REPORT_EVERY = 0.05
+#: Worlds kept for repeated or neighbouring requests.
+CACHED_WORLDS = 16
+#: A cached world this close before the asked seq is folded forward instead of seeking.
+NEAR = 256
+
+
+class Timeline:
+    """Answers about one recording at any seq (see ``docs/engine.md``)."""
+
+    def __init__(
+        self,
+        source: SignalSource,
+        *,
+        follow: bool = False,
+        on_progress: ProgressListener | None = None,
+        interval: int = DEFAULT_INTERVAL,
+        checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
+        background: bool = True,
+    ) -> None:
+        """Index ``source``: in a daemon thread, or before returning if not ``background``."""
+        if follow and not background:
+            raise ValueError("a following timeline indexes in the background")
+        self.source = source
+        self.index = Index(interval, checkpoint_memory)
+        self._follow = follow
+        self._listeners: list[ProgressListener] = [] if on_progress is None else [on_progress]
+        self._stop = threading.Event()
+        self._caught_up = False
+        self._finished = False
+        self._error: str | None = None
+        self._total = source.count()
+        self._last_report = 0.0
+        self._cache: OrderedDict[int, World] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, name="chronoflow-index", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        follow: bool = False,
+        on_progress: ProgressListener | None = None,
+        interval: int = DEFAULT_INTERVAL,
+        checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
+    ) -> Timeline:
+        """Open the recording at ``path`` (tolerantly: a torn file gives its prefix)."""
+        try:
+            from chronoflow.recording import ReadMode, open_recording
+        except ImportError as error:  # pragma: no cover - the reader ships with the package
+            raise ChronoflowError(f"cannot read recordings: {error}") from error
+        reader = open_recording(Path(path), mode=ReadMode.TOLERANT)
+        return cls(
+            reader,
+            follow=follow,
+            on_progress=on_progress,
+            interval=interval,
+            checkpoint_memory=checkpoint_memory,
+        )
+
+    # -- indexing ---------------------------------------------------------------
+
+    def _run(self) -> None:
+        index = self.index
+        try:
+            while not self._stop.is_set():
+                self._caught_up = False
+                index.extend(self.source.signals(index.indexed), self._stop.is_set, self._report)
+                self._caught_up = True
+                self._total = self.source.count()
+                if not self._follow:
+                    break
+                self._report(force=True)
+                self._stop.wait(FOLLOW_POLL)
+        except Exception as error:  # the source failed: keep what was indexed, say why
+            self._error = f"{type(error).__name__}: {error}"
+        finally:
+            self._finished = True
+            self._caught_up = True
+            with index.changed:
+                index.changed.notify_all()
+            self._report(force=True)
+
+    def _report(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_report < REPORT_EVERY:
+            return
+        self._last_report = now
+        progress = self.progress
+        for listener in list(self._listeners):
+            try:
+                listener(progress)
+            except Exception as error:  # a front end's bug must not stop indexing
+                self.index.warnings.append(f"progress listener failed: {error!r}")
+                self._listeners.remove(listener)
+
+    @property
+    def progress(self) -> Progress:
+        """How far indexing has come."""
+        return Progress(
+            indexed=self.index.indexed,
+            total=self._total,
+            done=self._caught_up,
+            following=self._follow and not self._finished,
+            error=self._error,
+        )
+
+    def add_listener(self, listener: ProgressListener) -> None:
+        """Call ``listener(progress)`` from the indexing thread as indexing advances."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: ProgressListener) -> None:
+        """Stop calling ``listener``."""
+        self._listeners.remove(listener)
+
+    def wait(self, seq: int | None = None, timeout: float | None = None) -> bool:
+        """Block until ``seq`` is indexed (None: until indexing is done); False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        index = self.index
+        with index.changed:
+            while True:
+                if seq is None:
+                    if self._caught_up:
+                        return True
+                elif index.indexed > seq:
+                    return True
+                elif self._finished or (self._caught_up and not self._follow):
+                    return False
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                index.changed.wait(0.1 if left is None else min(left, 0.1))
+
+    # -- the source ---------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        """The recording's path."""
+        return self.source.path
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The recording's metadata record."""
+        return self.source.metadata
+
+    @property
+    def complete(self) -> bool:
+        """True when the recording was closed cleanly."""
+        return self.source.complete
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Damage found in the recording, then malformed signals the fold skipped."""
+        found = [str(warning) for warning in self.source.warnings]
+        if self._error is not None:
+            found.append(f"indexing stopped at seq {self.index.indexed}: {self._error}")
+        return (*found, *self.index.warnings)
+
+    @property
+    def interval(self) -> int:
+        """The current checkpoint interval K (grows on huge recordings)."""
+        return self.index.interval
+
+    def __len__(self) -> int:
+        indexed = self.index.indexed
+        if self._caught_up or self._total is None:
+            return indexed
+        return max(indexed, self._total)
+
+    def _check(self, seq: int) -> None:
+        if not 0 <= seq < len(self):
+            raise SeqOutOfRangeError(seq, len(self))
+
+    def signal(self, seq: int) -> Signal:
+        """The signal at ``seq``."""
+        if seq >= len(self) and not self._caught_up and seq >= 0:
+            try:
+                return self.source.signal(seq)
+            except IndexError:
+                pass
+        self._check(seq)
+        return self.source.signal(seq)
+
+    def signals(
+        self, start: int = 0, stop: int | None = None, match: QueryLike | None = None
+    ) -> Iterator[Signal]:
+        """The signals with ``start <= seq < stop``, optionally only those matching."""
+        signals = self.source.signals(max(start, 0), stop)
+        if match is None:
+            return signals
+        query = Query.of(match)
+        return (signal for signal in signals if query.matches(signal))
+
+    def _read(self, start: int, stop: int) -> Iterable[Signal]:
+        return self.source.signals(start, stop)
+
+    def summary(self, seq: int) -> str:
+        """The one-line text of signal ``seq``."""
+        return summary(self.signal(seq))
+
+    # -- worlds ---------------------------------------------------------------------
+
+    def state_at(self, seq: int) -> World:
+        """The world after signal ``seq`` (``-1``: before the first signal)."""
+        if seq == -1:
+            return World.empty()
+        self._check(seq)
+        if seq >= self.index.indexed and not self.wait(seq):
+            raise SeqOutOfRangeError(seq, len(self))
+        with self._cache_lock:
+            world = self._cache.get(seq)
+            if world is not None:
+                self._cache.move_to_end(seq)
+                return world
+            near = max(
+                (w for s, w in self._cache.items() if 0 < seq - s <= NEAR),
+                key=lambda w: w.seq,
+                default=None,
+            )
+        checkpoint = self.index.checkpoint_before(seq)
+        if near is not None and near.seq > checkpoint.seq:
+            state = state_of(near).copy()
+            _fold_range(state, self._read(near.seq + 1, seq + 1))
+            state.seq = seq
+        else:
+            state = self.index.seek(seq, self._read)
+        world = World(state)
+        with self._cache_lock:
+            self._cache[seq] = world
+            while len(self._cache) > CACHED_WORLDS:
+                self._cache.popitem(last=False)
+        return world
+
+    def diff(self, a: int, b: int) -> WorldDiff:
+        """What differs from the world at seq ``a`` to the world at seq ``b``."""
+        return diff_worlds(self.state_at(a), self.state_at(b))
+
+    def changed_at(self, seq: int) -> WorldDiff:
+        """What signal ``seq`` changed: ``diff(seq - 1, seq)``."""
+        return self.diff(seq - 1, seq)
+
+    # -- search -----------------------------------------------------------------------
+
+    def find_all(
+        self, query: QueryLike, start: int | None = None, *, backward: bool = False
+    ) -> Iterator[int]:
+        """Every matching seq from ``start`` (inclusive), forward or backward."""
+        if start is None:
+            start = len(self) - 1 if backward else 0
+        return search.find_all(
+            self.index, self._read, self.__len__, Query.of(query), start, backward=backward
+        )
+
+    def find(self, query: QueryLike, start: int = 0, *, backward: bool = False) -> int | None:
+        """The first matching seq ``>= start`` (the last ``<= start`` when ``backward``)."""
+        return next(self.find_all(query, start, backward=backward), None)
+
+    def next_match(self, seq: int, query: QueryLike) -> int | None:
+        """The nearest matching seq after ``seq``."""
+        return self.find(query, seq + 1)
+
+    def previous_match(self, seq: int, query: QueryLike) -> int | None:
+        """The nearest matching seq before ``seq``."""
+        return None if seq <= 0 else self.find(query, seq - 1, backward=True)
+
+    def next_for(self, pid: int, seq: int) -> int | None:
+        """The nearest signal of ``pid`` after ``seq``."""
+        return self.find(Query.parse(f"pid:{pid}"), seq + 1)
+
+    def previous_for(self, pid: int, seq: int) -> int | None:
+        """The nearest signal of ``pid`` before ``seq``."""
+        return None if seq <= 0 else self.find(Query.parse(f"pid:{pid}"), seq - 1, backward=True)
+
+    def _pid_at(self, seq: int) -> int:
+        if seq < self.index.indexed:
+            pid = self.index.pids[seq]
+            if pid != NO_PID:
+                return pid
+        return self.signal(seq).pid
+
+    def next_of_process(self, seq: int) -> int | None:
+        """The nearest signal after ``seq`` of the process that made signal ``seq``."""
+        return self.next_for(self._pid_at(seq), seq)
+
+    def previous_of_process(self, seq: int) -> int | None:
+        """The nearest signal before ``seq`` of the process that made signal ``seq``."""
+        return self.previous_for(self._pid_at(seq), seq)
+
+    # -- causality --------------------------------------------------------------------
+
+    def trace(self, message_id: int) -> MessageTrace:
+        """Where message ``message_id`` came from and everywhere it went."""
+        return causality.trace(self, message_id)
+
+    def links(self, seq: int) -> tuple[CausalLink, ...]:
+        """Jump targets from signal ``seq`` to its causal counterparts."""
+        return causality.links(self, seq)
+
+    def name_of(self, pid: int) -> str:
+        """``"Template[pid]"`` by the template the process runs at the indexed end."""
+        record = self.index.live_record(pid)
+        return f"process {pid}" if record is None else f"{record[TEMPLATE]}[{pid}]"
+
+    # -- lifetime ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop indexing (and following) and close the source."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        self.source.close()
+
+    def __enter__(self) -> Timeline:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
