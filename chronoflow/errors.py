@@ -123,6 +123,13 @@ class NondeterminismError(ChronoflowError):
         self.next_step = next_step
         super().__init__(self.headline())
 
+    def located(self, path: str, next_step: str | None = None) -> NondeterminismError:
+        """Name the recording (and the next step) this divergence happened in."""
+        self.path = path
+        self.next_step = next_step
+        self.args = (self.headline(),)
+        return self
+
     def headline(self) -> str:
         """The one-line form the command line prints."""
         where = f"{self.path}: " if self.path else ""

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 
 from chronoflow.errors import WorkflowError
-from chronoflow.runtime import SimpleScheduler
+from chronoflow.runtime import ProcessTemplate, SimpleScheduler
 
 ENTRY_POINT = "main"
 
@@ -51,6 +51,15 @@ def load_workflow(path: str | Path) -> ModuleType:
             "(or 'async def') that creates and starts its processes"
         )
     return module
+
+
+def workflow_templates(module: ModuleType) -> list[ProcessTemplate]:
+    """The process templates a workflow module defines, in definition order."""
+    found: dict[int, ProcessTemplate] = {}
+    for value in vars(module).values():
+        if isinstance(value, ProcessTemplate):
+            found.setdefault(id(value), value)
+    return list(found.values())
 
 
 async def run_workflow(

@@ -24,7 +24,7 @@ from chronoflow.errors import AlreadyStartedError, MisuseError, ReplayError
 from chronoflow.runtime.effects import YIELD_HELP, Join, MatchMode, Receive, Use, describe_match
 from chronoflow.runtime.lifecycle import Lifecycle
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.replay import ReplayDiverged, recorded_exception
+from chronoflow.runtime.replay import Replay, ReplayDiverged, recorded_exception
 from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.signals import Signal, SignalType
 
@@ -116,17 +116,28 @@ class Kernel(Lifecycle):
     @property
     def idle(self) -> bool:
         """True when no process can run and no ``use`` call is pending."""
-        return not self._runq and not self._uses and not self._tasks
+        return not self._runq and not self._uses and not self._tasks and not self._recorded
 
     def run_ready(self) -> None:
         """Run processes from the run queue until none is runnable."""
+        if self._replay is not None:
+            self._run_replaying(self._replay)
+            return
         runq = self._runq
         step = self._step
+        while runq:
+            proc = runq.popleft()
+            if proc.status is _READY:
+                step(proc)
+
+    def _run_replaying(self, replay: Replay) -> None:
+        """``run_ready`` under a replay: stop when it pauses; surface divergence."""
+        runq = self._runq
         try:
-            while runq:
+            while runq and not replay.paused:
                 proc = runq.popleft()
                 if proc.status is _READY:
-                    step(proc)
+                    self._step(proc)
         except ReplayDiverged as diverged:
             raise diverged.error from None
 
@@ -134,6 +145,8 @@ class Kernel(Lifecycle):
         """One round: run everything runnable; if ``use`` calls are pending,
         wait for at least one to finish and run what it woke. True when idle."""
         self.run_ready()
+        if self._replay is not None and self._replay.paused:
+            return True
         if self._recorded:
             self._apply_recorded_results()
         if self._uses or self._tasks:
@@ -152,7 +165,7 @@ class Kernel(Lifecycle):
     def _apply_recorded_results(self) -> None:
         """Complete ``use`` calls from the recording, in the recorded order."""
         assert self._replay is not None
-        while self._recorded:
+        while self._recorded and not self._replay.paused:
             seq = self._replay.next_result(self._recorded)
             if seq is None:
                 if self._runq:

@@ -96,6 +96,11 @@ def recorded_exception(data: Mapping[str, Any]) -> Exception:
     return RecordedUseError(name, message)
 
 
+class ReplayPaused(BaseException):
+    """Stops the code outside the processes (a workflow's ``main``) once a
+    replay has reached the seq it was asked to stop at."""
+
+
 class ReplayDiverged(BaseException):
     """Carries a NondeterminismError out of a generator without user code catching it.
 
@@ -149,6 +154,9 @@ class Replay:
         #: How many signals were produced after the recording had no more.
         self.beyond = 0
         self.kernel: Kernel | None = None
+        #: Set once the replay reached the seq it should stop at: the kernel then
+        #: runs no further process and ``update()`` reports idle.
+        self.paused = False
 
     def attach(self, kernel: Kernel) -> None:
         """Install this replay on ``kernel`` (before any process starts)."""
@@ -177,6 +185,8 @@ class Replay:
     # -- the check ----------------------------------------------------------------------
 
     def __call__(self, signal: Signal) -> None:
+        if self.paused and self.kernel is not None and self.kernel.current is None:
+            raise ReplayPaused()
         expected = self.expected_for(signal)
         if expected is None:
             self.beyond += 1
@@ -392,9 +402,12 @@ class RecordingReplay(Replay):
         *,
         templates: Iterable[ProcessTemplate] = (),
         equal: Equal = operator.eq,
+        stop_at: int | None = None,
     ) -> None:
+        """``stop_at``: pause once the signal with this seq has been reproduced."""
         super().__init__(templates=templates, equal=equal)
         self.recorded = recorded
+        self.stop_at = stop_at
         self._results: dict[int, Signal] = {
             s.data["use"]: s
             for s in recorded
@@ -414,9 +427,16 @@ class RecordingReplay(Replay):
         return max(0, len(self.recorded) - self.kernel.seq)
 
     def expected_for(self, signal: Signal) -> Signal | None:
+        if self.stop_at is not None and signal.seq >= self.stop_at:
+            self.paused = True
         if signal.seq < len(self.recorded):
             return self.recorded[signal.seq]
         return None
+
+    def resume(self, stop_at: int | None) -> None:
+        """Go on from a pause, to pause again at ``stop_at`` (None: run to the end)."""
+        self.stop_at = stop_at
+        self.paused = False
 
     def use_outcome(self, proc: Process, use: Signal) -> Any:
         result = self._results.get(use.seq)

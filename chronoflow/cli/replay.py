@@ -1,0 +1,68 @@
+"""``chronoflow replay``: re-run a workflow against its recording and check every signal."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from chronoflow.cli.app import app, err_console, reports_errors
+from chronoflow.errors import NondeterminismError
+from chronoflow.reexecution import Outcome, Reexecution
+
+#: Exit codes of ``chronoflow replay`` besides 0 (matched) and 1 (diverged or error).
+EXIT_RAN_ON = 3
+EXIT_LEFT_OVER = 4
+
+
+@app.command()
+@reports_errors
+def replay(
+    recording: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="The .cfl recording to replay."),
+    ],
+    workflow: Annotated[
+        Path,
+        typer.Option(
+            "--workflow",
+            "-w",
+            exists=True,
+            dir_okay=False,
+            help="The workflow file that made the recording (its code is run again).",
+        ),
+    ],
+    to: Annotated[
+        int | None,
+        typer.Option("--to", min=0, help="Stop once the signal with this seq is reproduced."),
+    ] = None,
+) -> None:
+    """Re-execute WORKFLOW against RECORDING and verify every signal it produces.
+
+    The workflow's main() runs again with the recorded arguments; recorded
+    `use` results are fed back instead of running the side effects, and each
+    signal must match the recorded one (type and key fields). Nothing named in
+    the recording is imported: its template names must be defined by WORKFLOW.
+
+    Exit codes: 0 every recorded signal matched (or all up to --to);
+    1 the replay diverged (the report says where and why) or an error;
+    3 the recording ended but the workflow went on;
+    4 the workflow ended but recorded signals were left over.
+    """
+    runner = Reexecution(recording, workflow)
+    try:
+        report = asyncio.run(runner.run(stop_at=to))
+    except NondeterminismError as error:
+        lines = error.report().splitlines()
+        err_console.print(f"[bold red]error:[/] {escape(lines[0])}", soft_wrap=True)
+        for line in lines[1:]:
+            err_console.print(escape(line), soft_wrap=True, highlight=False)
+        raise typer.Exit(code=1) from None
+    typer.echo(report.describe())
+    if report.outcome is Outcome.RAN_ON:
+        raise typer.Exit(code=EXIT_RAN_ON)
+    if report.outcome is Outcome.LEFT_OVER:
+        raise typer.Exit(code=EXIT_LEFT_OVER)

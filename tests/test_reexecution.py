@@ -1,0 +1,137 @@
+"""Re-execution of recording files: fixpoint, divergence, cut recordings, safety."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chronoflow import Signal, SimpleScheduler
+from chronoflow.errors import NondeterminismError, ReplayError
+from chronoflow.recording import Recorder
+from chronoflow.reexecution import Outcome, Reexecution
+from chronoflow.workflow import load_workflow, run_workflow
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workflows"
+SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.py") if p.stem != "__init__")
+
+
+def record(workflow: Path, out: Path, *args: str) -> list[Signal]:
+    """Record ``workflow`` into ``out``; return the signals as they were produced."""
+    kept: list[Signal] = []
+
+    recorder = Recorder(out, workflow=str(workflow), args=args, chunk_size=4)
+
+    async def go() -> None:
+        async with SimpleScheduler(record=recorder, observers=[kept.append]) as scheduler:
+            await run_workflow(load_workflow(workflow), scheduler, list(args))
+
+    asyncio.run(go())
+    return kept
+
+
+def brief(signals: list[Signal]) -> list[tuple[object, ...]]:
+    return [(s.seq, s.pid, s.type, s.data) for s in signals]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_record_replay_rerecord_is_a_fixpoint(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.cfl"
+    record(SAMPLES / f"{name}.py", path)
+    runner = Reexecution(path, SAMPLES / f"{name}.py")
+    replayed: list[Signal] = []
+    report = asyncio.run(runner.run(observers=[replayed.append]))
+    assert report.outcome is Outcome.MATCHED
+    assert report.checked == report.recorded == len(runner.recorded) > 0
+    assert brief(replayed) == brief(runner.recorded)
+
+
+def _mutated(tmp_path: Path, old: str, new: str) -> Path:
+    source = (SAMPLES / "client_server.py").read_text()
+    assert old in source
+    path = tmp_path / "client_server.py"
+    path.write_text(source.replace(old, new))
+    return path
+
+
+def test_a_changed_workflow_names_the_seq_the_process_and_the_line(tmp_path: Path) -> None:
+    recording = tmp_path / "cs.cfl"
+    record(SAMPLES / "client_server.py", recording)
+    changed = _mutated(tmp_path, '"id": 101,', '"id": 111,')
+    with pytest.raises(NondeterminismError) as caught:
+        asyncio.run(Reexecution(recording, changed).run())
+    error = caught.value
+    # seq 0, 1: both STARTs; 2: the server's WAIT; 3: SEND 100; 4: SEND 101.
+    assert (error.seq, error.pid, error.template, error.step) == (4, 1, "Client", 3)
+    assert error.path == str(recording)
+    line = next(n for n, text in enumerate(changed.read_text().splitlines(), 1) if "111" in text)
+    assert error.location == f"{changed}:{line}"
+    assert error.expected.data["msg"]["id"] == 101
+    assert error.actual.data["msg"]["id"] == 111
+    assert error.next_step == f"open the recording at that seq: chronoflow-tui {recording} --at 4"
+    assert str(recording) in str(error)
+
+
+def test_a_cut_recording_replays_to_its_end_then_runs_on(tmp_path: Path) -> None:
+    full = tmp_path / "full.cfl"
+    record(SAMPLES / "parent_children.py", full)
+    data = full.read_bytes()
+    cut = tmp_path / "cut.cfl"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    runner = Reexecution(cut, SAMPLES / "parent_children.py")
+    assert 0 < len(runner.recorded) < 34
+    report = asyncio.run(runner.run())
+    assert report.outcome is Outcome.RAN_ON
+    assert report.checked == len(runner.recorded)
+    assert report.checked + report.beyond == 34
+    assert "the recording ended while the workflow wanted more" in report.describe()
+
+
+def test_recorded_arguments_are_passed_again(tmp_path: Path) -> None:
+    recording = tmp_path / "echo.cfl"
+    record(SAMPLES / "echo.py", recording, "3", "0")
+    runner = Reexecution(recording, SAMPLES / "echo.py")
+    assert runner.args == ["3", "0"]
+    report = asyncio.run(runner.run())
+    assert report.outcome is Outcome.MATCHED
+    runner.args = ["2", "0"]
+    with pytest.raises(NondeterminismError) as caught:
+        asyncio.run(runner.run())
+    assert caught.value.seq == 0
+    assert caught.value.expected.data["args"] == [3, 0.0]
+    assert caught.value.actual.data["args"] == [2, 0.0]
+
+
+def test_a_workflow_that_stops_early_leaves_signals_over(tmp_path: Path) -> None:
+    recording = tmp_path / "greeter.cfl"
+    record(SAMPLES / "greeter.py", recording, "Ada", "Bob")
+    runner = Reexecution(recording, SAMPLES / "greeter.py")
+    assert runner.args == ["Ada", "Bob"]
+    last = runner.recorded[-1]
+    runner.recorded = [*runner.recorded, Signal(last.seq + 1, 0, last.type, last.data)]
+    report = asyncio.run(runner.run())
+    assert report.outcome is Outcome.LEFT_OVER
+    assert report.leftover == 1
+    assert "1 recorded signals were left over" in report.describe()
+
+
+def test_template_names_are_matched_never_imported(tmp_path: Path) -> None:
+    recording = tmp_path / "echo.cfl"
+    record(SAMPLES / "echo.py", recording, "1", "0")
+    with pytest.raises(ReplayError, match=r"runs template 'Echo'.*does not define"):
+        Reexecution(recording, SAMPLES / "greeter.py")
+
+
+def test_pausing_at_a_seq_leaves_generators_suspended(tmp_path: Path) -> None:
+    recording = tmp_path / "cs.cfl"
+    shutil.copy(SAMPLES / "client_server.py", tmp_path / "client_server.py")
+    record(SAMPLES / "client_server.py", recording)
+    runner = Reexecution(recording, SAMPLES / "client_server.py")
+    report = asyncio.run(runner.run(stop_at=6))
+    assert report.outcome is Outcome.PAUSED
+    assert runner.scheduler is not None
+    client = runner.scheduler.processes[1]
+    assert client.gen is not None
+    assert client.gen.gi_frame is not None
