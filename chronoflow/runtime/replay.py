@@ -31,6 +31,7 @@ import operator
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import NondeterminismError, ReplayError, UseError
@@ -233,16 +234,25 @@ class Replay:
             ) from None
 
 
-def where(proc: Process) -> str:
-    """``file:line`` where ``proc``'s generator is suspended (or its definition)."""
+def suspended_frame(proc: Process) -> FrameType | None:
+    """The innermost frame of ``proc``'s own code (through ``yield from``), if any.
+
+    The runtime's ``join``/``join_all`` generators are skipped: the line that
+    matters is the user's ``yield from child.join()``.
+    """
     gen: Any = proc.gen
     frame = None
     while gen is not None and getattr(gen, "gi_frame", None) is not None:
-        code = gen.gi_frame.f_code
-        if code.co_filename == _process_module.__file__:
-            break  # Process.join / join_all: report the user's line above it
+        if gen.gi_frame.f_code.co_filename == _process_module.__file__:
+            break
         frame = gen.gi_frame
         gen = getattr(gen, "gi_yieldfrom", None)
+    return frame
+
+
+def where(proc: Process) -> str:
+    """``file:line`` where ``proc``'s generator is suspended (or its definition)."""
+    frame = suspended_frame(proc)
     if frame is not None:
         return f"{frame.f_code.co_filename}:{frame.f_lineno}"
     code = proc.template.fn.__code__

@@ -1,0 +1,152 @@
+"""Live frames: the real generators of a recording, brought to any seq.
+
+With the workflow source the user names, a :class:`LiveSession` re-executes
+the recording (checked signal by signal, recorded ``use`` results fed back;
+see :mod:`chronoflow.reexecution`) and pauses at the seq asked for. For
+every live process it then reports where its generator is suspended (file
+and line, with the source lines around it), the effect it waits on and its
+local variables as safe, shortened reprs.
+
+Going forward continues the paused run when it can; going backward re-runs
+from the beginning (generators cannot run backwards). A process's running
+step is atomic: when seq N falls inside a step (e.g. between two sends), the
+process is shown where that step ends, and :attr:`LiveFrames.reached` says
+which seq the run actually reached.
+
+Nothing named in the recording is imported; the source file is read only
+to show lines of the workflow the user named.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import linecache
+import reprlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chronoflow.reexecution import Outcome, Reexecution
+from chronoflow.runtime import Process, ProcessStatus
+from chronoflow.runtime.effects import Join, Receive, Use
+from chronoflow.runtime.replay import suspended_frame
+
+#: How many source lines to show on each side of the suspended line.
+CONTEXT_LINES = 6
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 80
+_REPR.maxother = 80
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 8
+_REPR.maxlevel = 3
+
+
+def safe_repr(value: Any) -> str:
+    """A short repr that never raises (objects with broken ``__repr__`` included)."""
+    try:
+        return _REPR.repr(value)
+    except Exception as error:  # a user's __repr__ may fail in any way
+        return f"<repr failed: {type(error).__name__}>"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where one live process's generator is, at the seq the session reached."""
+
+    pid: int
+    template: str
+    status: str
+    waiting_on: str
+    file: str
+    line: int
+    #: ``(first line number, lines)`` of the source around :attr:`line`.
+    source: tuple[int, tuple[str, ...]]
+    #: ``(name, short repr)`` of each local variable, in definition order.
+    locals: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class LiveFrames:
+    """Every live process's frame at one seq."""
+
+    seq: int
+    reached: int
+    frames: Mapping[int, Frame]
+
+
+def _waiting_on(proc: Process) -> str:
+    effect = proc._effect
+    if proc.status is ProcessStatus.USING:
+        return "use (a recorded result will be fed back)"
+    if isinstance(effect, Receive):
+        if effect.match is None:
+            return "receive"
+        name = getattr(effect.match, "__qualname__", None) or safe_repr(effect.match)
+        return f"{effect.mode.value} {name}"
+    if isinstance(effect, Join):
+        return f"join {effect.child.pid}"
+    if isinstance(effect, Use):
+        return "use"
+    return "runnable" if proc.status in (ProcessStatus.READY, ProcessStatus.RUNNING) else "-"
+
+
+def frame_of(proc: Process) -> Frame | None:
+    """``proc``'s frame, or None when it has no suspended generator (ended)."""
+    frame = suspended_frame(proc)
+    if frame is None:
+        return None
+    filename = frame.f_code.co_filename
+    line = frame.f_lineno
+    first = max(1, line - CONTEXT_LINES)
+    lines = tuple(
+        linecache.getline(filename, n).rstrip("\n") for n in range(first, line + CONTEXT_LINES + 1)
+    )
+    while lines and not lines[-1]:
+        lines = lines[:-1]
+    local_vars = tuple((name, safe_repr(value)) for name, value in frame.f_locals.items())
+    return Frame(
+        pid=proc.pid,
+        template=proc.template.name,
+        status=proc.status.name.lower(),
+        waiting_on=_waiting_on(proc),
+        file=filename,
+        line=line,
+        source=(first, lines),
+        locals=local_vars,
+    )
+
+
+class LiveSession:
+    """A recording and its workflow, re-executed on demand to any seq."""
+
+    def __init__(self, recording: str | Path, workflow: str | Path) -> None:
+        self.runner = Reexecution(recording, workflow)
+        self._reached: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.runner.recorded)
+
+    def goto(self, seq: int) -> LiveFrames:
+        """Bring the generators to ``seq`` and report every live process's frame."""
+        if seq < 0:
+            raise ValueError(f"seq must be 0 or more, got {seq}")
+        asyncio.run(self._run_to(seq))
+        scheduler = self.runner.scheduler
+        assert scheduler is not None
+        reached = scheduler.seq - 1
+        self._reached = reached
+        frames = {
+            pid: found
+            for pid, proc in sorted(scheduler.processes.items())
+            if proc.alive and (found := frame_of(proc)) is not None
+        }
+        return LiveFrames(seq=seq, reached=reached, frames=frames)
+
+    async def _run_to(self, seq: int) -> None:
+        # Why always from the start: a paused run cannot be continued reliably
+        # when the workflow's main() was cut short at the pause (its remaining
+        # pushes are lost), and generators cannot step backwards.
+        report = await self.runner.run(stop_at=seq)
+        if report.outcome is Outcome.LEFT_OVER and seq < len(self.runner.recorded):
+            raise ValueError(f"the workflow never reached seq {seq}")

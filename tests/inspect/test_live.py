@@ -1,0 +1,72 @@
+"""Live frames: real generators brought to a seq, with their lines and locals."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from chronoflow import SimpleScheduler
+from chronoflow.inspect.live import LiveSession, safe_repr
+from chronoflow.recording import Recorder
+from chronoflow.workflow import load_workflow, run_workflow
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_workflows"
+
+
+@pytest.fixture(scope="module")
+def client_server(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("live") / "client_server.cfl"
+    recorder = Recorder(out, workflow="client_server", chunk_size=4)
+
+    async def go() -> None:
+        async with SimpleScheduler(record=recorder) as scheduler:
+            await run_workflow(load_workflow(SAMPLES / "client_server.py"), scheduler, [])
+
+    asyncio.run(go())
+    return out
+
+
+def _line(text: str) -> int:
+    source = (SAMPLES / "client_server.py").read_text().splitlines()
+    return next(n for n, line in enumerate(source, 1) if text in line)
+
+
+def test_frames_show_the_suspended_line_the_effect_and_the_locals(client_server: Path) -> None:
+    session = LiveSession(client_server, SAMPLES / "client_server.py")
+    at = session.goto(3)
+    assert at.reached >= 3
+    client = at.frames[1]
+    assert (client.template, client.status) == ("Client", "waiting")
+    assert client.waiting_on == "select reply_to(102)"
+    assert client.file == str(SAMPLES / "client_server.py")
+    assert client.line == _line("reply = yield self.receive()")
+    assert dict(client.locals)["request_id"] == "102"
+    assert dict(client.locals)["replies"] == "[]"
+    first, lines = client.source
+    assert lines[client.line - first].strip() == "reply = yield self.receive()"
+    server = at.frames[0]
+    assert server.waiting_on == "receive"
+    assert server.line == _line("request = yield self.receive()")
+
+
+def test_going_forward_and_back_gives_each_seq_its_own_state(client_server: Path) -> None:
+    session = LiveSession(client_server, SAMPLES / "client_server.py")
+    later = session.goto(10)
+    assert dict(later.frames[0].locals)["served"] == "3"
+    earlier = session.goto(3)
+    assert dict(earlier.frames[0].locals)["served"] == "0"
+    end = session.goto(len(session) - 1)
+    assert 1 not in end.frames  # the client has ended; ended processes have no frame
+    assert end.reached == len(session) - 1
+
+
+def test_safe_repr_shortens_and_never_raises() -> None:
+    class Broken:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    assert safe_repr(Broken()).startswith("<Broken instance at 0x")
+    assert len(safe_repr("x" * 1000)) <= 80
+    assert safe_repr(list(range(100))).endswith("...]")
