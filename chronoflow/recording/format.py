@@ -153,3 +153,14 @@ def find_sync(handle: BinaryIO, start: int, end: int, block: int = 1 << 20) -> i
             return None
         position += len(data) - overlap
     return None
+
+
+def next_valid_frame(handle: BinaryIO, position: int, end: int, max_length: int) -> int | None:
+    """The offset of the first valid frame at or after ``position``, if any (salvage)."""
+    while True:
+        candidate = find_sync(handle, position, end)
+        if candidate is None:
+            return None
+        if read_frame(handle, candidate, end, max_length).status is FrameStatus.OK:
+            return candidate
+        position = candidate + 1

@@ -29,6 +29,7 @@ from chronoflow.recording.format import (
     RECORD_HEADER,
     FrameStatus,
     RecordKind,
+    next_valid_frame,
     read_frame,
 )
 from chronoflow.recording.records import Footer, Metadata, PayloadError, Trailer
@@ -109,10 +110,14 @@ def _read_metadata(
         _problem(path, strict, opening, offset, 0, "the file ends before its metadata record")
         return
     if found.status is not FrameStatus.OK:
-        # The scan of the signals meets the same frame and reports it; only
-        # strict mode stops here.
+        why = f"metadata record: {found.reason}"
         if strict:
-            raise RecordingCorrupt(path, offset, f"metadata record: {found.reason}")
+            raise RecordingCorrupt(path, offset, why)
+        # Skip to the next valid frame: the metadata is for display only.
+        resume = next_valid_frame(handle, offset + 1, size, max_length)
+        resume = size if resume is None else resume
+        _problem(path, strict, opening, offset, resume - offset, why)
+        opening.data_start = resume
         return
     if found.kind != RecordKind.METADATA:
         _problem(path, strict, opening, offset, 0, "the first record is not the metadata record")

@@ -37,7 +37,7 @@ from chronoflow.recording.format import (
     Frame,
     FrameStatus,
     RecordKind,
-    find_sync,
+    next_valid_frame,
     read_frame,
 )
 from chronoflow.recording.opening import Opening, read_opening
@@ -216,7 +216,9 @@ class RecordingReader:
                         yield ChunkView(found.offset, found.end, signals)
                     continue
                 if kind in (RecordKind.FOOTER, RecordKind.TRAILER):
-                    break  # the end of the signals of a file closed while we read
+                    if kind == RecordKind.FOOTER and self._data_end is None:
+                        self._after_footer(handle, found, end)
+                    break  # the signals end at the footer
                 if kind & CRITICAL_KIND:
                     raise UnsupportedVersion(
                         self.path,
@@ -229,6 +231,31 @@ class RecordingReader:
                 break
         if from_start:
             self._scan_count = seen
+
+    def _after_footer(self, handle: BinaryIO, footer: Frame, end: int) -> None:
+        """A footer met by a scan: the file was closed while read, or its trailer is torn."""
+        trailer = read_frame(handle, footer.end, end, self.max_record_length)
+        if trailer.status in (FrameStatus.OK, FrameStatus.END):
+            self._clear_tail(footer.end)
+        if trailer.status is FrameStatus.OK and trailer.kind == RecordKind.TRAILER:
+            if trailer.end == end:
+                self._reopen()
+            return
+        if trailer.status is not FrameStatus.END:
+            warning = RecordingWarning(footer.end, end - footer.end, trailer.reason, self.path)
+            with self._lock:
+                self._tail = warning
+
+    def _reopen(self) -> None:
+        opening = read_opening(self.path, self.mode is ReadMode.STRICT, self.max_record_length)
+        footer = opening.footer
+        if footer is not None:
+            with self._lock:
+                self._footer = footer
+                self._data_end = opening.data_end
+                self._index = list(footer.chunks)
+                self._index_seqs = [entry.first_seq for entry in footer.chunks]
+                self._index_offsets = {entry.offset for entry in footer.chunks}
 
     def _chunk(self, found: Frame, expected: int | None, lost_from: int | None) -> list[Signal]:
         with self._lock:
@@ -282,7 +309,7 @@ class RecordingReader:
             raise RecordingCorrupt(self.path, found.offset, reason)
         resume = None
         if self.mode is ReadMode.SALVAGE:
-            resume = self._resync(handle, found.offset + 1, end)
+            resume = next_valid_frame(handle, found.offset + 1, end, self.max_record_length)
         if resume is None:
             warning = RecordingWarning(found.offset, end - found.offset, reason, self.path)
             if found.status is FrameStatus.TORN:
@@ -300,15 +327,6 @@ class RecordingReader:
             )
         )
         return resume
-
-    def _resync(self, handle: BinaryIO, position: int, end: int) -> int | None:
-        while True:
-            candidate = find_sync(handle, position, end)
-            if candidate is None:
-                return None
-            if read_frame(handle, candidate, end, self.max_record_length).status is FrameStatus.OK:
-                return candidate
-            position = candidate + 1
 
     def _note_lost(self, lost_from: int, resumed_at: int) -> None:
         with self._lock:

@@ -228,10 +228,7 @@ class Recorder:
         Raises the :class:`UnrecordableValue` that stopped a strict recorder.
         """
         if not self.closed:
-            if self._failure is None:
-                self.flush()
-            else:
-                self._buffer.clear()
+            self.flush()
             self._writer.close()
         if self._failure is not None:
             raise self._failure

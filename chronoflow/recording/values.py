@@ -253,7 +253,7 @@ def describe_decode_error(error: BaseException) -> str:
     if "exceeds max_" in text:
         return f"a length header is larger than its record ({text})"
     if "incomplete input" in text:
-        return "the msgpack payload ends early"
+        return "the msgpack payload ends early (a length in it claims more than the record holds)"
     if isinstance(error, TypeError) and "unhashable" in text:
         return f"a map key cannot be a key ({text})"
     return f"invalid msgpack payload ({type(error).__name__}: {text})"

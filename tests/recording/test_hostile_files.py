@@ -1,0 +1,216 @@
+"""Untrusted files: each kind of bad input gets its own clear error, in bounded memory."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import msgpack
+import pytest
+
+from chronoflow.recording import (
+    NotARecording,
+    ReadMode,
+    RecordingCorrupt,
+    RecordingError,
+    UnsupportedVersion,
+    open_recording,
+)
+from chronoflow.recording.format import SYNC, RecordKind, file_header, frame
+from tests.recording.conftest import (
+    chunk_payload,
+    crafted,
+    make_signals,
+    same_signals,
+    write_recording,
+)
+
+MEMORY_BOUND = 8 * 1024 * 1024
+
+
+@pytest.fixture
+def bounded_memory() -> Iterator[None]:
+    tracemalloc.start()
+    try:
+        yield
+        _, peak = tracemalloc.get_traced_memory()
+        assert peak < MEMORY_BOUND, f"reading used {peak:,} bytes"
+    finally:
+        tracemalloc.stop()
+
+
+def read_all(path: Path, mode: ReadMode = ReadMode.STRICT) -> list[object]:
+    return list(open_recording(path, mode).signals())
+
+
+def test_an_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "e.cfl").write_bytes(b"")
+    with pytest.raises(NotARecording, match="the file is empty") as caught:
+        open_recording(tmp_path / "e.cfl")
+    assert caught.value.offset == 0
+    assert caught.value.path == tmp_path / "e.cfl"
+
+
+def test_a_file_that_is_not_a_recording(tmp_path: Path) -> None:
+    (tmp_path / "notes.cfl").write_text("hello, this is text\n")
+    with pytest.raises(NotARecording, match="signature is missing"):
+        open_recording(tmp_path / "notes.cfl")
+
+
+def test_a_recording_copied_as_text_is_recognised(tmp_path: Path) -> None:
+    path = write_recording(tmp_path / "r.cfl", make_signals(3))
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n"))
+    with pytest.raises(NotARecording, match="copied as text"):
+        open_recording(path)
+
+
+def test_a_header_cut_short(tmp_path: Path) -> None:
+    (tmp_path / "h.cfl").write_bytes(file_header()[:10])
+    with pytest.raises(RecordingCorrupt, match="inside its 12-byte header"):
+        open_recording(tmp_path / "h.cfl")
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(RecordingError, match="cannot open"):
+        open_recording(tmp_path / "absent.cfl")
+
+
+def test_a_future_major_version(tmp_path: Path) -> None:
+    path = crafted(tmp_path / "v2.cfl", version=(2, 0))
+    with pytest.raises(UnsupportedVersion, match=r"version 2\.0 is not supported"):
+        open_recording(path)
+
+
+def test_a_newer_minor_version_is_read_and_unknown_kinds_are_skipped(tmp_path: Path) -> None:
+    signals = make_signals(4)
+    good = write_recording(tmp_path / "g.cfl", signals, chunk=2, close=False).read_bytes()
+    chunks = [(v.offset, v.end) for v in open_recording(tmp_path / "g.cfl").chunks()]
+    unknown = frame(0x21, msgpack.packb({"something": "new"}))
+    mid = chunks[1][0]
+    data = file_header(1, 7) + good[12:mid] + unknown + good[mid:]
+    (tmp_path / "v17.cfl").write_bytes(data)
+    for mode in ReadMode:
+        reader = open_recording(tmp_path / "v17.cfl", mode)
+        assert reader.format_version == (1, 7)
+        assert same_signals(reader.signals(), signals)
+        assert reader.warnings == []
+
+
+def test_an_unknown_critical_record_kind(tmp_path: Path) -> None:
+    path = crafted(tmp_path / "c.cfl", (0x90, msgpack.packb([1])), version=(1, 3))
+    for mode in ReadMode:
+        with pytest.raises(UnsupportedVersion, match="record kind 144 is required"):
+            read_all(path, mode)
+
+
+def test_random_bytes(tmp_path: Path) -> None:
+    noise = random.Random(7).randbytes(64 * 1024)
+    (tmp_path / "noise.cfl").write_bytes(noise)
+    with pytest.raises(NotARecording):
+        open_recording(tmp_path / "noise.cfl")
+    path = tmp_path / "noisy-body.cfl"
+    path.write_bytes(crafted(path).read_bytes() + noise)
+    with pytest.raises(RecordingCorrupt, match="bad sync bytes"):
+        read_all(path)
+    tolerant = open_recording(path)
+    assert list(tolerant.signals()) == []
+    assert tolerant.warnings[0].dropped_bytes == len(noise)
+    assert list(open_recording(path, ReadMode.SALVAGE).signals()) == []
+
+
+def test_a_length_field_claiming_4_gib(tmp_path: Path, bounded_memory: None) -> None:
+    path = crafted(tmp_path / "big.cfl")
+    with open(path, "ab") as out:
+        out.write(SYNC + (0xFFFFFFFF).to_bytes(4, "little") + bytes([2]) + b"\0" * 4 + b"x" * 100)
+    with pytest.raises(RecordingCorrupt, match="length 4,294,967,295 exceeds the cap"):
+        read_all(path)
+    reader = open_recording(path)
+    assert list(reader.signals()) == []
+    assert "exceeds the cap" in reader.warnings[0].reason
+
+
+HOSTILE_VALUES: dict[str, tuple[bytes, str]] = {
+    "str-4g": (b"\x91\xdb\xff\xff\xff\xff" + b"a" * 64, "claims more than the record"),
+    "bin-4g": (b"\x91\xc6\xff\xff\xff\xff" + b"a" * 64, "claims more than the record"),
+    "array-4g": (b"\x91\xdd\xff\xff\xff\xff" + b"\x00" * 64, "larger than its record"),
+    "map-4g": (b"\x91\xdf\xff\xff\xff\xff" + b"\x00" * 64, "larger than its record"),
+    "ext-4g": (b"\x91\xc9\xff\xff\xff\xff\x03" + b"\x00" * 64, "larger than its record"),
+    "deep": (b"\x91" + b"\x91" * 10_000 + b"\xc0", "nests deeper"),
+    "utf8": (b"\x91\xa2\xff\xfe", "not valid UTF-8"),
+    "ends-early": (b"\x91\x92\x01", "ends early"),
+    "list-key": (b"\x91\x81\x91\x01\x02", "cannot be a key"),
+    "bad-opaque": (b"\x91\xc7\x01\x03\x01", "Opaque"),
+    "extra": (b"\x91\xc0\xc0", "extra bytes"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_VALUES))
+def test_hostile_payloads_are_clear_errors_in_bounded_memory(
+    tmp_path: Path, name: str, bounded_memory: None
+) -> None:
+    datas, reason = HOSTILE_VALUES[name]
+    path = crafted(tmp_path / f"{name}.cfl", (RecordKind.CHUNK, chunk_payload(datas)))
+    with pytest.raises(RecordingCorrupt, match=reason) as caught:
+        read_all(path)
+    assert caught.value.offset > 12
+    assert str(path) in str(caught.value)
+    tolerant = open_recording(path)
+    assert list(tolerant.signals()) == []
+    assert reason in str(tolerant.warnings[0])
+
+
+BAD_CHUNKS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "not-array": (lambda: msgpack.packb({"a": 1}), "not an array of 7 fields"),
+    "columns": (lambda: msgpack.packb([0, 2, 0, [1], b"\x05", [0], [None]]), "do not all hold"),
+    "type": (lambda: msgpack.packb([0, 1, 0, [1], b"\x63", [0], [None]]), "signal type 99"),
+    "pids": (lambda: msgpack.packb([0, 1, 0, ["x"], b"\x05", [0], [None]]), "not all integers"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CHUNKS))
+def test_chunks_of_the_wrong_shape(tmp_path: Path, name: str) -> None:
+    payload, reason = BAD_CHUNKS[name]
+    path = crafted(tmp_path / f"{name}.cfl", (RecordKind.CHUNK, payload()))
+    with pytest.raises(RecordingCorrupt, match=reason):
+        read_all(path)
+
+
+def test_a_damaged_metadata_record(tmp_path: Path) -> None:
+    path = write_recording(tmp_path / "m.cfl", make_signals(20), chunk=10)
+    data = bytearray(path.read_bytes())
+    data[30] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(RecordingCorrupt, match="metadata record: checksum mismatch"):
+        open_recording(path, ReadMode.STRICT)
+    salvage = open_recording(path, ReadMode.SALVAGE)
+    assert salvage.metadata["workflow"] is None
+    assert len(list(salvage.signals())) == 20
+    assert salvage.warnings[0].offset == 12
+
+
+def test_a_seq_going_backwards_is_damage(tmp_path: Path) -> None:
+    one = msgpack.packb([5, 1, 0, [1], b"\x0b", [0], [None]])
+    two = msgpack.packb([3, 1, 0, [1], b"\x0b", [0], [None]])
+    path = crafted(tmp_path / "back.cfl", (RecordKind.CHUNK, one), (RecordKind.CHUNK, two))
+    with pytest.raises(RecordingCorrupt, match="before seq 6"):
+        read_all(path)
+    assert [s.seq for s in open_recording(path, ReadMode.SALVAGE).signals()] == [5]
+
+
+def test_no_traceback_for_any_single_byte_damage(tmp_path: Path) -> None:
+    path = write_recording(tmp_path / "r.cfl", make_signals(30), chunk=10)
+    whole = path.read_bytes()
+    damaged = tmp_path / "d.cfl"
+    rng = random.Random(3)
+    for offset in range(len(whole)):
+        data = bytearray(whole)
+        data[offset] ^= 1 << rng.randrange(8)
+        damaged.write_bytes(bytes(data))
+        for mode in ReadMode:
+            with contextlib.suppress(RecordingError):
+                list(open_recording(damaged, mode).signals())
+    assert os.path.getsize(damaged) == len(whole)

@@ -1,0 +1,170 @@
+"""The reader's contract, held by every reader mode on intact and growing files."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from chronoflow.recording import (
+    ReadMode,
+    RecordingCorrupt,
+    RecordingError,
+    RecordingReader,
+    RecordingWriter,
+    open_recording,
+)
+from chronoflow.signals import Signal
+from tests.recording.conftest import ALL_MODES, make_signals, same_signals, write_recording
+
+pytestmark = pytest.mark.parametrize("mode", ALL_MODES, ids=[m.value for m in ALL_MODES])
+
+
+def test_opening_reads_metadata_and_footer_only(
+    recording: tuple[Path, list[Signal]], mode: ReadMode
+) -> None:
+    path, signals = recording
+    with open_recording(path, mode) as reader:
+        assert reader.path == path
+        assert reader.complete
+        assert reader.count() == len(signals)
+        assert reader.metadata["workflow"] == "test"
+        assert reader.metadata["format_version"] == "1.0"
+        assert reader.metadata["templates"] == []
+        assert reader.metadata["args"] == []
+        assert reader.warnings == []
+
+
+def test_streams_every_signal_in_seq_order(
+    recording: tuple[Path, list[Signal]], mode: ReadMode
+) -> None:
+    path, signals = recording
+    assert same_signals(open_recording(path, mode).signals(), signals)
+
+
+@pytest.mark.parametrize(("start", "stop"), [(0, 1), (15, 17), (16, 48), (199, None), (150, 999)])
+def test_a_range_of_seqs(
+    recording: tuple[Path, list[Signal]], mode: ReadMode, start: int, stop: int | None
+) -> None:
+    path, signals = recording
+    got = list(open_recording(path, mode).signals(start, stop))
+    assert same_signals(got, signals[start:stop])
+
+
+def test_random_access_by_seq(recording: tuple[Path, list[Signal]], mode: ReadMode) -> None:
+    path, signals = recording
+    reader = open_recording(path, mode)
+    for seq in (0, 199, 17, 16, 100, 3):
+        assert same_signals([reader.signal(seq)], [signals[seq]])
+    with pytest.raises(IndexError):
+        reader.signal(200)
+    with pytest.raises(IndexError):
+        reader.signal(-1)
+
+
+def test_iterators_are_independent(recording: tuple[Path, list[Signal]], mode: ReadMode) -> None:
+    path, _signals = recording
+    reader = open_recording(path, mode)
+    first, second = reader.signals(), reader.signals(100)
+    assert next(first).seq == 0
+    assert next(second).seq == 100
+    assert next(first).seq == 1
+    assert next(second).seq == 101
+
+
+def test_iterators_work_from_threads_at_once(tmp_path: Path, mode: ReadMode) -> None:
+    signals = make_signals(3000)
+    path = write_recording(tmp_path / "t.cfl", signals, chunk=64, close=False)
+    reader = open_recording(path, mode)
+    results: dict[int, bool] = {}
+
+    def read(worker: int) -> None:
+        start = worker * 500
+        results[worker] = same_signals(reader.signals(start, start + 700), signals[start:][:700])
+
+    threads = [threading.Thread(target=read, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == dict.fromkeys(range(6), True)
+    assert reader.count() is None
+    assert same_signals(reader.signals(), signals)
+    assert reader.count() == 3000
+
+
+def test_a_file_without_footer_is_read_by_a_scan(tmp_path: Path, mode: ReadMode) -> None:
+    signals = make_signals(100)
+    path = write_recording(tmp_path / "crashed.cfl", signals, close=False)
+    reader = open_recording(path, mode)
+    assert not reader.complete
+    assert reader.count() is None
+    assert same_signals([reader.signal(90)], [signals[90]])
+    assert reader.warnings == []
+    assert same_signals(reader.signals(), signals)
+    assert reader.count() == 100
+
+
+def test_a_growing_file_is_read_again_from_the_last_seq(tmp_path: Path, mode: ReadMode) -> None:
+    signals = make_signals(64)
+    path = tmp_path / "live.cfl"
+    writer = RecordingWriter(path, {})
+    reader = open_recording(path, mode)
+    read: list[Signal] = []
+    for start in range(0, 64, 8):
+        writer.write_signals(signals[start : start + 8])
+        read += reader.signals(len(read))
+    assert same_signals(read, signals)
+    writer.close()
+    assert same_signals(reader.signals(64), [])
+
+
+def read_on(reader: RecordingReader, got: list[Signal]) -> RecordingCorrupt | None:
+    """Append the signals after ``got[-1]``; return the error that stopped it, if any."""
+    try:
+        for signal in reader.signals(got[-1].seq + 1 if got else 0):
+            got.append(signal)
+    except RecordingCorrupt as error:
+        return error
+    return None
+
+
+def test_decoding_a_file_growing_one_byte_at_a_time(tmp_path: Path, mode: ReadMode) -> None:
+    signals = make_signals(12)
+    whole = write_recording(tmp_path / "w.cfl", signals, chunk=3).read_bytes()
+    growing = tmp_path / "g.cfl"
+    got: list[Signal] = []
+    reader = None
+    with open(growing, "wb", buffering=0) as out:
+        for size in range(1, len(whole) + 1):
+            out.write(whole[size - 1 : size])
+            if reader is None:
+                try:
+                    reader = open_recording(growing, mode)
+                except RecordingError:
+                    continue
+                if reader.metadata.get("workflow") != "test":
+                    reader = None  # opened before the metadata record was whole
+                    continue
+            failure = read_on(reader, got)
+            # Strict mode: a record still being written is a torn record.
+            assert failure is None or (mode is ReadMode.STRICT and failure.offset < size)
+            assert [s.seq for s in got] == list(range(len(got)))
+    assert reader is not None
+    assert same_signals(got, signals)
+
+
+def test_a_file_closed_while_it_is_read_becomes_complete(tmp_path: Path, mode: ReadMode) -> None:
+    signals = make_signals(40)
+    path = tmp_path / "closing.cfl"
+    writer = RecordingWriter(path, {})
+    writer.write_signals(signals)
+    reader = open_recording(path, mode)
+    assert not reader.complete
+    assert reader.count() is None
+    writer.close()
+    assert same_signals(reader.signals(), signals)
+    assert reader.complete
+    assert reader.count() == 40
+    assert reader.warnings == []
