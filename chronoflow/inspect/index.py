@@ -75,14 +75,20 @@ class Index:
 
     def extend(
         self,
-        signals: Iterable[Signal],
+        batches: Iterable[Iterable[Signal]],
         should_stop: Callable[[], bool],
         published: Callable[[], None],
-    ) -> None:
-        """Fold ``signals`` (which must start at seq :attr:`indexed`) into the index.
+    ) -> bool:
+        """Fold the signals of ``batches`` from seq :attr:`indexed` on into the index.
 
-        Checks ``should_stop`` and calls ``published`` after each checkpoint.
-        Stops early, with a warning, at a seq out of order.
+        A batch is a run of signals the source decodes together (a chunk of
+        the file). A checkpoint is taken at the end of a batch once half an
+        interval has passed since the last one, and inside a batch when a
+        whole interval has: so a seek usually decodes one batch, and never
+        folds more than ``interval - 1`` signals. Signals before
+        :attr:`indexed` are skipped (a batch may begin earlier). Checks
+        ``should_stop`` and calls ``published`` after each checkpoint.
+        Returns False if it stopped early at a gap in the seqs (with a warning).
         """
         state = self._state
         table = TABLE
@@ -90,33 +96,45 @@ class Index:
         types = self.types.data.append
         refs = self.refs.data.append
         expected = self.indexed
-        interval = self.interval
-        next_checkpoint = (expected // interval + 1) * interval - 1
-        for signal in signals:
-            seq, pid, kind, data, _ts = signal
-            if seq != expected:
-                self._warn(f"seq {expected}: found seq {seq} instead; indexing stops here")
+        last = self.checkpoints[-1].seq
+        limit = last + self.interval
+        for batch in batches:
+            for signal in batch:
+                seq, pid, kind, data, _ts = signal
+                if seq != expected:
+                    if seq < expected:
+                        continue
+                    self._warn(f"seq {expected}: found seq {seq} next; indexing stops here")
+                    self._finish_batch(state, expected, published)
+                    return False
+                try:
+                    ref = table[kind](state, seq, pid, data)
+                except MALFORMED as error:
+                    ref = None
+                    self._malformed(seq, kind, error)
+                try:
+                    pids(pid)
+                    types(kind)
+                    refs(NO_REF if ref is None else ref)
+                except (OverflowError, TypeError):
+                    self._append_odd(seq, pid, kind, ref)
+                expected = seq + 1
+                if seq == limit:
+                    last = self._checkpoint(state, seq)
+                    limit = last + self.interval
+                    self._publish(expected)
+                    published()
+            if expected - 1 - last >= self.interval // 2:
+                last = self._checkpoint(state, expected - 1)
+                limit = last + self.interval
+            self._publish(expected)
+            published()
+            if should_stop():
                 break
-            try:
-                ref = table[kind](state, seq, pid, data)
-            except MALFORMED as error:
-                ref = None
-                self._malformed(seq, kind, error)
-            try:
-                pids(pid)
-                types(kind)
-                refs(NO_REF if ref is None else ref)
-            except (OverflowError, TypeError):
-                self._append_odd(seq, pid, kind, ref)
-            expected = seq + 1
-            if seq == next_checkpoint:
-                self._checkpoint(state, seq)
-                interval = self.interval
-                next_checkpoint = (expected // interval + 1) * interval - 1
-                self._publish(expected)
-                published()
-                if should_stop():
-                    break
+        self._finish_batch(state, expected, published)
+        return True
+
+    def _finish_batch(self, state: FoldState, expected: int, published: Callable[[], None]) -> None:
         state.seq = expected - 1
         self._publish(expected)
         published()
@@ -143,19 +161,24 @@ class Index:
         if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(text)
 
-    def _checkpoint(self, state: FoldState, seq: int) -> None:
+    def _checkpoint(self, state: FoldState, seq: int) -> int:
+        """Freeze ``state`` after ``seq``; returns the seq of the last checkpoint kept."""
         state.seq = seq
         checkpoint = Checkpoint(state)
         self.checkpoints.append(checkpoint)
         self.checkpoint_bytes += checkpoint.size
         while self.checkpoint_bytes > self.checkpoint_memory and len(self.checkpoints) > 2:
             self._thin()
+        return self.checkpoints[-1].seq
 
     def _thin(self) -> None:
-        """Double the interval and keep only the checkpoints on the new grid."""
-        interval = self.interval * 2
-        kept = [cp for cp in self.checkpoints if (cp.seq + 1) % interval == 0 or cp.seq < 0]
-        self.interval = interval
+        """Double the interval and drop every other checkpoint (never the empty world).
+
+        Gaps between checkpoints were at most one interval, so the gaps left
+        are at most the doubled one.
+        """
+        self.interval *= 2
+        kept = self.checkpoints[::2]
         self.checkpoints = kept
         self.checkpoint_bytes = sum(cp.size for cp in kept)
 

@@ -1,0 +1,132 @@
+"""Random workflows for property tests: processes that follow a drawn plan.
+
+One template, :func:`Actor`, interprets a plan, a list of steps drawn by
+hypothesis: send to a pid, receive, select or filter on a payload, spawn a
+child with its own plan, join a child, ``use`` (succeeding or failing),
+crash, or transition to a new plan. Roots receive pushes from outside too.
+Some payloads are objects that marshal cannot store, so checkpoints take
+their fallback path. Programs may block forever, crash, leave children
+unjoined (which kills them) or fill small inboxes (BACKOFF): every kind of
+signal the runtime emits shows up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+
+from chronoflow import Process, Transition, template
+from chronoflow.runtime import SimpleScheduler
+
+
+@dataclass(frozen=True)
+class Token:
+    """A message value that is not plain data."""
+
+    n: int
+
+
+def _route(message: Any) -> int | None:
+    return message[0] if isinstance(message, tuple) and message[0] >= 0 else None
+
+
+async def _value(value: Any) -> Any:
+    return value
+
+
+async def _fail(value: Any) -> Any:
+    raise RuntimeError(f"failed {value}")
+
+
+def _payload_is(value: Any) -> Any:
+    def match(message: Any) -> bool:
+        return isinstance(message, tuple) and message[1] == value
+
+    match.__qualname__ = f"payload_is({value!r})"
+    return match
+
+
+@template(route=_route, inbox_limit=3)
+def Actor(self: Process, plan: list[Any]) -> Generator[Any, Any, Any]:
+    """Follow ``plan`` step by step (see the module docstring)."""
+    children: list[Process] = []
+    for step in plan:
+        op = step[0]
+        if op == "send":
+            self.send((step[1], step[2]))
+        elif op == "receive":
+            yield self.receive()
+        elif op == "select":
+            self.select(_payload_is(step[1]))
+            yield self.receive()
+        elif op == "filter":
+            self.filter(_payload_is(step[1]))
+            yield self.receive()
+        elif op == "spawn":
+            children.append(self.spawn(Actor, step[1]))
+        elif op == "join" and children:
+            with contextlib.suppress(Exception):
+                yield from children.pop(0).join()
+        elif op == "use":
+            with contextlib.suppress(RuntimeError):
+                yield self.use(_value if step[1] % 2 else _fail, step[1])
+        elif op == "crash":
+            raise ValueError(f"planned crash {step[1]}")
+        elif op == "transition":
+            return Transition(Actor, step[1])
+    return len(plan)
+
+
+payloads = st.one_of(
+    st.integers(0, 3), st.sampled_from(["a", "b"]), st.builds(Token, st.integers(0, 2))
+)
+
+
+def plans(depth: int = 2) -> st.SearchStrategy[list[Any]]:
+    """A plan: up to eight steps; spawn and transition nest up to ``depth``."""
+    simple = st.one_of(
+        st.tuples(st.just("send"), st.integers(-1, 5), payloads),
+        st.tuples(st.just("receive")),
+        st.tuples(st.just("select"), payloads),
+        st.tuples(st.just("filter"), payloads),
+        st.tuples(st.just("join")),
+        st.tuples(st.just("use"), st.integers(0, 3)),
+        st.tuples(st.just("crash"), st.integers(0, 3)),
+    )
+    if depth > 0:
+        nested = plans(depth - 1)
+        simple = st.one_of(
+            simple,
+            st.tuples(st.just("spawn"), nested),
+            st.tuples(st.just("transition"), nested),
+        )
+    return st.lists(simple, max_size=8)
+
+
+@dataclass(frozen=True)
+class Program:
+    """Root plans and messages pushed to roots from outside, in order."""
+
+    roots: list[list[Any]]
+    pushes: list[tuple[int, Any]]
+
+    async def __call__(self, scheduler: SimpleScheduler) -> None:
+        procs = [scheduler.create(Actor, plan) for plan in self.roots]
+        for proc in procs:
+            proc.start()
+        await scheduler.update()
+        for index, payload in self.pushes:
+            proc = procs[index % len(procs)]
+            if proc.alive:
+                await proc.push((-1, payload))
+
+
+programs = st.builds(
+    Program,
+    roots=st.lists(plans(), min_size=1, max_size=4),
+    pushes=st.lists(st.tuples(st.integers(0, 3), payloads), max_size=6),
+)
