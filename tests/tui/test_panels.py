@@ -1,0 +1,97 @@
+"""What each panel shows at chosen seqs of the classroom recording."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import SIZE
+from tests.tui.panels import detail, mailbox, rows, status, timeline_rows, tree
+from tui.app import ChronoflowApp
+from tui.widgets.process_tree import ProcessTree
+
+
+async def test_opens_at_the_first_signal(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE):
+        assert app.seq == 0
+        assert tree(app) == {"Server[0]": "running ✉ 0  « new"}
+        assert status(app).startswith("tui-classroom.cfl  seq 0 / 74  +0.000s")
+        assert "seq 0  START" in detail(app)
+        assert timeline_rows(app)[0].startswith("▶  0   0 Server       START")
+
+
+async def test_select_keeps_skipped_replies_in_the_clients_inbox(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.go_to(16)
+        app.select_process(1)
+        await pilot.pause()
+        assert tree(app)["Client[1]"] == "waiting ✉ 3  « +1 msg"
+        shown = mailbox(app)
+        assert shown[0] == "○ Client[1]  waiting for a message"
+        assert shown[1].startswith("waits in select reply_to(102) since seq 8")
+        assert shown[2] == "inbox: 3 messages — all skipped by select reply_to(102)"
+        assert shown[3].startswith("  1. #12     from Server[0]  @12  {'id': 100")
+        assert shown[3].endswith("skipped by select reply_to(102)")
+        assert shown[4].startswith("  2. #14     from Server[0]  @14  {'id': 101")
+        assert shown[5].startswith("  3. #16     from Server[0]  @16  {'id': 102")
+        assert shown[5].endswith("« new")
+
+
+async def test_a_receive_shows_the_message_it_took(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.go_to(18)
+        app.select_process(1)
+        await pilot.pause()
+        assert tree(app)["Client[1]"] == "running ✉ 2  « waiting→running, −1 msg"
+        shown = mailbox(app)
+        assert shown[-1].startswith("   - #16")
+        assert shown[-1].endswith("« received")
+        assert "sent by Server[0]" in detail(app)
+
+
+async def test_inherited_messages_and_a_joining_parent(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.go_to(49)
+        app.select_process(7)
+        await pilot.pause()
+        shown = tree(app)
+        assert shown["Parent[3]"] == "joining ✉ 0  « running→joining"
+        assert shown["Child[7]"] == "running ✉ 1"
+        assert mailbox(app)[3].startswith("  1. #41     from outside  @44 inherited  'first'")
+
+
+async def test_every_status_at_the_end(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        assert app.seq == 73
+        assert {name: row.split(" ")[0] for name, row in tree(app).items()} == {
+            "Server[0]": "waiting",
+            "Client[1]": "stopped",
+            "Monitor[2]": "stopped",
+            "Lookup[4]": "stopped",
+            "Parent[3]": "stopped",
+            "Child[7]": "stopped",
+            "Child[8]": "stopped",
+            "Supervisor[5]": "crashed",
+            "Sleeper[9]": "killed",
+            "Faulty[6]": "crashed",
+        }
+
+
+async def test_using_and_killed_show_what_they_wait_for_or_why(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.go_to(10)
+        app.select_process(4)
+        await pilot.pause()
+        assert tree(app)["Lookup[4]"] == "using ✉ 0  « running→using"
+        assert mailbox(app)[1].startswith("waits on use ")
+        app.go_to(69)
+        app.select_process(9)
+        await pilot.pause()
+        assert tree(app)["Sleeper[9]"] == "killed ✉ 0  « waiting→killed"
+        assert mailbox(app)[1] == "killed: parent 5 ended"
+
+
+async def test_the_tree_draws_parents_and_children(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        lines = [line.split("]")[0] + "]" for line in rows(app.query_one(ProcessTree))]
+        assert lines[4:7] == ["  ✓ Parent[3]", "  ├─ ✓ Child[7]", "  └─ ✓ Child[8]"]
+        assert lines[7:9] == ["  ✗ Supervisor[5]", "  └─ † Sleeper[9]"]

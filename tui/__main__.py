@@ -1,0 +1,7 @@
+"""``python -m tui FILE``: the same as ``chronoflow-tui FILE``."""
+
+from __future__ import annotations
+
+from tui.app import main
+
+main()

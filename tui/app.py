@@ -1,0 +1,493 @@
+"""ChronoflowApp: the time-travel debugger's Textual application.
+
+One reactive, :attr:`ChronoflowApp.seq`, drives every panel: its watcher
+asks the engine once for the signal, the world and what changed at that
+seq, and hands the answers to the process tree, the mailbox, the timeline,
+the detail pane and the status bar. Every action (a key, a click, a
+command) ends by setting ``seq`` or the selected process. Slow answers (a
+search far away, the filtered rows of a long recording) are computed in
+threads that post messages back; the engine's indexer reports progress the
+same way.
+
+``main`` is the ``chronoflow-tui`` console script (see :mod:`tui.cli`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from chronoflow.inspect import Progress, Query, QueryError, Timeline, World, WorldDiff
+from chronoflow.signals import Signal
+from tui.bookmarks import Bookmarks
+from tui.commands import DebuggerCommands
+from tui.keys import all_bindings
+from tui.look import relative_time
+from tui.messages import IndexProgressed, RowsScanned, SearchFinished
+from tui.playback import Playback
+from tui.rows import AllRows, MatchingRows
+from tui.screens.filter import FilterScreen
+from tui.screens.help import HelpScreen
+from tui.screens.prompt import PromptScreen
+from tui.view_filter import ViewFilter
+from tui.widgets.mailbox import Mailbox
+from tui.widgets.process_tree import ProcessTree
+from tui.widgets.signal_detail import SignalDetail
+from tui.widgets.signal_list import SignalList
+from tui.widgets.status_bar import Position, StatusBar
+from tui.widgets.warning_banner import WarningBanner
+
+#: Matching rows a filter scan collects before it reports them.
+SCAN_BATCH = 4096
+
+
+class ChronoflowApp(App[None]):
+    """The debugger over one open :class:`~chronoflow.inspect.Timeline`."""
+
+    CSS_PATH = "chronoflow.tcss"
+    TITLE = "chronoflow-tui"
+    BINDINGS: ClassVar[list[BindingType]] = all_bindings()
+    COMMANDS = App.COMMANDS | {DebuggerCommands}
+
+    #: The current seq (``-1``: before the first signal, only in an empty recording).
+    seq: reactive[int] = reactive(-1, init=False)
+    #: The process whose mailbox is shown and whose signals n / p step through.
+    selected_pid: reactive[int | None] = reactive(None, init=False)
+
+    def __init__(self, timeline: Timeline, *, at: int | None = None, follow: bool = False) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.following = follow
+        self.world: World | None = None
+        self.changed: WorldDiff | None = None
+        self.signal: Signal | None = None
+        self.bookmarks = Bookmarks()
+        self.playback = Playback()
+        self.view_filter = ViewFilter()
+        self.search_query: str | None = None
+        self.busy: str | None = None
+        self._start_at = at
+        self._progress = timeline.progress
+        self._timer: Timer | None = None
+
+    # -- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Banner, the four panels, the status bar and the footer."""
+        yield WarningBanner(id="banner")
+        with Horizontal(id="panels"):
+            with Vertical(id="left"):
+                yield ProcessTree(id="tree")
+                yield Mailbox(id="mailbox")
+            with Vertical(id="right"):
+                yield SignalList(self.timeline, self.template_of, id="signals")
+                yield SignalDetail(id="detail")
+        yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Title the panels, listen to the indexer, go to the starting seq."""
+        self.query_one("#tree").border_title = "Processes"
+        self.query_one("#mailbox").border_title = "Mailbox"
+        self.query_one("#signals").border_title = "Timeline"
+        self.query_one("#detail").border_title = "Signal"
+        self.title = f"chronoflow-tui — {self.timeline.path.name}"
+        self.timeline.add_listener(self._progress_from_thread)
+        self._progress = self.timeline.progress
+        total = len(self.timeline)
+        start = self._start_at if self._start_at is not None else 0
+        if start < total:
+            # Why remembered otherwise: a torn recording is still being
+            # indexed and may reach the seq asked for with --at later.
+            self._start_at = None
+        self.set_reactive(ChronoflowApp.seq, min(start, total - 1))
+        if self.seq >= 0:
+            self.set_reactive(ChronoflowApp.selected_pid, self.timeline.signal(self.seq).pid)
+        self.query_one(SignalList).focus()
+        self._repaint()
+
+    def on_unmount(self) -> None:
+        """Stop listening to the indexer."""
+        self.timeline.remove_listener(self._progress_from_thread)
+
+    # -- the one seq that drives everything ----------------------------------------
+
+    def watch_seq(self) -> None:
+        """The current seq changed: every panel shows the new moment."""
+        self._repaint()
+
+    def watch_selected_pid(self) -> None:
+        """Another process was selected: its row and its mailbox."""
+        self._show_processes()
+
+    def _indexed(self, seq: int) -> bool:
+        return self._progress.done or seq < self._progress.indexed
+
+    def _repaint(self) -> None:
+        seq, timeline = self.seq, self.timeline
+        self.signal = timeline.signal(seq) if seq >= 0 else None
+        if seq < 0 or self._indexed(seq):
+            self.world = timeline.state_at(seq)
+            self.changed = timeline.changed_at(seq) if seq >= 0 else None
+        else:
+            self.world = self.changed = None
+        self._show_processes()
+        self.query_one(SignalList).show(seq)
+        signal, world = self.signal, self.world
+        process = world.process(signal.pid) if signal and world and signal.pid in world else None
+        links = timeline.links(seq) if signal is not None and world is not None else ()
+        self.query_one(SignalDetail).show(signal, process, links, self._when())
+        self._show_status()
+
+    def _show_processes(self) -> None:
+        current = self.signal.pid if self.signal is not None else None
+        kind = self.signal.type if self.signal is not None else None
+        self.query_one(ProcessTree).show(self.world, self.changed, current, self.selected_pid)
+        self.query_one(Mailbox).show(self.world, self.selected_pid, self.changed, kind)
+
+    def _when(self) -> str:
+        if self.signal is None:
+            return ""
+        return relative_time(self.signal.ts, self.query_one(SignalList).origin())
+
+    def _show_status(self) -> None:
+        timeline = self.timeline
+        self.query_one(StatusBar).show(
+            Position(
+                name=timeline.path.name,
+                seq=self.seq,
+                total=len(timeline),
+                when=self._when(),
+                progress=self._progress,
+                playing=self.playback.label() if self.playback.playing else None,
+                filter=self.view_filter.query() or None,
+                search=self.search_query,
+                bookmarks=len(self.bookmarks),
+                busy=self.busy,
+            )
+        )
+        banner = self.query_one(WarningBanner)
+        banner.show(tuple(timeline.warnings), timeline.complete or self.following)
+
+    def template_of(self, pid: int) -> str | None:
+        """The template ``pid`` runs at the current seq (or later, if it starts later).
+
+        For the timeline's template column: a process that has not started
+        at the current seq is named by the engine from the indexed end.
+        """
+        if self.world is not None and pid in self.world:
+            return self.world.process(pid).template
+        name = self.timeline.name_of(pid)
+        suffix = f"[{pid}]"
+        return name[: -len(suffix)] if name.endswith(suffix) else None
+
+    # -- moving ---------------------------------------------------------------------
+
+    def go_to(self, seq: int) -> None:
+        """Make ``seq`` current (clamped to the recording)."""
+        last = len(self.timeline) - 1
+        if last >= 0:
+            self.seq = max(0, min(seq, last))
+
+    def select_process(self, pid: int) -> None:
+        """Select ``pid``: its mailbox is shown, n / p step through its signals."""
+        self.selected_pid = pid
+
+    def _neighbour(self, seq: int, direction: int) -> int | None:
+        """The next (or previous) shown seq: every seq, or the filter's matches."""
+        rows = self.query_one(SignalList).rows
+        if isinstance(rows, AllRows):
+            target = seq + direction
+            return target if 0 <= target < len(self.timeline) else None
+        if direction > 0:
+            if rows.complete or rows.scanned > seq:
+                return rows.after(seq)
+            return self.timeline.next_match(seq, self.view_filter.query())
+        if rows.complete or rows.scanned >= seq:
+            return rows.before(seq)
+        return self.timeline.previous_match(seq, self.view_filter.query())
+
+    def action_step(self, direction: int) -> None:
+        """One signal forward or back (among the shown ones when filtered)."""
+        target = self._neighbour(self.seq, direction)
+        if target is not None:
+            self.seq = target
+
+    def action_first(self) -> None:
+        """The first (shown) signal."""
+        rows = self.query_one(SignalList).rows
+        if len(rows):
+            self.seq = rows.seq_at(0)
+
+    def action_last(self) -> None:
+        """The last (shown) signal."""
+        rows = self.query_one(SignalList).rows
+        if len(rows):
+            self.seq = rows.seq_at(len(rows) - 1)
+
+    def action_goto(self) -> None:
+        """Ask for a seq and go there."""
+
+        def check(text: str) -> str | None:
+            total = len(self.timeline)
+            if not text.isdigit():
+                return "type a seq: a whole number"
+            if int(text) >= total:
+                return f"seq {text} is beyond the end: the last seq is {total - 1}"
+            return None
+
+        def done(text: str | None) -> None:
+            if text:
+                self.go_to(int(text))
+
+        hint = f"0 to {len(self.timeline) - 1:,}; enter goes, escape cancels"
+        self.push_screen(PromptScreen("Go to seq", hint, check, placeholder="seq"), done)
+
+    def action_process_step(self, direction: int) -> None:
+        """The next (or previous) signal of the selected process."""
+        pid = self.selected_pid
+        if pid is None:
+            self.notify("select a process first (click it in the tree)", severity="warning")
+            return
+        timeline = self.timeline
+        target = (
+            timeline.next_for(pid, self.seq)
+            if direction > 0
+            else timeline.previous_for(pid, self.seq)
+        )
+        if target is None:
+            where = "after" if direction > 0 else "before"
+            self.notify(f"no signal of pid {pid} {where} seq {self.seq}")
+        else:
+            self.seq = target
+
+    def action_follow_link(self) -> None:
+        """Follow the highlighted causal link of the current signal."""
+        if not self.query_one(SignalDetail).follow():
+            self.notify("this signal has no causal link")
+
+    def action_select_current(self) -> None:
+        """Select the process of the current signal."""
+        if self.signal is not None:
+            self.selected_pid = self.signal.pid
+
+    @on(SignalList.SignalChosen)
+    def _signal_chosen(self, message: SignalList.SignalChosen) -> None:
+        self.seq = message.seq
+
+    @on(SignalDetail.LinkFollowed)
+    def _link_followed(self, message: SignalDetail.LinkFollowed) -> None:
+        self.seq = message.seq
+
+    @on(ProcessTree.ProcessChosen)
+    def _process_chosen(self, message: ProcessTree.ProcessChosen) -> None:
+        self.selected_pid = message.pid
+
+    # -- search ---------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Ask for a query and find its first match after the current seq."""
+
+        def check(text: str) -> str | None:
+            if not text:
+                return 'type a query, e.g. type:SEND pid:3 "ping"'
+            try:
+                Query.parse(text)
+            except QueryError as error:
+                return str(error)
+            return None
+
+        def done(text: str | None) -> None:
+            if text:
+                self.search_query = text
+                self.action_match(1)
+
+        hint = 'e.g. type:RECEIVE pid:3 "ping" -type:WAIT  (see docs/engine.md); . next , previous'
+        self.push_screen(PromptScreen("Search", hint, check, value=self.search_query or ""), done)
+
+    def action_match(self, direction: int) -> None:
+        """The next (or previous) match of the last search."""
+        if not self.search_query:
+            self.action_search()
+            return
+        self.busy = "searching…"
+        self._show_status()
+        self._search(self.search_query, self.seq, direction < 0)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str, start: int, backward: bool) -> None:
+        timeline = self.timeline
+        seq = (
+            timeline.previous_match(start, query) if backward else timeline.next_match(start, query)
+        )
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchFinished(query, start, seq, backward))
+
+    @on(SearchFinished)
+    def _search_finished(self, message: SearchFinished) -> None:
+        self.busy = None
+        if message.seq is None:
+            where = "before" if message.backward else "after"
+            self.notify(f"no match {where} seq {message.start}", markup=False)
+            self._show_status()
+        else:
+            self.seq = message.seq
+            self._show_status()
+
+    # -- filter ---------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Choose which signal types and which process the timeline shows."""
+
+        def done(chosen: ViewFilter | None) -> None:
+            if chosen is not None:
+                self.apply_filter(chosen)
+
+        self.push_screen(FilterScreen(self.view_filter), done)
+
+    def action_only_process(self) -> None:
+        """Show only the selected process's signals, or every process again."""
+        if self.view_filter.pid is not None:
+            self.apply_filter(self.view_filter.only(None))
+        elif self.selected_pid is not None:
+            self.apply_filter(self.view_filter.only(self.selected_pid))
+
+    def apply_filter(self, chosen: ViewFilter) -> None:
+        """Show the rows ``chosen`` lets through (scanned in the background)."""
+        self.view_filter = chosen
+        signals = self.query_one(SignalList)
+        if not chosen.active:
+            self.workers.cancel_group(self, "filter")
+            signals.set_rows(AllRows(lambda: len(self.timeline)))
+        else:
+            rows = MatchingRows(wide=len(self.timeline) >= 2**31)
+            signals.set_rows(rows)
+            self._scan(rows, chosen.query(), 0)
+        self._show_status()
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _scan(self, rows: MatchingRows, query: str, start: int) -> None:
+        worker = get_current_worker()
+        batch: list[int] = []
+        for seq in self.timeline.find_all(query, start):
+            if worker.is_cancelled:
+                return
+            batch.append(seq)
+            if len(batch) >= SCAN_BATCH:
+                rows.add(batch, seq)
+                batch = []
+                self.post_message(RowsScanned(done=False))
+        rows.add(batch, max(rows.scanned, len(self.timeline) - 1))
+        rows.finish()
+        self.post_message(RowsScanned(done=True))
+
+    @on(RowsScanned)
+    def _rows_scanned(self) -> None:
+        self.query_one(SignalList).show(self.seq)
+
+    # -- playback -------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        """Play forward from the current seq, or pause."""
+        self.playback.playing = not self.playback.playing
+        self._restart_timer()
+        self._show_status()
+
+    def action_speed(self, direction: int) -> None:
+        """Play faster or slower."""
+        if direction > 0:
+            self.playback.faster()
+        else:
+            self.playback.slower()
+        self._restart_timer()
+        self._show_status()
+        self.notify(f"speed {self.playback.speed:,} signals/s", timeout=1)
+
+    def _restart_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.playback.playing:
+            interval, _ = self.playback.tick()
+            self._timer = self.set_interval(interval, self._play_tick)
+
+    def _play_tick(self) -> None:
+        _, stride = self.playback.tick()
+        seq = self.seq
+        for _ in range(stride):
+            target = self._neighbour(seq, 1)
+            if target is None:
+                break
+            seq = target
+        if seq != self.seq:
+            self.seq = seq
+        elif not self.following:
+            self.playback.playing = False
+            self._restart_timer()
+            self._show_status()
+
+    # -- bookmarks ------------------------------------------------------------------
+
+    def action_bookmark(self) -> None:
+        """Bookmark the current seq, or remove its bookmark."""
+        if self.seq < 0:
+            return
+        added = self.bookmarks.toggle(self.seq)
+        self.notify(f"{'bookmarked' if added else 'removed bookmark'} seq {self.seq}", timeout=2)
+        self._show_status()
+
+    def action_cycle_bookmark(self, direction: int) -> None:
+        """Go to the next (or previous) bookmark, wrapping around."""
+        target = (
+            self.bookmarks.after(self.seq) if direction > 0 else self.bookmarks.before(self.seq)
+        )
+        if target is None:
+            self.notify("no bookmarks yet: b bookmarks the current seq")
+        else:
+            self.seq = target
+
+    # -- the rest -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen())
+
+    def _progress_from_thread(self, progress: Progress) -> None:
+        # Called by the engine's indexing thread: hand over to the app's thread.
+        self.post_message(IndexProgressed(progress))
+
+    @on(IndexProgressed)
+    def _index_progressed(self, message: IndexProgressed) -> None:
+        before, self._progress = self._progress, message.progress
+        total = len(self.timeline)
+        signals = self.query_one(SignalList)
+        rows = signals.rows
+        if isinstance(rows, MatchingRows) and rows.complete and total - 1 > rows.scanned:
+            rows.complete = False
+            self._scan(rows, self.view_filter.query(), rows.scanned + 1)
+        at_end = self.seq >= before.indexed - 1
+        if self._start_at is not None and self.seq < self._start_at < total:
+            self.seq, self._start_at = self._start_at, None
+        elif self.following and at_end and total - 1 > self.seq:
+            self.seq = total - 1
+        elif self.world is None or self.seq < 0:
+            self.seq = max(self.seq, 0 if total else -1)
+            self._repaint()
+        else:
+            signals.refresh_rows()
+            self._show_status()
+
+
+def main() -> None:
+    """The ``chronoflow-tui`` console script."""
+    from tui.cli import run
+
+    run()

@@ -1,0 +1,137 @@
+"""The ``chronoflow-tui`` command: open a recording, then run the debugger.
+
+The recording is opened *before* the Textual app starts, so a missing file,
+a file that is not a recording, a format version from the future or a
+damaged header ends with one red line on stderr and exit code 1, never a
+traceback and never a half-drawn screen. A torn recording opens (its
+complete prefix) and the app shows a warning banner.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from chronoflow.errors import ChronoflowError
+from chronoflow.inspect import Timeline
+from tui.literal import literal
+
+cli = typer.Typer(
+    name="chronoflow-tui",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``message`` as one red line on stderr; return the Exit to raise."""
+    line = Text("error: ", "bold red")
+    line.append_text(literal(message))
+    _stderr.print(line)
+    return typer.Exit(code=1)
+
+
+def _version_text() -> str:
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "unknown"
+
+    python = sys.version.split()[0]
+    return f"chronoflow-tui {of('chronoflow')} (Textual {of('textual')}, Python {python})"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(_version_text())
+        raise typer.Exit()
+
+
+def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
+    """Open ``path`` for the debugger, or raise the one-line :class:`typer.Exit`."""
+    if not path.exists():
+        raise fail(f"{path}: no such file")
+    if path.is_dir():
+        raise fail(f"{path}: is a directory, not a recording")
+    try:
+        timeline = Timeline.open(path, follow=follow)
+    except ChronoflowError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"{path}: {error.strerror or error}") from None
+    if at is not None and timeline.progress.total is not None and at >= len(timeline):
+        timeline.close()
+        raise fail(f"--at {at} is beyond the end: {path.name} has seqs 0 to {len(timeline) - 1}")
+    return timeline
+
+
+@cli.command()
+def debug(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A recording (.cfl) made with SimpleScheduler(record=...) or chronoflow record.",
+            show_default=False,
+        ),
+    ],
+    at: Annotated[
+        int | None,
+        typer.Option(
+            "--at",
+            min=0,
+            metavar="SEQ",
+            help="Open at this seq instead of the first signal.",
+        ),
+    ] = None,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow",
+            help=(
+                "Keep reading a recording that is still being written; while you are "
+                "at the last signal, the view moves on with each new one."
+            ),
+        ),
+    ] = False,
+    version_: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Step through a Chronoflow recording, forward and backward, in the terminal.
+
+    At every seq you see the process tree (each process's status), the
+    selected process's mailbox, the signal timeline and the current
+    signal in full with its causal links. Press [bold]?[/] in the app for
+    every key.
+
+    Example: [bold]chronoflow-tui recordings/echo.cfl --at 12[/]
+    """
+    from tui.app import ChronoflowApp
+
+    timeline = open_timeline(file, at=at, follow=follow)
+    try:
+        ChronoflowApp(timeline, at=at, follow=follow).run()
+    finally:
+        timeline.close()
+
+
+def run() -> None:
+    """Parse the command line and run (the ``chronoflow-tui`` entry point)."""
+    cli()

@@ -1,0 +1,76 @@
+"""How statuses and signal types look: one symbol and one colour each.
+
+A student must tell a waiting process from a joining one at a glance, so
+every :class:`~chronoflow.inspect.Status` has its own symbol *and* colour
+(and its label is printed next to it, so colour is never the only cue).
+Signal types get a colour in the timeline so that sends, receives and waits
+form visible patterns.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from chronoflow.inspect import Status
+from chronoflow.signals import SignalType
+
+
+class StatusLook(NamedTuple):
+    """The symbol and Rich style of one status."""
+
+    symbol: str
+    style: str
+
+
+STATUS_LOOKS: dict[Status, StatusLook] = {
+    Status.RUNNING: StatusLook("▶", "bold green"),
+    Status.WAITING: StatusLook("○", "bold yellow"),
+    Status.USING: StatusLook("◆", "bold magenta"),
+    Status.JOINING: StatusLook("◇", "bold cyan"),
+    Status.STOPPED: StatusLook("✓", "bright_black"),
+    Status.CRASHED: StatusLook("✗", "bold red"),
+    Status.KILLED: StatusLook("†", "dark_orange"),
+}
+
+TYPE_STYLES: dict[SignalType, str] = {
+    SignalType.START: "green",
+    SignalType.SPAWN: "green",
+    SignalType.JOIN: "cyan",
+    SignalType.TRANSITION: "bright_green",
+    SignalType.USE: "magenta",
+    SignalType.SEND: "bright_blue",
+    SignalType.STOP: "bright_black",
+    SignalType.BACKOFF: "red",
+    SignalType.DROP: "red",
+    SignalType.DELIVER: "bright_blue",
+    SignalType.RECEIVE: "bright_cyan",
+    SignalType.WAIT: "yellow",
+    SignalType.RESULT: "magenta",
+    SignalType.CRASH: "bold red",
+    SignalType.KILL: "dark_orange",
+}
+
+
+def type_name(kind: int) -> str:
+    """The name of a signal type, or ``TYPE#n`` for a type newer than this program."""
+    try:
+        return SignalType(kind).name
+    except ValueError:
+        return f"TYPE#{kind}"
+
+
+def type_style(kind: int) -> str:
+    """The timeline colour of a signal type (plain for unknown types)."""
+    try:
+        return TYPE_STYLES[SignalType(kind)]
+    except ValueError:
+        return ""
+
+
+def relative_time(ts: float, origin: float) -> str:
+    """A timestamp as seconds since the first signal: ``+0.125s``.
+
+    Why relative: absolute wall-clock times say little when stepping
+    through a run, and a relative time reads the same on every replay.
+    """
+    return f"+{ts - origin:.3f}s"

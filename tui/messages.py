@@ -1,0 +1,47 @@
+"""Messages that cross widgets or threads, all handled by the app.
+
+Background threads (the engine's indexer, the filter scan, a search) never
+touch widgets: they post one of these, and the app's own thread updates the
+panels. Messages that can arrive in bursts define ``can_replace`` so a burst
+coalesces into the latest one (toolong does this for its scan progress).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from chronoflow.inspect import Progress
+
+
+@dataclass
+class IndexProgressed(Message):
+    """The engine indexed more of the recording (or finished, or failed)."""
+
+    progress: Progress
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the newest progress matters."""
+        return isinstance(message, IndexProgressed)
+
+
+@dataclass
+class RowsScanned(Message):
+    """The filter scan found more matching rows (``done``: it reached the end)."""
+
+    done: bool
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the newest count matters (the rows themselves are shared)."""
+        return isinstance(message, RowsScanned) and not message.done
+
+
+@dataclass
+class SearchFinished(Message):
+    """A search from ``start`` found ``seq`` (None: no match in that direction)."""
+
+    query: str
+    start: int
+    seq: int | None
+    backward: bool

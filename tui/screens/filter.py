@@ -1,0 +1,93 @@
+"""FilterScreen: choose which signal types the timeline shows, and which process.
+
+Every signal type is listed with a check box (checked: shown). The process
+field takes a pid to keep only that process's signals, or nothing for all.
+Enter or "apply" closes with the new :class:`~tui.view_filter.ViewFilter`;
+"show all" clears it; escape leaves the filter as it was.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from chronoflow.signals import SignalType
+from tui.look import type_style
+from tui.view_filter import ViewFilter
+
+
+class FilterScreen(ModalScreen[ViewFilter | None]):
+    """Edit the timeline filter; see the module docstring."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: ViewFilter) -> None:
+        super().__init__()
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        """The type list, the process field and the buttons."""
+        with Vertical(id="filter-box") as box:
+            box.border_title = "Filter the timeline"
+            yield Static(Text("Signal types shown (space toggles):", "bold"))
+            yield SelectionList[int](
+                *(
+                    Selection(
+                        Text(kind.name, type_style(kind)),
+                        int(kind),
+                        kind not in self._current.hidden,
+                    )
+                    for kind in SignalType
+                ),
+                id="filter-types",
+            )
+            yield Static(Text("Only the process with pid (empty: every process):", "bold"))
+            pid = "" if self._current.pid is None else str(self._current.pid)
+            yield Input(pid, placeholder="pid", id="filter-pid", type="integer")
+            yield Static("", id="filter-error")
+            with Horizontal(id="filter-buttons"):
+                yield Button("Apply", id="filter-apply", variant="primary")
+                yield Button("Show all", id="filter-clear")
+                yield Button("Cancel", id="filter-cancel")
+
+    def on_mount(self) -> None:
+        """Steady cursor (screenshots must not depend on the moment)."""
+        self.query_one(Input).cursor_blink = False
+
+    def chosen(self) -> ViewFilter | None:
+        """The filter the form describes, or None (with the error shown) if it is invalid."""
+        shown = set(self.query_one(SelectionList).selected)
+        hidden = frozenset(kind for kind in SignalType if int(kind) not in shown)
+        text = self.query_one(Input).value.strip()
+        try:
+            pid = int(text) if text else None
+        except ValueError:
+            self.query_one("#filter-error", Static).update(Text(f"not a pid: {text!r}", "bold red"))
+            return None
+        return ViewFilter(hidden, pid)
+
+    @on(Button.Pressed, "#filter-apply")
+    @on(Input.Submitted)
+    def apply(self) -> None:
+        """Close with the filter as chosen."""
+        chosen = self.chosen()
+        if chosen is not None:
+            self.dismiss(chosen)
+
+    @on(Button.Pressed, "#filter-clear")
+    def clear(self) -> None:
+        """Close with no filter."""
+        self.dismiss(ViewFilter())
+
+    @on(Button.Pressed, "#filter-cancel")
+    def action_cancel(self) -> None:
+        """Close, keeping the old filter."""
+        self.dismiss(None)

@@ -1,0 +1,149 @@
+"""Mailbox: the selected process's inbox at the current seq.
+
+The first rows say what the process is doing (its status, and for a
+blocked process what it waits for: ``select reply_to(102)``, ``join 4``, a
+pending ``use``); then every message in inbox order, with its identity, its
+sender, the seq it arrived in this inbox and its value. While the process
+waits in a ``select`` or ``filter``, the messages it passes over are marked
+``skipped``; messages that arrived with the current signal are marked
+``« new``, and those the current signal took out are listed last, struck
+through, so a student sees a RECEIVE take its message.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from chronoflow.inspect import InboxEntry, ProcessState, Status, WaitMode, World, WorldDiff
+from chronoflow.signals import SignalType
+from tui.literal import literal, value_text
+from tui.look import STATUS_LOOKS
+from tui.widgets.virtual_list import VirtualList
+
+
+class Mailbox(VirtualList):
+    """The inbox of one process at one seq; see the module docstring."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._heading: list[Text] = []
+        self._entries: tuple[InboxEntry, ...] = ()
+        self._removed: tuple[InboxEntry, ...] = ()
+        self._added: frozenset[int] = frozenset()
+        self._skipping: str | None = None
+        self._removed_as = "received"
+        self._world: World | None = None
+        self.process: ProcessState | None = None
+
+    def show(
+        self,
+        world: World | None,
+        pid: int | None,
+        changed: WorldDiff | None,
+        signal_type: int | None,
+    ) -> None:
+        """Show the inbox of ``pid`` in ``world`` (None: not indexed yet)."""
+        self._world = world
+        self.process = None
+        self._entries, self._removed, self._added = (), (), frozenset()
+        self._skipping = None
+        if world is None:
+            self._heading = [Text("indexing… this seq is not indexed yet", "italic")]
+        elif pid is None:
+            self._heading = [Text("no process selected: click one in the tree", "italic")]
+        elif pid not in world:
+            self._heading = [Text(f"process {pid} has not started at this seq", "italic")]
+        else:
+            proc = self.process = world.process(pid)
+            change = changed.get(pid) if changed is not None else None
+            self._entries = proc.inbox
+            if change is not None:
+                self._added = frozenset(entry.id for entry in change.added)
+                self._removed = change.removed
+            self._removed_as = "dropped" if signal_type == SignalType.DROP else "received"
+            wait = proc.wait
+            if (
+                proc.status is Status.WAITING
+                and wait is not None
+                and wait.mode in (WaitMode.SELECT, WaitMode.FILTER)
+            ):
+                self._skipping = wait.describe()
+            self._heading = self._describe(proc)
+        self.cursor_row = -1
+        self.refresh_rows()
+
+    def _describe(self, proc: ProcessState) -> list[Text]:
+        look = STATUS_LOOKS[proc.status]
+        title = Text(no_wrap=True, end="")
+        title.append(f"{look.symbol} ", look.style)
+        title.append_text(literal(proc.name, "bold"))
+        title.append(f"  {proc.status.label}", look.style)
+        lines = [title, self._doing(proc)]
+        count = len(proc.inbox)
+        summary = Text(no_wrap=True, end="")
+        summary.append("inbox: ", "bold")
+        summary.append("empty" if not count else f"{count} message{'s' * (count != 1)}")
+        if self._skipping and count:
+            summary.append_text(literal(f" — all skipped by {self._skipping}", "yellow"))
+        lines.append(summary)
+        return lines
+
+    def _doing(self, proc: ProcessState) -> Text:
+        line = Text(no_wrap=True, end="")
+        if proc.wait is not None:
+            line.append("waits in ")
+            line.append_text(literal(proc.wait.describe(), "bold"))
+            line.append(f" since seq {proc.wait.since}", "dim")
+        elif proc.use is not None:
+            line.append("waits on use ")
+            line.append_text(literal(proc.use.fn, "bold"))
+            line.append(f" since seq {proc.use.seq}", "dim")
+        elif proc.crash is not None:
+            line.append("raised ")
+            line.append_text(literal(f"{proc.crash.error}: {proc.crash.message}", "red"))
+        elif proc.status is Status.STOPPED:
+            line.append("returned ")
+            line.append_text(value_text(proc.result))
+        elif proc.kill_reason is not None:
+            line.append("killed: ")
+            line.append_text(literal(proc.kill_reason))
+        else:
+            line.append_text(literal(f"runs {proc.template} since seq {proc.started}", "dim"))
+        return line
+
+    def row_count(self) -> int:
+        """The heading, then one row per message, then the ones just taken out."""
+        return len(self._heading) + len(self._entries) + len(self._removed)
+
+    def _sender(self, sender: int | None) -> Text:
+        if sender is None:
+            return Text("outside", "italic")
+        if self._world is not None and sender in self._world:
+            return literal(self._world.process(sender).name)
+        return Text(f"pid {sender}")
+
+    def render_row(self, row: int, width: int) -> Text:
+        """A heading line, or ``#id  from X  @seq N  value  mark``."""
+        if row < len(self._heading):
+            return self._heading[row].copy()
+        index = row - len(self._heading)
+        removed = index >= len(self._entries)
+        entry = self._removed[index - len(self._entries)] if removed else self._entries[index]
+        text = Text(no_wrap=True, end="")
+        text.append(f"{index + 1:>3}. " if not removed else "   - ", "dim")
+        text.append(f"#{entry.id:<6} ", "bold")
+        text.append("from ", "dim")
+        text.append_text(self._sender(entry.sender))
+        text.append(f"  @{entry.arrived}", "dim")
+        if entry.inherited:
+            text.append(" inherited", "dim italic")
+        text.append("  ")
+        text.append_text(value_text(entry.message, max(width, 40)))
+        if removed:
+            text.stylize("strike dim")
+            text.append(f"  « {self._removed_as}", "bold black on yellow")
+        elif entry.id in self._added:
+            text.append("  « new", "bold black on yellow")
+        elif self._skipping:
+            text.append_text(literal(f"  skipped by {self._skipping}", "yellow"))
+        return text

@@ -1,0 +1,147 @@
+"""SignalDetail: everything about the current signal, and where it leads.
+
+Shows the signal's seq, type, time and process (with that process's status
+after the signal), its data pretty-printed in full, and its causal links
+from the engine (for a RECEIVE the SEND that sent the message; for a SEND
+where it was delivered, received or dropped; ...). One link is highlighted:
+``enter`` (or a click) follows it, up/down choose another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from chronoflow.inspect import CausalLink, ProcessState
+from chronoflow.signals import Signal
+from tui.literal import literal, pretty_text
+from tui.look import STATUS_LOOKS, type_name, type_style
+from tui.widgets.virtual_list import VirtualList
+
+
+class SignalDetail(VirtualList):
+    """The current signal in full; see the module docstring."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(-1)", "Previous link", show=False),
+        Binding("down,j", "move(1)", "Next link", show=False),
+    ]
+
+    @dataclass
+    class LinkFollowed(Message):
+        """The person followed a causal link to ``seq``."""
+
+        seq: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.signal: Signal | None = None
+        self.links: tuple[CausalLink, ...] = ()
+        self.link = 0
+        self._process: ProcessState | None = None
+        self._when = ""
+        self._lines: list[Text] = []
+        self._first_link_row = 0
+        self._width = 0
+
+    def show(
+        self,
+        signal: Signal | None,
+        process: ProcessState | None,
+        links: tuple[CausalLink, ...],
+        when: str,
+    ) -> None:
+        """Show ``signal`` (None: an empty recording) with its process and links."""
+        self.signal, self._process, self.links, self._when = signal, process, links, when
+        self.link = 0
+        self._layout()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _layout(self) -> None:
+        width = max(self.scrollable_content_region.width, 20)
+        self._width = width
+        signal = self.signal
+        lines: list[Text] = []
+        if signal is None:
+            lines.append(Text("the recording holds no signals", "italic"))
+        else:
+            head = Text(no_wrap=True, end="")
+            head.append(f"seq {signal.seq}  ", "bold")
+            head.append(type_name(signal.type), f"bold {type_style(signal.type)}")
+            head.append(f"  {self._when}", "dim")
+            lines.append(head)
+            lines.append(self._owner(signal))
+            lines.append(Text(""))
+            data = pretty_text(signal.data, width - 2)
+            lines.extend(data.wrap(self.app.console, width, overflow="fold"))
+            lines.append(Text(""))
+            lines.append(Text("causal links" if self.links else "no causal links", "bold"))
+        self._first_link_row = len(lines)
+        for link in self.links:
+            row = Text(no_wrap=True, end="")
+            row.append("  → ")
+            row.append_text(literal(link.label))
+            row.append(f"  seq {link.seq}", "dim")
+            lines.append(row)
+        self._lines = lines
+        self._place_cursor()
+
+    def _owner(self, signal: Signal) -> Text:
+        owner = Text(no_wrap=True, end="")
+        proc = self._process
+        if proc is None:
+            owner.append(f"pid {signal.pid}")
+            return owner
+        look = STATUS_LOOKS[proc.status]
+        owner.append_text(literal(proc.name, "bold"))
+        owner.append(f"  {look.symbol} {proc.status.label}", look.style)
+        if proc.parent is not None:
+            owner.append(f"  child of pid {proc.parent}", "dim")
+        return owner
+
+    def _place_cursor(self) -> None:
+        self.cursor_row = self._first_link_row + self.link if self.links else -1
+        self.refresh_rows()
+        if self.cursor_row >= 0:
+            self.scroll_to_row(self.cursor_row)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-wrap the data for the new width (VirtualList.on_resize runs too)."""
+        if self.scrollable_content_region.width != self._width:
+            self._layout()
+
+    def row_count(self) -> int:
+        """Heading, data lines, then one row per link."""
+        return len(self._lines)
+
+    def render_row(self, row: int, width: int) -> Text:
+        """The prepared line ``row``."""
+        return self._lines[row].copy()
+
+    def action_move(self, delta: int) -> None:
+        """Highlight the next or previous link (or scroll when there are none)."""
+        if self.links:
+            self.link = max(0, min(self.link + delta, len(self.links) - 1))
+            self._place_cursor()
+        else:
+            self.scroll_to(y=self.scroll_y + delta, animate=False)
+
+    def follow(self) -> bool:
+        """Follow the highlighted link; False when there is none."""
+        if not self.links:
+            return False
+        self.post_message(self.LinkFollowed(self.links[self.link].seq))
+        return True
+
+    def on_row_clicked(self, row: int) -> None:
+        """A click on a link follows it."""
+        index = row - self._first_link_row
+        if 0 <= index < len(self.links):
+            self.link = index
+            self._place_cursor()
+            self.follow()

@@ -1,0 +1,167 @@
+"""SignalList: the timeline of signals around the current seq, one row each.
+
+Row text: seq, pid, template, type and the engine's one-line summary, the
+current signal highlighted. A :class:`~tui.widgets.virtual_list.VirtualList`,
+so only the rows on screen are ever fetched or drawn, which is what keeps a
+ten-million-signal recording as smooth as a small one. Signals are fetched
+a screenful at a time through :meth:`Timeline.signals` and kept in a small
+cache, so scrolling one line costs one new signal, not a screenful.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from chronoflow.inspect import Timeline, summary
+from chronoflow.signals import Signal
+from tui.literal import literal
+from tui.look import relative_time, type_name, type_style
+from tui.rows import AllRows, Rows
+from tui.widgets.virtual_list import VirtualList
+
+#: From this width on, rows show each signal's time too.
+WIDE = 90
+#: How many fetched signals (and their summaries) the list remembers.
+CACHE_SIZE = 2048
+
+
+class SignalList(VirtualList):
+    """The signal timeline; row ``r`` shows seq ``rows.seq_at(r)``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(-1)", "Previous row", show=False),
+        Binding("down,j", "move(1)", "Next row", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+    ]
+
+    @dataclass
+    class SignalChosen(Message):
+        """The person picked the signal at ``seq`` in the list (click or arrow key)."""
+
+        seq: int
+
+        def can_replace(self, message: Message) -> bool:
+            """Scrubbing with a held key: only the last choice matters."""
+            return isinstance(message, SignalList.SignalChosen)
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        template_of: Callable[[int], str | None],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._timeline = timeline
+        self._template_of = template_of
+        self.rows: Rows = AllRows(lambda: len(timeline))
+        self.seq = -1
+        self._cache: OrderedDict[int, tuple[Signal, str]] = OrderedDict()
+        self._origin: float | None = None
+
+    # -- what the app tells the list ---------------------------------------------
+
+    def show(self, seq: int) -> None:
+        """Make ``seq`` the current signal: highlight its row and keep it in view."""
+        self.seq = seq
+        row = self.rows.row_of(seq) if seq >= 0 else -1
+        self.cursor_row = row if self.rows.contains(seq) else -1
+        self.refresh_rows()
+        if row >= 0:
+            self.scroll_to_row(min(row, max(len(self.rows) - 1, 0)), center=True)
+
+    def set_rows(self, rows: Rows) -> None:
+        """Show ``rows`` instead (a filter was set or cleared)."""
+        self.rows = rows
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.show(self.seq)
+
+    def row_count(self) -> int:
+        """One row per shown seq."""
+        return len(self.rows)
+
+    # -- painting ------------------------------------------------------------------
+
+    def _fetch(self, seq: int) -> tuple[Signal, str]:
+        entry = self._cache.get(seq)
+        if entry is not None:
+            return entry
+        # Fetch the whole screenful this row belongs to in one sequential read.
+        visible = self.visible_rows
+        if not self.rows.filtered and seq in visible:
+            start, stop = visible.start, visible.stop
+        else:
+            start, stop = seq, seq + 1
+        for signal in self._timeline.signals(start, stop):
+            self._remember(signal)
+        entry = self._cache.get(seq)
+        if entry is None:
+            entry = self._remember(self._timeline.signal(seq))
+        return entry
+
+    def _remember(self, signal: Signal) -> tuple[Signal, str]:
+        entry = (signal, summary(signal))
+        self._cache[signal.seq] = entry
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return entry
+
+    def origin(self) -> float:
+        """The timestamp of seq 0, which every row's time is relative to."""
+        if self._origin is None:
+            self._origin = self._timeline.signal(0).ts if len(self._timeline) else 0.0
+        return self._origin
+
+    def _seq_width(self) -> int:
+        return len(str(max(len(self._timeline) - 1, 0)))
+
+    def render_row(self, row: int, width: int) -> Text:
+        """``seq pid template TYPE [time] summary``, the current seq marked."""
+        seq = self.rows.seq_at(row)
+        signal, summary = self._fetch(seq)
+        current = seq == self.seq
+        text = Text(no_wrap=True, end="")
+        text.append("▶ " if current else "  ", "bold")
+        text.append(f"{seq:>{self._seq_width()}} ", "bold" if current else "dim")
+        text.append(f"{signal.pid:>3} ")
+        template = self._template_of(signal.pid) or ""
+        text.append_text(literal(f"{template[:12]:<12} ", "italic"))
+        text.append(f"{type_name(signal.type):<10} ", type_style(signal.type))
+        if width >= WIDE:
+            text.append(f"{relative_time(signal.ts, self.origin()):>9} ", "dim")
+        text.append_text(literal(summary))
+        return text
+
+    # -- input -------------------------------------------------------------------
+
+    def _choose_row(self, row: int) -> None:
+        count = len(self.rows)
+        if count:
+            self.post_message(self.SignalChosen(self.rows.seq_at(max(0, min(row, count - 1)))))
+
+    def on_row_clicked(self, row: int) -> None:
+        """A click on a row goes to its signal."""
+        self._choose_row(row)
+
+    def _current_row(self) -> int:
+        return self.rows.row_of(self.seq) if self.seq >= 0 else 0
+
+    def action_move(self, delta: int) -> None:
+        """Go to the row ``delta`` rows away from the current one."""
+        row = self._current_row()
+        if delta < 0 and not self.rows.contains(self.seq):
+            row += 1  # a hidden current seq sits just before its insertion row
+        self._choose_row(row + delta)
+
+    def action_page(self, direction: int) -> None:
+        """Go a screenful up or down."""
+        height = max(1, self.scrollable_content_region.height - 1)
+        self._choose_row(self._current_row() + direction * height)

@@ -1,0 +1,83 @@
+"""StatusBar: one line under the panels saying where you are in the recording.
+
+File name, ``seq N / total``, the current signal's time (relative to the
+first signal), indexing progress while the index is being built (or
+``following`` for a recording still being written), and the playback,
+filter, search and bookmark state when they are set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+from chronoflow.inspect import Progress
+from tui.literal import literal
+
+
+@dataclass(frozen=True)
+class Position:
+    """What the status bar shows; the app builds one per repaint."""
+
+    name: str
+    seq: int
+    total: int
+    when: str
+    progress: Progress
+    playing: str | None = None
+    filter: str | None = None
+    search: str | None = None
+    bookmarks: int = 0
+    busy: str | None = None
+
+
+def _indexing(progress: Progress) -> str | None:
+    if progress.error:
+        return f"indexing stopped: {progress.error}"
+    if not progress.done:
+        fraction = progress.fraction
+        if fraction is None:
+            return f"indexing… {progress.indexed:,} signals"
+        return f"indexing… {fraction:.0%}"
+    if progress.following:
+        return "following"
+    return None
+
+
+class StatusBar(Static):
+    """The status line; see the module docstring."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: What the bar shows now.
+        self.text = Text()
+
+    def show(self, position: Position) -> None:
+        """Repaint with ``position``."""
+        text = Text(no_wrap=True, end="", overflow="ellipsis")
+        text.append_text(literal(position.name, "bold"))
+        seq = "-" if position.seq < 0 else f"{position.seq:,}"
+        text.append(f"  seq {seq} / {position.total:,}", "bold")
+        if position.when:
+            text.append(f"  {position.when}")
+        parts: list[tuple[str, str]] = []
+        indexing = _indexing(position.progress)
+        if indexing:
+            parts.append((indexing, "bold yellow" if not position.progress.done else "green"))
+        if position.busy:
+            parts.append((position.busy, "bold yellow"))
+        if position.playing:
+            parts.append((position.playing, "bold green"))
+        if position.filter:
+            parts.append((f"filter: {position.filter}", "cyan"))
+        if position.search:
+            parts.append((f"search: {position.search}", "magenta"))
+        if position.bookmarks:
+            parts.append((f"★ {position.bookmarks}", "yellow"))
+        for part, style in parts:
+            text.append("  │  ", "dim")
+            text.append_text(literal(part, style))
+        self.text = text
+        self.update(text)

@@ -1,0 +1,127 @@
+"""VirtualList: a scrolling list that renders only the rows on screen.
+
+The base of the timeline, the process tree and the mailbox. Built on
+Textual's Line API (:class:`~textual.scroll_view.ScrollView` and
+``render_line``): the list knows only how many rows it has, and asks its
+subclass for the text of a row when that row is about to be painted. So a
+list of ten million signals costs what a list of a screenful costs; a
+Textual ``DataTable`` or a ``ListView`` holding a widget per row cannot do
+that.
+
+Why ``inherit_bindings=False``: a scrolling container binds the arrow
+keys, home and end to scrolling, which would take them from the app's
+"step" and "first/last" keys whenever a list has focus. Each list binds
+only the keys it means (up/down), and scrolls with the mouse wheel.
+
+A subclass implements :meth:`row_count` and :meth:`render_row`, and may keep
+a ``cursor`` row, which is drawn highlighted and kept in view by
+:meth:`scroll_to_row`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows produced on demand; see the module docstring."""
+
+    DEFAULT_CSS = """
+    VirtualList {
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--cursor"}
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        #: The highlighted row, or -1 for none.
+        self.cursor_row = -1
+
+    # -- for subclasses ----------------------------------------------------------
+
+    def row_count(self) -> int:
+        """How many rows the list has now."""
+        raise NotImplementedError
+
+    def render_row(self, row: int, width: int) -> Text:
+        """The text of ``row`` (``0 <= row < row_count()``), at most ``width`` cells."""
+        raise NotImplementedError
+
+    def on_row_clicked(self, row: int) -> None:
+        """Called when the mouse clicks ``row``."""
+
+    # -- the list ----------------------------------------------------------------
+
+    def refresh_rows(self) -> None:
+        """Take the current row count and repaint every visible row."""
+        count = self.row_count()
+        if self.virtual_size.height != count or self.virtual_size.width != self.size.width:
+            self.virtual_size = Size(self.size.width, count)
+        self.refresh()
+
+    def scroll_to_row(self, row: int, *, center: bool = False) -> None:
+        """Scroll just enough for ``row`` to be visible (or to the middle with ``center``)."""
+        height = self.scrollable_content_region.height or self.size.height
+        if height <= 0 or row < 0:
+            return
+        top = round(self.scroll_y)
+        if center and not top <= row < top + height:
+            target = max(0, row - height // 2)
+        elif row < top:
+            target = row
+        elif row >= top + height:
+            target = row - height + 1
+        else:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
+
+    @property
+    def visible_rows(self) -> range:
+        """The rows currently on screen."""
+        top = round(self.scroll_y)
+        height = self.scrollable_content_region.height or self.size.height
+        return range(top, min(top + height, self.row_count()))
+
+    def render_line(self, y: int) -> Strip:
+        """Paint screen line ``y``: the row at ``scroll_y + y``, padded to the width."""
+        width = self.scrollable_content_region.width or self.size.width
+        row = round(self.scroll_y) + y
+        base = self.rich_style
+        if row < 0 or row >= self.row_count():
+            return Strip.blank(width, base)
+        text = self.render_row(row, width)
+        text.truncate(width, overflow="ellipsis")
+        cursor = self.get_component_rich_style("virtual-list--cursor")
+        if row == self.cursor_row:
+            text.stylize_before(cursor)
+        strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base)
+        padding = base + cursor if row == self.cursor_row else base
+        return strip.extend_cell_length(width, _background(padding))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the virtual width equal to the real width (no horizontal scroll)."""
+        self.refresh_rows()
+
+    def on_click(self, event: events.Click) -> None:
+        """Turn a click into a row and hand it to :meth:`on_row_clicked`."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = round(self.scroll_y) + offset.y
+        if 0 <= row < self.row_count():
+            self.on_row_clicked(row)
+
+
+def _background(style: Style) -> Style:
+    """Only the background of ``style``: what the padding after a row is painted with."""
+    return Style(bgcolor=style.bgcolor)
