@@ -1,0 +1,143 @@
+"""What a recording holds and whether it is intact: the library behind ``info`` and ``check``.
+
+:func:`summarize` streams a recording once and counts signals per type,
+processes and their templates, and the time span. :func:`check` reads the
+whole file in salvage mode and lists every damaged span; :func:`salvage`
+writes a repaired copy that holds every signal that could be read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chronoflow.recording.errors import RecordingWarning
+from chronoflow.recording.reader import ReadMode, RecordingReader, open_recording
+from chronoflow.recording.writer import RecordingWriter
+from chronoflow.signals import Signal, SignalType
+
+#: Called with the byte offset reached, as a scan goes on.
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Summary:
+    """What :func:`summarize` found in one recording."""
+
+    path: Path
+    size: int
+    metadata: dict[str, Any]
+    complete: bool
+    count: int = 0
+    first_seq: int | None = None
+    last_seq: int | None = None
+    first_ts: float | None = None
+    last_ts: float | None = None
+    type_counts: Counter[SignalType] = field(default_factory=Counter)
+    #: pid -> template name, from START and TRANSITION signals (the latest).
+    processes: dict[int, str] = field(default_factory=dict)
+    #: template name -> how many processes started with it.
+    template_counts: Counter[str] = field(default_factory=Counter)
+    warnings: list[RecordingWarning] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        """Closed cleanly and no damage found."""
+        return self.complete and not self.warnings
+
+    def verdict(self) -> str:
+        """One line saying whether the file is intact."""
+        if self.intact:
+            return f"intact: {self.count:,} signals, closed cleanly"
+        if self.warnings:
+            problems = len(self.warnings)
+            return (
+                f"damaged: {problems} damaged span{'s' if problems > 1 else ''}; "
+                f"{self.count:,} signals readable (see chronoflow check)"
+            )
+        return f"not closed cleanly (no footer): {self.count:,} signals readable"
+
+
+def summarize(
+    path: str | os.PathLike[str],
+    mode: ReadMode = ReadMode.TOLERANT,
+    progress: Progress | None = None,
+) -> Summary:
+    """Stream the recording at ``path`` once and summarize it."""
+    reader = open_recording(path, mode)
+    summary = Summary(reader.path, os.path.getsize(reader.path), reader.metadata, reader.complete)
+    counts: Counter[int] = Counter()
+    last: Signal | None = None
+    for view in reader.chunks():
+        signals = view.signals
+        if summary.first_seq is None:
+            summary.first_seq, summary.first_ts = signals[0].seq, signals[0].ts
+        counts.update(signal.type for signal in signals)
+        for signal in signals:
+            if signal.type in (SignalType.START, SignalType.TRANSITION) and isinstance(
+                signal.data, dict
+            ):
+                name = str(signal.data.get("template", "?"))
+                summary.processes[signal.pid] = name
+                if signal.type is SignalType.START:
+                    summary.template_counts[name] += 1
+        summary.count += len(signals)
+        last = signals[-1]
+        if progress is not None:
+            progress(view.end)
+    if last is not None:
+        summary.last_seq, summary.last_ts = last.seq, last.ts
+    summary.type_counts = Counter({SignalType(kind): n for kind, n in counts.items()})
+    summary.complete = reader.complete
+    summary.warnings = reader.warnings
+    footer_count = reader.count()
+    if reader.complete and footer_count != summary.count and not summary.warnings:
+        summary.warnings.append(
+            RecordingWarning(
+                0,
+                0,
+                f"the footer counts {footer_count:,} signals but {summary.count:,} were read",
+                reader.path,
+            )
+        )
+    return summary
+
+
+def check(path: str | os.PathLike[str], progress: Progress | None = None) -> Summary:
+    """Read every record of ``path`` in salvage mode; the summary lists all damage."""
+    return summarize(path, ReadMode.SALVAGE, progress)
+
+
+def salvage(
+    path: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    progress: Progress | None = None,
+) -> tuple[int, list[RecordingWarning]]:
+    """Write every readable signal of ``path`` to a new, cleanly closed ``output``.
+
+    The copy keeps the metadata and notes where it came from and the
+    damage that was skipped. Returns the signal count and that damage.
+    """
+    reader: RecordingReader = open_recording(path, ReadMode.SALVAGE)
+    source = Path(path)
+    count = 0
+    writer = RecordingWriter(output, _salvage_metadata(reader.metadata, source))
+    try:
+        for view in reader.chunks():
+            writer.write_signals(view.signals)
+            count += len(view.signals)
+            if progress is not None:
+                progress(view.end)
+    finally:
+        writer.close()
+    return count, reader.warnings
+
+
+def _salvage_metadata(metadata: dict[str, Any], source: Path) -> dict[str, Any]:
+    copy = dict(metadata)
+    copy["salvaged_from"] = source.name
+    return copy
