@@ -106,7 +106,14 @@ def summary(signal: Signal) -> str:
         kind = SignalType(signal.type)
     except ValueError:
         return f"signal of unknown type {signal.type!r}: {short(signal.data)}"
+    describe = _FORMATS.get(kind)
+    if describe is None:
+        return (
+            kind.name.lower()
+            if signal.data is None
+            else f"{kind.name.lower()} {short(signal.data)}"
+        )
     try:
-        return _FORMATS[kind](signal.data)
+        return describe(signal.data)
     except (TypeError, KeyError, AttributeError):
         return f"{kind.name.lower()} (malformed data {short(signal.data)})"
