@@ -27,6 +27,14 @@ def short(value: Any) -> str:
     return _repr.repr(value)
 
 
+def _text(value: Any, limit: int = 60) -> str:
+    """A string as it is (cut to ``limit``), anything else as its short repr."""
+    if not isinstance(value, str):
+        return short(value)
+    line = value.replace("\n", " ")
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
 def _args(values: Any) -> str:
     if not isinstance(values, list | tuple):
         return short(values)
@@ -56,7 +64,7 @@ def _send(d: Any) -> str:
 def _result(d: Any) -> str:
     use = _get(d, "use")
     if "error" in (d if isinstance(d, dict) else {}):
-        return f"use @{use} failed: {_get(d, 'error')}: {short(_get(d, 'message', ''))}"
+        return f"use @{use} failed: {_get(d, 'error')}: {_text(_get(d, 'message', ''))}"
     return f"result of use @{use} = {short(_get(d, 'value'))}"
 
 
@@ -69,7 +77,7 @@ def _wait(d: Any) -> str:
 
 
 def _crash(d: Any) -> str:
-    return f"crash {_get(d, 'error', '?')}: {short(_get(d, 'message', ''))}"
+    return f"crash {_get(d, 'error', '?')}: {_text(_get(d, 'message', ''))}"
 
 
 _FORMATS: dict[SignalType, Callable[[Any], str]] = {
@@ -93,7 +101,7 @@ _FORMATS: dict[SignalType, Callable[[Any], str]] = {
     SignalType.WAIT: _wait,
     SignalType.RESULT: _result,
     SignalType.CRASH: _crash,
-    SignalType.KILL: lambda d: f"killed: {_get(d, 'reason', '')}",
+    SignalType.KILL: lambda d: f"killed: {_text(_get(d, 'reason', ''))}",
 }
 
 

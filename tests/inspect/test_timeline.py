@@ -91,7 +91,9 @@ def test_a_torn_source_opens_with_its_prefix_and_warnings() -> None:
 def test_seqs_out_of_range_are_one_clear_error() -> None:
     timeline = timeline_of(record_sample("filtering"))
     for bad in (-2, len(timeline), 10**9):
-        with pytest.raises(SeqOutOfRangeError, match="out of range: the recording has seqs 0 to 18"):
+        with pytest.raises(
+            SeqOutOfRangeError, match="out of range: the recording has seqs 0 to 18"
+        ):
             timeline.state_at(bad)
     with pytest.raises(SeqOutOfRangeError):
         timeline.signal(-1)
@@ -141,7 +143,8 @@ def test_changed_at_names_what_one_signal_changed() -> None:
 def test_a_diff_backwards_shows_processes_that_do_not_exist_yet() -> None:
     timeline = timeline_of(record_sample("parent_children"))
     back = timeline.diff(7, 2)
-    assert back.a == 7 and back.b == 2
+    assert back.a == 7
+    assert back.b == 2
     assert back.pids == (0, 1, 2, 3)
     for pid in (1, 2, 3):
         change = back.get(pid)
