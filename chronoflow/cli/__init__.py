@@ -11,6 +11,7 @@ from chronoflow.cli.app import app, main
 
 # Importing a command module registers its commands on ``app``.
 from chronoflow.cli import run as _run  # noqa: F401  isort: skip
+from chronoflow.cli import inspect as _inspect  # noqa: F401  isort: skip
 from chronoflow.cli import recording as _recording  # noqa: F401  isort: skip
 from chronoflow.cli import replay as _replay  # noqa: F401  isort: skip
 
