@@ -35,6 +35,23 @@ class Column:
     def __len__(self) -> int:
         return len(self.data)
 
+    def widen(self, typecode: str, missing: int) -> None:
+        """Store values in the wider ``typecode`` from now on (copying those held).
+
+        Why: pids almost always fit two bytes; the pid column starts narrow
+        and widens the first time one does not. Threads that still hold the
+        old array read the seqs it had, which stay valid.
+        """
+        marker = array(self.data.typecode, [self.missing]).tobytes()
+        unknown = list(self._chunk(marker, 0, len(self.data)))
+        wider = array(typecode, self.data)
+        for seq in unknown:
+            wider[seq] = missing
+        self.data = wider
+        self.width = wider.itemsize
+        self.missing = missing
+        self._pattern_cache = {}
+
     def __getitem__(self, seq: int) -> int:
         return self.data[seq]
 
@@ -49,6 +66,11 @@ class Column:
             if len(self._pattern_cache) < 1024:
                 self._pattern_cache[value] = pattern
         return pattern
+
+    def holds_missing(self, start: int, stop: int) -> bool:
+        """True if some seq in ``[start, stop)`` holds the ``missing`` marker."""
+        marker = array(self.data.typecode, [self.missing]).tobytes()
+        return next(self._chunk(marker, max(start, 0), min(stop, len(self.data))), None) is not None
 
     def positions(
         self, value: int, start: int, stop: int, *, backward: bool = False

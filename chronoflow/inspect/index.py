@@ -40,9 +40,12 @@ DEFAULT_CHECKPOINT_MEMORY = 48 * 1024 * 1024
 #: Warnings kept about malformed signals (more are counted, not kept).
 MAX_WARNINGS = 100
 
-NO_PID = 0xFFFFFFFF
 NO_REF = 0xFFFFFFFF
 NO_TYPE = 255
+#: "No pid" in the pid column: the column's ``missing`` value. Pids start in
+#: two bytes (``NARROW_NO_PID``) and the column widens to four if needed.
+NARROW_NO_PID = 0xFFFF
+NO_PID = 0xFFFFFFFF
 
 
 class Index:
@@ -57,7 +60,7 @@ class Index:
             raise ValueError(f"the checkpoint interval must be at least 1, got {interval}")
         self.interval = interval
         self.checkpoint_memory = checkpoint_memory
-        self.pids = Column("I", NO_PID)
+        self.pids = Column("H", NARROW_NO_PID)
         self.types = Column("B", NO_TYPE)
         self.refs = Column("I", NO_REF)
         #: Checkpoints in seq order; the first is the empty world (seq -1).
@@ -118,6 +121,7 @@ class Index:
                     refs(NO_REF if ref is None else ref)
                 except (OverflowError, TypeError):
                     self._append_odd(seq, pid, kind, ref)
+                    pids = self.pids.data.append  # the column may have widened
                 expected = seq + 1
                 if seq == limit:
                     last = self._checkpoint(state, seq)
@@ -143,7 +147,10 @@ class Index:
         """Store a signal whose pid, type or answered seq does not fit a column."""
         for column in (self.pids, self.types, self.refs):
             del column.data[seq:]
-        self.pids.data.append(pid if isinstance(pid, int) and self.pids.fits(pid) else NO_PID)
+        pids = self.pids
+        if isinstance(pid, int) and pids.width == 2 and 0 <= pid < NO_PID:
+            pids.widen("I", NO_PID)
+        pids.data.append(pid if isinstance(pid, int) and pids.fits(pid) else pids.missing)
         ok_kind = isinstance(kind, int) and self.types.fits(kind)
         self.types.data.append(kind if ok_kind else NO_TYPE)
         ok_ref = isinstance(ref, int) and self.refs.fits(ref)

@@ -52,7 +52,7 @@ def find_all(
 
 
 def _block(index: Index, read: Reader, query: Query, lo: int, hi: int) -> Iterator[int]:
-    if hi > index.indexed:
+    if hi > index.indexed or not _decidable(index, query, lo, hi):
         for signal in read(lo, hi):
             if query.matches(signal):
                 yield signal.seq
@@ -67,6 +67,21 @@ def _block(index: Index, read: Reader, query: Query, lo: int, hi: int) -> Iterat
     for signal in read(candidates[0], candidates[-1] + 1):
         if signal.seq in wanted and query.matches(signal):
             yield signal.seq
+
+
+def _decidable(index: Index, query: Query, lo: int, hi: int) -> bool:
+    """True when the columns hold every fact the query's column terms ask about
+    in ``[lo, hi)`` (a pid or type too odd for its column was stored as missing)."""
+    columns = {"pid": index.pids, "type": index.types, "id": index.refs}
+    for term in query.column_terms:
+        column = columns.get(term.field)
+        if column is None:
+            continue
+        if not all(column.fits(value) for value in term.values):
+            return False
+        if term.field != "id" and column.holds_missing(lo, hi):
+            return False
+    return True
 
 
 def _candidates(index: Index, query: Query, lo: int, hi: int) -> list[int]:

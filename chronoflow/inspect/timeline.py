@@ -23,7 +23,7 @@ from chronoflow.inspect import causality, search
 from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import SeqOutOfRangeError
 from chronoflow.inspect.fold import state_of
-from chronoflow.inspect.index import DEFAULT_CHECKPOINT_MEMORY, DEFAULT_INTERVAL, NO_PID, Index
+from chronoflow.inspect.index import DEFAULT_CHECKPOINT_MEMORY, DEFAULT_INTERVAL, Index
 from chronoflow.inspect.index import fold_range as _fold_range
 from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
 from chronoflow.inspect.query import Predicate, Query
@@ -332,8 +332,9 @@ class Timeline:
 
     def _pid_at(self, seq: int) -> int:
         if seq < self.index.indexed:
-            pid = self.index.pids[seq]
-            if pid != NO_PID:
+            pids = self.index.pids
+            pid = pids[seq]
+            if pid != pids.missing:
                 return pid
         return self.signal(seq).pid
 

@@ -64,14 +64,16 @@ def test_apply_is_pure(program: Program) -> None:
 
 
 def _garble(signal: Signal, how: int) -> Signal:
-    """A damaged copy of ``signal``: wrong data shape, unknown type, or unknown pid."""
+    """A damaged copy of ``signal``: wrong data shape, unknown type, odd or unknown pid."""
     if how == 0:
         return signal._replace(data={"nonsense": True})
     if how == 1:
         return signal._replace(data=None)
     if how == 2:
         return signal._replace(type=99)  # a type from a newer format
-    return signal._replace(pid=10_000)
+    if how == 3:
+        return signal._replace(pid=70_000)  # wider than the pid column starts
+    return signal._replace(pid=-3)
 
 
 @SETTINGS
@@ -81,7 +83,7 @@ def test_malformed_signals_change_nothing_and_the_index_agrees(
 ) -> None:
     signals = list(record(program).signals())
     damaged = [
-        _garble(s, data.draw(st.integers(0, 3))) if data.draw(st.booleans()) else s for s in signals
+        _garble(s, data.draw(st.integers(0, 4))) if data.draw(st.booleans()) else s for s in signals
     ]
     worlds = naive_worlds(damaged)
     timeline = Timeline(MemorySource(damaged), background=False, interval=interval)

@@ -133,3 +133,21 @@ def test_index_backed_search_agrees_with_a_plain_scan(
     finally:
         search_module.BLOCK = saved
     assert found == _brute(signals, query, start, backward)
+
+
+def test_pids_wider_than_two_bytes_widen_the_column_and_stay_searchable() -> None:
+    start = {"args": [], "parent": None}
+    signals = [
+        Signal(0, 7, SignalType.START, {"template": "A", **start}),
+        Signal(1, 70_000, SignalType.START, {"template": "B", **start}),
+        Signal(2, 7, SignalType.WAIT, None),
+        Signal(3, -4, SignalType.WAIT, None),
+        Signal(4, 70_000, SignalType.WAIT, None),
+    ]
+    timeline = Timeline(MemorySource(signals), background=False)
+    assert timeline.index.pids.width == 4
+    assert list(timeline.find_all("pid:70000")) == [1, 4]
+    assert list(timeline.find_all("pid:7")) == [0, 2]
+    assert list(timeline.find_all("pid:-4")) == [3]  # not in the column: found by decoding
+    assert timeline.next_of_process(1) == 4
+    assert timeline.previous_of_process(3) is None
