@@ -25,8 +25,17 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from chronoflow.inspect import Progress, Query, QueryError, Timeline, World, WorldDiff
-from chronoflow.signals import Signal
+from chronoflow.errors import ChronoflowError
+from chronoflow.inspect import (
+    MessageTrace,
+    Progress,
+    Query,
+    QueryError,
+    Timeline,
+    World,
+    WorldDiff,
+)
+from chronoflow.signals import Signal, SignalType
 from tui.bookmarks import Bookmarks
 from tui.commands import DebuggerCommands
 from tui.keys import all_bindings
@@ -44,6 +53,9 @@ from tui.widgets.signal_detail import SignalDetail
 from tui.widgets.signal_list import SignalList
 from tui.widgets.status_bar import Position, StatusBar
 from tui.widgets.warning_banner import WarningBanner
+
+#: Signal types whose data names a message by its id.
+_NAMES_A_MESSAGE = frozenset({SignalType.RECEIVE, SignalType.DROP, SignalType.BACKOFF})
 
 #: Matching rows a filter scan collects before it reports them.
 SCAN_BATCH = 4096
@@ -144,8 +156,22 @@ class ChronoflowApp(App[None]):
         signal, world = self.signal, self.world
         process = world.process(signal.pid) if signal and world and signal.pid in world else None
         links = timeline.links(seq) if signal is not None and world is not None else ()
-        self.query_one(SignalDetail).show(signal, process, links, self._when())
+        message = self._message_of(signal) if world is not None else None
+        self.query_one(SignalDetail).show(signal, process, links, self._when(), message)
         self._show_status()
+
+    def _message_of(self, signal: Signal | None) -> MessageTrace | None:
+        """The message a RECEIVE, DROP or BACKOFF names by id, to show it in full."""
+        if signal is None or signal.type not in _NAMES_A_MESSAGE:
+            return None
+        data = signal.data
+        message_id = data.get("id") if isinstance(data, dict) else data
+        if not isinstance(message_id, int):
+            return None
+        try:
+            return self.timeline.trace(message_id)
+        except ChronoflowError:  # a damaged recording may name a message it lacks
+            return None
 
     def _show_processes(self) -> None:
         current = self.signal.pid if self.signal is not None else None

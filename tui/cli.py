@@ -69,9 +69,10 @@ def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
         raise fail(str(error)) from None
     except OSError as error:
         raise fail(f"{path}: {error.strerror or error}") from None
-    if at is not None and timeline.progress.total is not None and at >= len(timeline):
+    total = timeline.progress.total
+    if at is not None and total is not None and at >= total:
         timeline.close()
-        raise fail(f"--at {at} is beyond the end: {path.name} has seqs 0 to {len(timeline) - 1}")
+        raise fail(f"--at {at} is beyond the end: {path.name} has seqs 0 to {total - 1}")
     return timeline
 
 

@@ -62,7 +62,7 @@ def type_name(kind: int) -> str:
 def type_style(kind: int) -> str:
     """The timeline colour of a signal type (plain for unknown types)."""
     try:
-        return TYPE_STYLES[SignalType(kind)]
+        return TYPE_STYLES.get(SignalType(kind), "")
     except ValueError:
         return ""
 

@@ -2,8 +2,8 @@
 
 The first rows say what the process is doing (its status, and for a
 blocked process what it waits for: ``select reply_to(102)``, ``join 4``, a
-pending ``use``); then every message in inbox order, with its identity, its
-sender, the seq it arrived in this inbox and its value. While the process
+pending ``use``); then every message in inbox order, on two lines: its
+value, then its identity, its sender and the seq it arrived in this inbox. While the process
 waits in a ``select`` or ``filter``, the messages it passes over are marked
 ``skipped``; messages that arrived with the current signal are marked
 ``« new``, and those the current signal took out are listed last, struck
@@ -83,8 +83,9 @@ class Mailbox(VirtualList):
         summary = Text(no_wrap=True, end="")
         summary.append("inbox: ", "bold")
         summary.append("empty" if not count else f"{count} message{'s' * (count != 1)}")
-        if self._skipping and count:
-            summary.append_text(literal(f" — all skipped by {self._skipping}", "yellow"))
+        skipped = sum(1 for entry in proc.inbox if entry.id not in self._added)
+        if self._skipping and skipped:
+            summary.append_text(literal(f" — {skipped} skipped by {self._skipping}", "yellow"))
         lines.append(summary)
         return lines
 
@@ -112,8 +113,8 @@ class Mailbox(VirtualList):
         return line
 
     def row_count(self) -> int:
-        """The heading, then one row per message, then the ones just taken out."""
-        return len(self._heading) + len(self._entries) + len(self._removed)
+        """The heading, then two rows per message, then the ones just taken out."""
+        return len(self._heading) + 2 * (len(self._entries) + len(self._removed))
 
     def _sender(self, sender: int | None) -> Text:
         if sender is None:
@@ -123,27 +124,33 @@ class Mailbox(VirtualList):
         return Text(f"pid {sender}")
 
     def render_row(self, row: int, width: int) -> Text:
-        """A heading line, or ``#id  from X  @seq N  value  mark``."""
+        """A heading line, or one of a message's two lines.
+
+        ``  1. 'the message'`` then ``     #12 from Server[0] @12  skipped``:
+        the value gets a whole line, because it is what a reader looks for.
+        """
         if row < len(self._heading):
             return self._heading[row].copy()
-        index = row - len(self._heading)
+        index, second = divmod(row - len(self._heading), 2)
         removed = index >= len(self._entries)
         entry = self._removed[index - len(self._entries)] if removed else self._entries[index]
         text = Text(no_wrap=True, end="")
-        text.append(f"{index + 1:>3}. " if not removed else "   - ", "dim")
-        text.append(f"#{entry.id:<6} ", "bold")
-        text.append("from ", "dim")
+        if not second:
+            text.append(f"{index + 1:>3}. " if not removed else "   - ", "bold")
+            text.append_text(value_text(entry.message, max(width, 40)))
+            if removed:
+                text.stylize("strike dim")
+            return text
+        text.append(f"     #{entry.id}", "bold")
+        text.append(" from ", "dim")
         text.append_text(self._sender(entry.sender))
-        text.append(f"  @{entry.arrived}", "dim")
+        text.append(f" @{entry.arrived}", "dim")
         if entry.inherited:
             text.append(" inherited", "dim italic")
-        text.append("  ")
-        text.append_text(value_text(entry.message, max(width, 40)))
         if removed:
-            text.stylize("strike dim")
             text.append(f"  « {self._removed_as}", "bold black on yellow")
         elif entry.id in self._added:
             text.append("  « new", "bold black on yellow")
         elif self._skipping:
-            text.append_text(literal(f"  skipped by {self._skipping}", "yellow"))
+            text.append("  skipped", "yellow")
         return text

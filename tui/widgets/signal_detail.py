@@ -17,7 +17,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from chronoflow.inspect import CausalLink, ProcessState
+from chronoflow.inspect import CausalLink, MessageTrace, ProcessState
 from chronoflow.signals import Signal
 from tui.literal import literal, pretty_text
 from tui.look import STATUS_LOOKS, type_name, type_style
@@ -45,6 +45,7 @@ class SignalDetail(VirtualList):
         self.link = 0
         self._process: ProcessState | None = None
         self._when = ""
+        self._message: MessageTrace | None = None
         self._lines: list[Text] = []
         self._first_link_row = 0
         self._width = 0
@@ -55,9 +56,15 @@ class SignalDetail(VirtualList):
         process: ProcessState | None,
         links: tuple[CausalLink, ...],
         when: str,
+        message: MessageTrace | None = None,
     ) -> None:
-        """Show ``signal`` (None: an empty recording) with its process and links."""
+        """Show ``signal`` (None: an empty recording) with its process and links.
+
+        ``message`` is the trace of the message a RECEIVE, DROP or BACKOFF
+        names by its id, so the message itself can be shown too.
+        """
         self.signal, self._process, self.links, self._when = signal, process, links, when
+        self._message = message
         self.link = 0
         self._layout()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -79,6 +86,10 @@ class SignalDetail(VirtualList):
             lines.append(Text(""))
             data = pretty_text(signal.data, width - 2)
             lines.extend(data.wrap(self.app.console, width, overflow="fold"))
+            if self._message is not None:
+                message = Text("the message: ", "bold")
+                message.append_text(pretty_text(self._message.message, width - 15))
+                lines.extend(message.wrap(self.app.console, width, overflow="fold"))
             lines.append(Text(""))
             lines.append(Text("causal links" if self.links else "no causal links", "bold"))
         self._first_link_row = len(lines)

@@ -109,8 +109,14 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         return strip.extend_cell_length(width, _background(padding))
 
     def on_resize(self, event: events.Resize) -> None:
-        """Keep the virtual width equal to the real width (no horizontal scroll)."""
+        """Keep the virtual width equal to the real width, and the cursor in view.
+
+        Why here too: a list told to show a row before its first layout has
+        no height to scroll by yet (``--at`` opens the app on a late seq).
+        """
         self.refresh_rows()
+        if self.cursor_row >= 0:
+            self.scroll_to_row(self.cursor_row, center=True)
 
     def on_click(self, event: events.Click) -> None:
         """Turn a click into a row and hand it to :meth:`on_row_clicked`."""

@@ -1,0 +1,92 @@
+"""Bad input ends with one clear line and exit code 1; damage opens with a banner."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chronoflow.inspect import Timeline
+from tests.tui.conftest import CLASSROOM, SIZE
+from tui.app import ChronoflowApp
+from tui.cli import cli
+from tui.widgets.warning_banner import WarningBanner
+
+runner = CliRunner()
+
+
+def fails_with_one_line(args: list[str], *expected: str) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.output
+    for text in expected:
+        assert text in lines[0]
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    fails_with_one_line([str(tmp_path / "nope.cfl")], "no such file")
+
+
+def test_a_directory(tmp_path: Path) -> None:
+    fails_with_one_line([str(tmp_path)], "is a directory")
+
+
+def test_a_file_that_is_not_a_recording(tmp_path: Path) -> None:
+    path = tmp_path / "notes.cfl"
+    path.write_text("[bold]hello[/] this is not a recording\n")
+    fails_with_one_line([str(path)], "not a Chronoflow recording")
+
+
+def test_a_recording_from_a_future_format_version(tmp_path: Path) -> None:
+    data = bytearray(CLASSROOM.read_bytes())
+    data[8:10] = struct.pack("<H", 99)
+    path = tmp_path / "future.cfl"
+    path.write_bytes(bytes(data))
+    fails_with_one_line([str(path)], "99")
+
+
+def test_a_file_cut_inside_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "cut.cfl"
+    path.write_bytes(CLASSROOM.read_bytes()[:10])
+    fails_with_one_line([str(path)], "header")
+
+
+def test_at_beyond_the_end() -> None:
+    fails_with_one_line([str(CLASSROOM), "--at", "500"], "--at 500", "0 to 73")
+
+
+def test_help_and_version() -> None:
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for option in ("--at", "--follow", "--version"):
+        assert option in result.output
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("chronoflow-tui ")
+
+
+@pytest.mark.parametrize("damage", ["torn", "corrupt"])
+async def test_a_damaged_recording_opens_with_a_warning_banner(tmp_path: Path, damage: str) -> None:
+    data = CLASSROOM.read_bytes()
+    if damage == "torn":
+        data = data[: len(data) * 2 // 3]
+    else:
+        data = data[:1500] + b"\0" * 50 + data[1550:]
+    path = tmp_path / f"{damage}.cfl"
+    path.write_bytes(data)
+    with Timeline.open(path) as timeline:
+        timeline.wait()
+        app = ChronoflowApp(timeline)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("end")
+            banner = app.query_one(WarningBanner)
+            assert banner.display
+            shown = str(banner.render())
+            assert shown.startswith("⚠ ")
+            assert "dropped" in shown
+            assert 0 < app.seq < 73

@@ -1,0 +1,75 @@
+"""--at, --follow and a recording that is still being indexed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from chronoflow.inspect import MemorySource, Timeline
+from chronoflow.signals import Signal
+from tests.tui.conftest import CLASSROOM, SIZE
+from tests.tui.panels import status, tree
+from tui.app import ChronoflowApp
+
+
+def classroom_signals() -> list[Signal]:
+    with Timeline.open(CLASSROOM) as timeline:
+        timeline.wait()
+        return list(timeline.signals())
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not reached")
+
+
+async def test_opens_at_the_seq_asked_for(timeline: Timeline) -> None:
+    app = ChronoflowApp(timeline, at=49)
+    async with app.run_test(size=SIZE):
+        assert app.seq == 49
+        assert app.selected_pid == 3
+        assert tree(app)["Parent[3]"].startswith("joining")
+
+
+async def test_follow_keeps_up_with_a_growing_recording() -> None:
+    signals = classroom_signals()
+    source = MemorySource(signals[:10], complete=False)
+    timeline = Timeline(source, follow=True)
+    try:
+        app = ChronoflowApp(timeline, follow=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(lambda: app._progress.indexed == 10)
+            await pilot.press("end")
+            assert app.seq == 9
+            source.extend(signals[10:40])
+            await until(lambda: app.seq == 39)
+            assert "seq 39 / 40" in status(app)
+            assert "following" in status(app)
+            await pilot.press("home")  # stepped away from the end: the view stays
+            source.extend(signals[40:])
+            await until(lambda: len(timeline) == 74)
+            await pilot.pause(0.3)
+            assert app.seq == 0
+            assert not app.query_one("#banner").display  # following is not damage
+    finally:
+        timeline.close()
+
+
+async def test_a_seq_not_indexed_yet_shows_once_it_is() -> None:
+    signals = classroom_signals()
+    source = MemorySource(signals[:20], complete=False)
+    timeline = Timeline(source, follow=True)
+    try:
+        app = ChronoflowApp(timeline, at=50, follow=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(lambda: app._progress.indexed == 20)
+            await pilot.pause()
+            assert app.seq == 19  # the furthest there is, for now
+            source.extend(signals[20:])
+            await until(lambda: app.seq == 50)
+            assert tree(app)["Child[7]"].startswith("running")
+    finally:
+        timeline.close()

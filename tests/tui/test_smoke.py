@@ -1,0 +1,98 @@
+"""chronoflow-tui in a real terminal: tmux runs it, presses keys, reads the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.tui.conftest import CLASSROOM
+
+EXECUTABLE = Path(sys.executable).parent / "chronoflow-tui"
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), 120 x 40, running one command."""
+
+    def __init__(self, command: str) -> None:
+        self.socket = f"chronoflow-tui-test-{os.getpid()}"
+        self._tmux("new-session", "-d", "-s", "main", "-x", "120", "-y", "40", command)
+
+    def _tmux(self, *args: str) -> str:
+        # Why a cleaned environment: COLUMNS and LINES (set by the test run's
+        # own terminal handling) would make Rich ignore the real pane size.
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env=env,
+        )
+        return done.stdout
+
+    def screen(self) -> str:
+        """The visible text of the pane."""
+        return self._tmux("capture-pane", "-p", "-t", "main")
+
+    def press(self, *keys: str) -> None:
+        """Send tmux key names (``Right``, ``Enter``, ``q``...)."""
+        self._tmux("send-keys", "-t", "main", *keys)
+
+    def wait_for(self, text: str, timeout: float = 10.0) -> str:
+        """Poll the screen until ``text`` shows; return the screen."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never showed; the screen was:\n{screen}")
+
+    def close(self) -> None:
+        """Stop our tmux server (and whatever still runs in it)."""
+        self._tmux("kill-server")
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    assert shutil.which("tmux"), "tmux is needed for the smoke test"
+    assert EXECUTABLE.exists(), "install the project: pip install -e '.[test]'"
+    command = f"{shlex.quote(str(EXECUTABLE))} {shlex.quote(str(CLASSROOM))} --at 5"
+    opened = Terminal(f"{command}; echo EXITED $?; sleep 60")
+    yield opened
+    opened.close()
+
+
+def test_chronoflow_tui_in_a_real_terminal(terminal: Terminal) -> None:
+    screen = terminal.wait_for("seq 5 / 74")
+    assert "Processes" in screen
+    assert "Timeline" in screen
+    assert "Client[1]" in screen
+    terminal.press("Right")
+    terminal.wait_for("seq 6 / 74")
+    terminal.press("g")
+    terminal.wait_for("Go to seq")
+    terminal.press("1", "6", "Enter")
+    screen = terminal.wait_for("seq 16 / 74")
+    assert "received by Client[1]" in screen
+    terminal.press("Enter")
+    terminal.wait_for("seq 18 / 74")
+    terminal.press("?")
+    terminal.wait_for("Move through time")
+    terminal.press("Escape")
+    terminal.press("End")
+    screen = terminal.wait_for("seq 73 / 74")
+    assert "crashed" in screen
+    assert "[bold]boom[/]" in screen  # the crash message, as text
+    terminal.press("q")
+    screen = terminal.wait_for("EXITED 0")
+    assert "Traceback" not in screen

@@ -1,0 +1,48 @@
+"""Snapshots of the main screen at chosen seqs, and of the help screen.
+
+Fixed terminal size, a recording made with a fixed clock (timestamps are
+shown relative to the first signal anyway) and no blinking cursor, so the
+pictures are the same on every run. Review a changed snapshot in the
+report before accepting it with ``--snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chronoflow.inspect import Timeline
+from tests.tui.conftest import SIZE
+from tui.app import ChronoflowApp
+
+Snap = Callable[..., bool]
+
+
+@pytest.mark.parametrize(
+    ("seq", "pid"),
+    [
+        (16, 1),  # the client's select skips two replies
+        (54, 7),  # 'second' goes into the parent and both children
+        (69, 9),  # the sleeper is killed when its parent crashed
+        (35, 2),  # an ANSI escape in a message, shown as text
+    ],
+)
+def test_main_screen(snap_compare: Snap, timeline: Timeline, seq: int, pid: int) -> None:
+    app = ChronoflowApp(timeline, at=seq)
+
+    async def select(pilot: Any) -> None:
+        app.select_process(pid)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=select)
+
+
+def test_help_screen(snap_compare: Snap, timeline: Timeline) -> None:
+    assert snap_compare(ChronoflowApp(timeline), terminal_size=SIZE, press=["question_mark"])
+
+
+def test_go_to_prompt(snap_compare: Snap, timeline: Timeline) -> None:
+    app = ChronoflowApp(timeline, at=5)
+    assert snap_compare(app, terminal_size=SIZE, press=["g", "4", "2"])
