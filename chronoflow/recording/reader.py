@@ -16,6 +16,7 @@ damaged span, resumes at the next valid record and records each gap.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import threading
 from collections import OrderedDict
@@ -152,17 +153,19 @@ class RecordingReader:
         return self._signals(start, stop)
 
     def _signals(self, start: int, stop: int | None) -> Iterator[Signal]:
+        # Why chain: whole chunks are handed on in C, one list at a time.
+        return itertools.chain.from_iterable(self._runs(start, stop))
+
+    def _runs(self, start: int, stop: int | None) -> Iterator[list[Signal]]:
+        """The chunks' signals from ``start`` to before ``stop``, one list per chunk."""
         for view in self.chunks(start):
             signals = view.signals
-            first = signals[0].seq
-            if stop is not None and first >= stop:
+            if stop is not None and signals[0].seq >= stop:
                 return
-            if first >= start and (stop is None or signals[-1].seq < stop):
-                yield from signals
+            if signals[0].seq >= start and (stop is None or signals[-1].seq < stop):
+                yield signals
                 continue
-            for signal in signals:
-                if signal.seq >= start and (stop is None or signal.seq < stop):
-                    yield signal
+            yield [s for s in signals if s.seq >= start and (stop is None or s.seq < stop)]
 
     def signal(self, seq: int) -> Signal:
         """The signal with this seq; IndexError if the file has none."""
