@@ -207,3 +207,14 @@ def test_errors_are_one_red_line_without_traceback(tmp_path: Path) -> None:
         assert done.stderr.strip().splitlines() == [
             f"error: {text}: at byte 0: not a Chronoflow recording (the .cfl signature is missing)"
         ]
+
+
+def test_a_big_file_shows_a_progress_bar_on_stderr(
+    echo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chronoflow.cli.recording as commands
+
+    monkeypatch.setattr(commands, "BIG_FILE", 0)
+    result = runner.invoke(app, ["check", str(echo)])
+    assert result.exit_code == 0
+    assert "intact" in result.output
