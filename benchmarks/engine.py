@@ -242,6 +242,7 @@ def measure(path: Path, samples: int) -> dict[str, Any]:
         "interval": index.interval,
         "checkpoints": len(index.checkpoints),
         "checkpoint_bytes": index.checkpoint_bytes,
+        "spilled_bytes": index.spill.size,
         "column_bytes": sum(len(c.data) * c.width for c in (index.pids, index.types, index.refs)),
         "rss_start": rss_start,
         "rss_peak": rss_peak,

@@ -8,10 +8,13 @@ A seek (:meth:`Index.seek`) restores the nearest checkpoint at or before the
 seq and folds at most K - 1 signals from it: stepping backward is a seek,
 not an undo stack.
 
-Why the interval can grow: checkpoints of a huge recording with a large
+Why memory stays bounded: checkpoints of a huge recording with a large
 world could outgrow memory. Their compressed sizes are summed; past
-``checkpoint_memory`` bytes the interval doubles and every other
-checkpoint is dropped, trading a longer fold per seek for bounded memory.
+``checkpoint_memory`` bytes, new checkpoints go to an unnamed temporary
+file (:class:`~chronoflow.inspect.state.SpillFile`) that the page cache
+serves. Only if that is impossible, or the file reaches its limit, does
+the interval double and every other checkpoint get dropped, trading a
+longer fold per seek for bounded memory.
 
 Threads: one indexer thread appends; any thread reads. Readers only look
 at seqs below :attr:`Index.indexed`, which the indexer raises after the
@@ -21,6 +24,7 @@ condition variable only wakes threads that wait for a seq.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
@@ -28,14 +32,17 @@ from typing import Any
 
 from chronoflow.inspect.columns import Column
 from chronoflow.inspect.fold import MALFORMED, TABLE
-from chronoflow.inspect.state import Checkpoint, FoldState, Record
+from chronoflow.inspect.state import Checkpoint, FoldState, Record, SpillFile
 from chronoflow.signals import Signal, SignalType
 
 #: Signals between checkpoints unless the caller asks otherwise.
 DEFAULT_INTERVAL = 2048
 
-#: Bytes of compressed checkpoints kept before the interval doubles.
-DEFAULT_CHECKPOINT_MEMORY = 48 * 1024 * 1024
+#: Bytes of compressed checkpoints kept in memory; later ones go to a spill file.
+DEFAULT_CHECKPOINT_MEMORY = 32 * 1024 * 1024
+
+#: Bytes of checkpoints the spill file may hold before the interval doubles.
+DEFAULT_SPILL_LIMIT = 2 * 1024 * 1024 * 1024
 
 #: Warnings kept about malformed signals (more are counted, not kept).
 MAX_WARNINGS = 100
@@ -55,6 +62,7 @@ class Index:
         self,
         interval: int = DEFAULT_INTERVAL,
         checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
+        spill_limit: int = DEFAULT_SPILL_LIMIT,
     ) -> None:
         if interval < 1:
             raise ValueError(f"the checkpoint interval must be at least 1, got {interval}")
@@ -66,7 +74,10 @@ class Index:
         #: Checkpoints in seq order; the first is the empty world (seq -1).
         #: Replaced, never edited in place, when thinned.
         self.checkpoints: list[Checkpoint] = [Checkpoint(FoldState())]
-        self.checkpoint_bytes = self.checkpoints[0].size
+        #: Bytes of checkpoints held in memory (spilled ones and the tiny empty
+        #: world are not counted).
+        self.checkpoint_bytes = 0
+        self.spill = SpillFile(spill_limit)
         #: Seqs ``0 .. indexed - 1`` are in the columns and covered by checkpoints.
         self.indexed = 0
         self.warnings: list[str] = []
@@ -172,8 +183,13 @@ class Index:
         """Freeze ``state`` after ``seq``; returns the seq of the last checkpoint kept."""
         state.seq = seq
         checkpoint = Checkpoint(state)
+        over = self.checkpoint_bytes + checkpoint.size > self.checkpoint_memory
+        if over and checkpoint.spillable:
+            # Why suppress: without a spill file the thinning below bounds memory.
+            with contextlib.suppress(OSError):
+                checkpoint.spill(self.spill)
         self.checkpoints.append(checkpoint)
-        self.checkpoint_bytes += checkpoint.size
+        self.checkpoint_bytes += 0 if checkpoint.spilled else checkpoint.size
         while self.checkpoint_bytes > self.checkpoint_memory and len(self.checkpoints) > 2:
             self._thin()
         return self.checkpoints[-1].seq
@@ -187,12 +203,16 @@ class Index:
         self.interval *= 2
         kept = self.checkpoints[::2]
         self.checkpoints = kept
-        self.checkpoint_bytes = sum(cp.size for cp in kept)
+        self.checkpoint_bytes = sum(cp.size for cp in kept[1:] if not cp.spilled)
 
     def _publish(self, indexed: int) -> None:
         with self.changed:
             self.indexed = indexed
             self.changed.notify_all()
+
+    def close(self) -> None:
+        """Free the spill file (after the indexer has stopped)."""
+        self.spill.close()
 
     # -- reading (any thread) -----------------------------------------------------
 

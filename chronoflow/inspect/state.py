@@ -13,6 +13,9 @@ the frozen values of :mod:`chronoflow.inspect.model`.
 from __future__ import annotations
 
 import marshal
+import os
+import pickle
+import tempfile
 import zlib
 from typing import Any
 
@@ -94,33 +97,105 @@ class FoldState:
 
 
 class Checkpoint:
-    """A :class:`FoldState` frozen at one seq, stored as compressed marshal bytes.
+    """A :class:`FoldState` frozen at one seq, stored compactly.
 
     Why marshal: the state holds only containers and the plain values a
     recording decodes to, which marshal writes and reads at C speed, keeping
-    shared messages shared. A value marshal cannot write (an object from an
-    in-memory source) makes the checkpoint keep a private copy instead.
+    shared messages shared; zlib then shrinks it about fourfold. A value
+    marshal cannot write (an ``Opaque`` stand-in from a recording, an object
+    from an in-memory source) makes the checkpoint use pickle instead. Why
+    pickle is safe here: these bytes are made and read by this process from
+    its own objects; nothing read from a file is ever unpickled. A state
+    pickle cannot write either is kept as a private copy.
+
+    The bytes may move to a :class:`SpillFile` to keep memory bounded.
     """
 
-    __slots__ = ("_copy", "_packed", "seq", "size")
+    __slots__ = ("_copy", "_packed", "_pickled", "_spill", "_where", "seq", "size")
 
     def __init__(self, state: FoldState) -> None:
         self.seq = state.seq
         self._packed: bytes | None = None
+        self._pickled = False
         self._copy: FoldState | None = None
+        self._spill: SpillFile | None = None
+        self._where = (0, 0)
         try:
             raw = marshal.dumps((state.procs, state.spawning))
         except ValueError:
-            self._copy = state.copy()
-            self.size = 200 * len(state.procs) + 64
-        else:
-            self._packed = zlib.compress(raw, 1)
-            self.size = len(self._packed) + 64
+            try:
+                raw = pickle.dumps((state.procs, state.spawning), protocol=5)
+            except Exception:  # an object pickle cannot write either
+                self._copy = state.copy()
+                self.size = 200 * len(state.procs) + 64
+                return
+            self._pickled = True
+        self._packed = zlib.compress(raw, 1)
+        self.size = len(self._packed) + 64
+
+    @property
+    def spilled(self) -> bool:
+        """True when the bytes live in a spill file."""
+        return self._spill is not None
+
+    @property
+    def spillable(self) -> bool:
+        """True when the checkpoint is bytes held in memory."""
+        return self._packed is not None
+
+    def spill(self, spill: SpillFile) -> None:
+        """Move the bytes to ``spill`` (which raises OSError if it cannot take them)."""
+        assert self._packed is not None
+        self._where = spill.write(self._packed)
+        self._spill = spill
+        self._packed = None
 
     def restore(self) -> FoldState:
         """A fresh mutable state equal to the one this checkpoint froze."""
-        if self._packed is not None:
-            procs, spawning = marshal.loads(zlib.decompress(self._packed))
-            return FoldState(self.seq, procs, spawning)
-        assert self._copy is not None
-        return self._copy.copy()
+        packed = self._packed
+        if packed is None and self._spill is not None:
+            packed = self._spill.read(*self._where)
+        if packed is None:
+            assert self._copy is not None
+            return self._copy.copy()
+        raw = zlib.decompress(packed)
+        procs, spawning = pickle.loads(raw) if self._pickled else marshal.loads(raw)
+        return FoldState(self.seq, procs, spawning)
+
+
+class SpillFile:
+    """An unnamed temporary file holding checkpoint bytes that memory should not.
+
+    Why: on a huge recording the checkpoints a fast seek needs outgrow the
+    memory budget; the operating system's page cache keeps them close at
+    hand without counting against the process. ``pread``/``pwrite`` keep
+    reads from any thread independent of the one writer.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._file: Any = None
+
+    def write(self, data: bytes) -> tuple[int, int]:
+        """Append ``data``; its ``(offset, length)``. OSError when full or unavailable."""
+        if self.size + len(data) > self.limit:
+            raise OSError(f"the checkpoint spill file reached its limit of {self.limit} bytes")
+        if self._file is None:
+            # Closed by close(); a context manager cannot span the index's life.
+            self._file = tempfile.TemporaryFile(prefix="chronoflow-checkpoints-")  # noqa: SIM115
+        offset = self.size
+        written = os.pwrite(self._file.fileno(), data, offset)
+        if written != len(data):
+            raise OSError("short write to the checkpoint spill file")
+        self.size += written
+        return offset, written
+
+    def read(self, offset: int, length: int) -> bytes:
+        """The ``length`` bytes written at ``offset``."""
+        return os.pread(self._file.fileno(), length, offset)
+
+    def close(self) -> None:
+        """Delete the file (it has no name; closing frees it)."""
+        if self._file is not None:
+            self._file.close()

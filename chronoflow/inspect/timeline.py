@@ -23,7 +23,12 @@ from chronoflow.inspect import causality, search
 from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import SeqOutOfRangeError
 from chronoflow.inspect.fold import state_of
-from chronoflow.inspect.index import DEFAULT_CHECKPOINT_MEMORY, DEFAULT_INTERVAL, Index
+from chronoflow.inspect.index import (
+    DEFAULT_CHECKPOINT_MEMORY,
+    DEFAULT_INTERVAL,
+    DEFAULT_SPILL_LIMIT,
+    Index,
+)
 from chronoflow.inspect.index import fold_range as _fold_range
 from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
 from chronoflow.inspect.query import Predicate, Query
@@ -41,7 +46,7 @@ FOLLOW_POLL = 0.2
 #: Seconds between progress reports while indexing.
 REPORT_EVERY = 0.05
 #: Worlds kept for repeated or neighbouring requests.
-CACHED_WORLDS = 16
+CACHED_WORLDS = 8
 #: A cached world this close before the asked seq is folded forward instead of seeking.
 NEAR = 256
 
@@ -57,13 +62,19 @@ class Timeline:
         on_progress: ProgressListener | None = None,
         interval: int = DEFAULT_INTERVAL,
         checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
+        spill_limit: int = DEFAULT_SPILL_LIMIT,
         background: bool = True,
     ) -> None:
-        """Index ``source``: in a daemon thread, or before returning if not ``background``."""
+        """Index ``source``: in a daemon thread, or before returning if not ``background``.
+
+        Checkpoints are taken at most ``interval`` signals apart; beyond
+        ``checkpoint_memory`` bytes they go to a temporary file of at most
+        ``spill_limit`` bytes, and beyond that the interval grows.
+        """
         if follow and not background:
             raise ValueError("a following timeline indexes in the background")
         self.source = source
-        self.index = Index(interval, checkpoint_memory)
+        self.index = Index(interval, checkpoint_memory, spill_limit)
         self._follow = follow
         self._listeners: list[ProgressListener] = [] if on_progress is None else [on_progress]
         self._stop = threading.Event()
@@ -90,6 +101,7 @@ class Timeline:
         on_progress: ProgressListener | None = None,
         interval: int = DEFAULT_INTERVAL,
         checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
+        spill_limit: int = DEFAULT_SPILL_LIMIT,
     ) -> Timeline:
         """Open the recording at ``path`` (tolerantly: a torn file gives its prefix)."""
         try:
@@ -103,6 +115,7 @@ class Timeline:
             on_progress=on_progress,
             interval=interval,
             checkpoint_memory=checkpoint_memory,
+            spill_limit=spill_limit,
         )
 
     # -- indexing ---------------------------------------------------------------
@@ -368,6 +381,8 @@ class Timeline:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
+        if self._thread is None or not self._thread.is_alive():
+            self.index.close()
         self.source.close()
 
     def __enter__(self) -> Timeline:

@@ -30,10 +30,11 @@ def naive_worlds(signals: list[Signal]) -> list[World]:
     program=programs,
     interval=st.integers(1, 9),
     tiny_memory=st.booleans(),
+    spill=st.booleans(),
     data=st.data(),
 )
 def test_state_at_equals_a_fold_from_zero_in_any_seek_order(
-    program: Program, interval: int, tiny_memory: bool, data: st.DataObject
+    program: Program, interval: int, tiny_memory: bool, spill: bool, data: st.DataObject
 ) -> None:
     source = record(program)
     signals = list(source.signals())
@@ -43,6 +44,7 @@ def test_state_at_equals_a_fold_from_zero_in_any_seek_order(
         background=False,
         interval=interval,
         checkpoint_memory=1 if tiny_memory else 1 << 30,
+        spill_limit=1 << 30 if spill else 0,  # spill to a file, or thin
     )
     assert len(timeline) == len(signals)
     seqs = data.draw(st.lists(st.integers(-1, len(signals) - 1), min_size=1, max_size=30))
@@ -50,6 +52,7 @@ def test_state_at_equals_a_fold_from_zero_in_any_seek_order(
     for seq in seqs:
         assert timeline.state_at(seq) == worlds[seq + 1], f"seq {seq}"
     assert fold(signals) == worlds[-1]
+    timeline.close()
 
 
 @SETTINGS

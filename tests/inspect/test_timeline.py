@@ -187,3 +187,19 @@ def test_nonsense_seqs_stop_indexing_with_a_warning() -> None:
     timeline = Timeline(source, background=False)
     assert len(timeline) == 2
     assert any("found seq 5" in warning for warning in timeline.warnings)
+
+
+def test_checkpoints_past_the_memory_bound_spill_to_a_file_or_thin() -> None:
+    source = record_sample("parent_children")
+    final = fold(source.signals())
+    spilling = Timeline(source, background=False, interval=2, checkpoint_memory=1)
+    assert spilling.interval == 2
+    assert spilling.index.spill.size > 0
+    assert spilling.index.checkpoint_bytes == 0
+    assert spilling.state_at(33) == final
+    spilling.close()
+    thinning = Timeline(source, background=False, interval=2, checkpoint_memory=1, spill_limit=0)
+    assert thinning.interval > 2
+    assert len(thinning.index.checkpoints) == 2
+    assert thinning.index.spill.size == 0
+    assert thinning.state_at(33) == final
