@@ -282,9 +282,11 @@ def _report(f: dict[str, Any]) -> None:
         ("every ProcessState of a world", f"{f['materialize_all_ms']:.2f} ms"),
         (
             "checkpoints",
-            f"{f['checkpoints']:,} every <= {f['interval']} signals, "
-            f"{f['checkpoint_bytes'] / mb:.1f} MiB; columns {f['column_bytes'] / mb:.1f} MiB",
+            f"{f['checkpoints']:,}, at most {f['interval']:,} signals apart: "
+            f"{f['checkpoint_bytes'] / mb:.1f} MiB in memory, "
+            f"{f['spilled_bytes'] / mb:.1f} MiB in the spill file",
         ),
+        ("columns (pid, type, answered seq)", f"{f['column_bytes'] / mb:.1f} MiB"),
         (
             "peak memory",
             f"{f['rss_peak'] / mb:,.0f} MiB (interpreter and imports "

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from chronoflow.inspect.errors import NotAMessageError, QueryError, SeqOutOfRangeError
 from chronoflow.inspect.fold import HANDLERS, apply, fold
-from chronoflow.inspect.index import DEFAULT_CHECKPOINT_MEMORY, DEFAULT_INTERVAL
+from chronoflow.inspect.index import (
+    DEFAULT_CHECKPOINT_MEMORY,
+    DEFAULT_INTERVAL,
+    DEFAULT_SPILL_LIMIT,
+)
 from chronoflow.inspect.model import (
     CausalLink,
     Crash,
@@ -39,6 +43,7 @@ from chronoflow.inspect.world import World
 __all__ = [
     "DEFAULT_CHECKPOINT_MEMORY",
     "DEFAULT_INTERVAL",
+    "DEFAULT_SPILL_LIMIT",
     "HANDLERS",
     "CausalLink",
     "Crash",
