@@ -57,6 +57,9 @@ from tui.widgets.warning_banner import WarningBanner
 #: Signal types whose data names a message by its id.
 _NAMES_A_MESSAGE = frozenset({SignalType.RECEIVE, SignalType.DROP, SignalType.BACKOFF})
 
+#: Signal types that change a process's template (so the timeline's names).
+_RENAMES = frozenset({SignalType.START, SignalType.TRANSITION})
+
 #: Matching rows a filter scan collects before it reports them.
 SCAN_BATCH = 4096
 
@@ -69,10 +72,14 @@ class ChronoflowApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = all_bindings()
     COMMANDS = App.COMMANDS | {DebuggerCommands}
 
+    # Why repaint=False: the watchers repaint exactly the panels (and rows)
+    # that change; a reactive's default repaint would redraw the whole screen
+    # on every step.
+
     #: The current seq (``-1``: before the first signal, only in an empty recording).
-    seq: reactive[int] = reactive(-1, init=False)
+    seq: reactive[int] = reactive(-1, init=False, repaint=False)
     #: The process whose mailbox is shown and whose signals n / p step through.
-    selected_pid: reactive[int | None] = reactive(None, init=False)
+    selected_pid: reactive[int | None] = reactive(None, init=False, repaint=False)
 
     def __init__(self, timeline: Timeline, *, at: int | None = None, follow: bool = False) -> None:
         super().__init__()
@@ -145,6 +152,7 @@ class ChronoflowApp(App[None]):
 
     def _repaint(self) -> None:
         seq, timeline = self.seq, self.timeline
+        before = self.signal
         self.signal = timeline.signal(seq) if seq >= 0 else None
         if seq < 0 or self._indexed(seq):
             self.world = timeline.state_at(seq)
@@ -152,8 +160,16 @@ class ChronoflowApp(App[None]):
         else:
             self.world = self.changed = None
         self._show_processes()
-        self.query_one(SignalList).show(seq)
         signal, world = self.signal, self.world
+        # A step repaints two rows of the timeline, unless a template changed
+        # (the template column of other rows shows the current world's).
+        step = (
+            before is not None
+            and signal is not None
+            and abs(signal.seq - before.seq) == 1
+            and not {signal.type, before.type} & _RENAMES
+        )
+        self.query_one(SignalList).show(seq, everything=not step)
         process = world.process(signal.pid) if signal and world and signal.pid in world else None
         links = timeline.links(seq) if signal is not None and world is not None else ()
         message = self._message_of(signal) if world is not None else None

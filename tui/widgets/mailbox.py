@@ -34,6 +34,7 @@ class Mailbox(VirtualList):
         self._removed_as = "received"
         self._world: World | None = None
         self.process: ProcessState | None = None
+        self._shown: tuple[object, ...] = ()
 
     def show(
         self,
@@ -42,7 +43,20 @@ class Mailbox(VirtualList):
         changed: WorldDiff | None,
         signal_type: int | None,
     ) -> None:
-        """Show the inbox of ``pid`` in ``world`` (None: not indexed yet)."""
+        """Show the inbox of ``pid`` in ``world`` (None: not indexed yet).
+
+        Nothing is repainted when the process, its marks and the sender
+        names are what is shown already (most steps change other processes).
+        """
+        proc = (
+            world.process(pid) if world is not None and pid is not None and pid in world else None
+        )
+        change = changed.get(pid) if changed is not None and pid is not None else None
+        shown = (world is None, pid, proc, change, signal_type if change is not None else None)
+        if shown == self._shown and (proc is None or not proc.inbox):
+            self._world = world
+            return
+        self._shown = shown
         self._world = world
         self.process = None
         self._entries, self._removed, self._added = (), (), frozenset()
@@ -71,6 +85,15 @@ class Mailbox(VirtualList):
             self._heading = self._describe(proc)
         self.cursor_row = -1
         self.refresh_rows()
+
+    @staticmethod
+    def _sender_names(world: World | None, proc: ProcessState | None) -> tuple[str, ...]:
+        if world is None or proc is None or not proc.inbox:
+            return ()
+        senders = {entry.sender for entry in proc.inbox}
+        return tuple(
+            sorted(world.process(pid).name for pid in senders if pid is not None and pid in world)
+        )
 
     def _describe(self, proc: ProcessState) -> list[Text]:
         look = STATUS_LOOKS[proc.status]

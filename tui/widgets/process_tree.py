@@ -97,6 +97,7 @@ class ProcessTree(VirtualList):
         self.selected: int | None = None
         self._shape: tuple[tuple[int, str], ...] = ()
         self._shapes: dict[int, tuple[tuple[int, str], ...]] = {}
+        self._rows: dict[int, int] = {}
 
     def show(
         self,
@@ -105,11 +106,34 @@ class ProcessTree(VirtualList):
         current_pid: int | None,
         selected: int | None,
     ) -> None:
-        """Show ``world`` (None: not indexed yet), marking ``changed`` and ``current_pid``."""
+        """Show ``world`` (None: not indexed yet), marking ``changed`` and ``current_pid``.
+
+        Why it works out which rows to repaint: when the new world is one
+        signal away from the one shown, only the processes either signal
+        changed (their marks come and go) and the two current-process rows
+        can look different; repainting just those keeps a step cheap on a
+        tree of thousands of processes.
+        """
+        old_world, old_changed, old_current = self.world, self.changed, self.current_pid
+        old_shape, old_selected = self._shape, self.selected
         self.world, self.changed = world, changed
         self.current_pid, self.selected = current_pid, selected
         self._shape = self._shape_of(world) if world is not None else ()
         self.cursor_row = self.row_of(selected)
+        step = (
+            world is not None
+            and old_world is not None
+            and abs(world.seq - old_world.seq) == 1
+            and self._shape is old_shape
+            and selected == old_selected
+        )
+        if step:
+            pids = {old_current, current_pid}
+            for diff in (old_changed, changed):
+                if diff is not None:
+                    pids.update(diff.pids)
+            self.refresh_some_rows(self._rows[pid] for pid in pids if pid in self._rows)
+            return
         self.refresh_rows()
         if self.cursor_row >= 0:
             self.scroll_to_row(self.cursor_row)
@@ -122,6 +146,8 @@ class ProcessTree(VirtualList):
             if len(self._shapes) >= _SHAPES_KEPT:
                 self._shapes.pop(next(iter(self._shapes)))
             self._shapes[count] = shape
+        if shape is not self._shape:
+            self._rows = {pid: row for row, (pid, _) in enumerate(shape)}
         return shape
 
     @property
@@ -131,10 +157,7 @@ class ProcessTree(VirtualList):
 
     def row_of(self, pid: int | None) -> int:
         """The row of ``pid``, or -1."""
-        for row, (shown, _) in enumerate(self._shape):
-            if shown == pid:
-                return row
-        return -1
+        return -1 if pid is None else self._rows.get(pid, -1)
 
     def row_count(self) -> int:
         """One row per process."""

@@ -69,14 +69,28 @@ class SignalList(VirtualList):
 
     # -- what the app tells the list ---------------------------------------------
 
-    def show(self, seq: int) -> None:
-        """Make ``seq`` the current signal: highlight its row and keep it in view."""
+    def show(self, seq: int, *, everything: bool = True) -> None:
+        """Make ``seq`` the current signal: highlight its row and keep it in view.
+
+        With ``everything`` False (a step to a neighbouring seq that changed
+        no template), only the old and the new current rows are repainted
+        when both are on screen.
+        """
+        old_row = self.cursor_row
         self.seq = seq
         row = self.rows.row_of(seq) if seq >= 0 else -1
         self.cursor_row = row if self.rows.contains(seq) else -1
+        count = len(self.rows)
+        if (
+            not everything
+            and self.virtual_size.height == max(count, self.scrollable_content_region.height)
+            and self.row_visible(row)
+        ):
+            self.refresh_some_rows((old_row, self.cursor_row))
+            return
         self.refresh_rows()
         if row >= 0:
-            self.scroll_to_row(min(row, max(len(self.rows) - 1, 0)), center=True)
+            self.scroll_to_row(min(row, max(count - 1, 0)), center=True)
 
     def set_rows(self, rows: Rows) -> None:
         """Show ``rows`` instead (a filter was set or cleared)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from chronoflow.inspect import Progress
 from tui.literal import literal
@@ -46,8 +46,19 @@ def _indexing(progress: Progress) -> str | None:
     return None
 
 
-class StatusBar(Static):
-    """The status line; see the module docstring."""
+class StatusBar(Widget):
+    """The status line; see the module docstring.
+
+    Why not a ``Static``: ``Static.update`` asks for a new layout of the
+    whole screen, and the status bar changes on every step; a fixed-size
+    widget that only repaints itself keeps a step cheap.
+    """
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+    }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -80,4 +91,8 @@ class StatusBar(Static):
             text.append("  │  ", "dim")
             text.append_text(literal(part, style))
         self.text = text
-        self.update(text)
+        self.refresh()
+
+    def render(self) -> Text:
+        """The line built by :meth:`show`."""
+        return self.text

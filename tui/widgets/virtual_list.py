@@ -20,6 +20,7 @@ a ``cursor`` row, which is drawn highlighted and kept in view by
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.style import Style
@@ -46,6 +47,8 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id)
         #: The highlighted row, or -1 for none.
         self.cursor_row = -1
+        self._painted_styles: tuple[Style, Style] | None = None
+        self._painted_count = 0
 
     # -- for subclasses ----------------------------------------------------------
 
@@ -63,11 +66,51 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     # -- the list ----------------------------------------------------------------
 
     def refresh_rows(self) -> None:
-        """Take the current row count and repaint every visible row."""
+        """Take the current row count and repaint every visible row.
+
+        Why the height is never less than the panel's: a new virtual size
+        means a new layout of the whole screen, which costs more than the
+        rest of a step together; short contents (a mailbox, a signal's
+        detail) change length on nearly every step but all fit the panel.
+        """
         count = self.row_count()
-        if self.virtual_size.height != count or self.virtual_size.width != self.size.width:
-            self.virtual_size = Size(self.size.width, count)
-        self.refresh()
+        height = max(count, self.scrollable_content_region.height)
+        self._painted_styles = None
+        painted, self._painted_count = self._painted_count, count
+        if self.virtual_size.height != height or self.virtual_size.width != self.size.width:
+            self.virtual_size = Size(self.size.width, height)
+            self.refresh()
+            return
+        # Rows past both the old and the new last row were blank and stay blank.
+        top = round(self.scroll_y)
+        bottom = min(max(painted, count), top + self.scrollable_content_region.height)
+        if bottom > top:
+            self.refresh_lines(top, bottom - top)
+
+    def _styles(self) -> tuple[Style, Style]:
+        """The list's own style and its cursor's, worked out once per repaint."""
+        if self._painted_styles is None:
+            self._painted_styles = (
+                self.rich_style,
+                self.get_component_rich_style("virtual-list--cursor"),
+            )
+        return self._painted_styles
+
+    def notify_style_update(self) -> None:
+        """Styles changed (focus, theme): work them out again."""
+        super().notify_style_update()
+        self._painted_styles = None
+
+    def refresh_some_rows(self, rows: Iterable[int]) -> None:
+        """Repaint only ``rows`` (those on screen): a step changes a few rows, not all."""
+        visible = self.visible_rows
+        for row in set(rows):
+            if row in visible:
+                self.refresh_lines(row)
+
+    def row_visible(self, row: int) -> bool:
+        """True when ``row`` is on screen now."""
+        return row in self.visible_rows
 
     def scroll_to_row(self, row: int, *, center: bool = False) -> None:
         """Scroll just enough for ``row`` to be visible (or to the middle with ``center``)."""
@@ -96,12 +139,11 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         """Paint screen line ``y``: the row at ``scroll_y + y``, padded to the width."""
         width = self.scrollable_content_region.width or self.size.width
         row = round(self.scroll_y) + y
-        base = self.rich_style
+        base, cursor = self._styles()
         if row < 0 or row >= self.row_count():
             return Strip.blank(width, base)
         text = self.render_row(row, width)
         text.truncate(width, overflow="ellipsis")
-        cursor = self.get_component_rich_style("virtual-list--cursor")
         if row == self.cursor_row:
             text.stylize_before(cursor)
         strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base)

@@ -20,10 +20,15 @@ from tui.literal import literal
 class WarningBanner(Static):
     """The damage warning; see the module docstring."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown = Text()
+
     def show(self, warnings: Sequence[str], complete: bool) -> None:
         """Show the first of ``warnings`` (or hide when there are none)."""
         if not warnings and complete:
-            self.display = False
+            if self.display:
+                self.display = False
             return
         text = Text("⚠ ", "bold", no_wrap=True, end="", overflow="ellipsis")
         if warnings:
@@ -32,5 +37,8 @@ class WarningBanner(Static):
                 text.append(f"  (and {len(warnings) - 1} more warnings)")
         else:
             text.append("the recording was not closed cleanly: it may end early", "bold")
-        self.update(text)
-        self.display = True
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
+        if not self.display:
+            self.display = True

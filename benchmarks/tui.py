@@ -1,0 +1,224 @@
+"""TUI benchmark: first paint, key-to-repaint latency and memory on big recordings.
+
+Uses the engine benchmark's recordings (1 M and 10 M signals, 225
+processes with real inbox backlogs; ``benchmarks/engine.py`` generates
+them into ``--dir`` if they are missing) and drives the real app headless
+(``App.run_test``) at 120 x 40, each size in a fresh child process so that
+peak memory is the debugger's alone. Reports:
+
+- first paint: from ``Timeline.open`` (the app's imports done) until the
+  main screen has been painted once, with every panel filled (the indexer
+  is still running then); also how long ``import tui.app`` takes, which a
+  person waits for too;
+- key press to repaint: a key event is posted to the app and the time
+  taken until the screen has been repainted, for a step (``right``), a step
+  of the selected process (``n``), and jumps (``end``, ``home`` and a go-to
+  to a random seq), after indexing is complete: median, p90 and max;
+- peak memory (``ru_maxrss``) against the budget: half the file size plus
+  100 MB.
+
+    python benchmarks/tui.py [--sizes 1000000 10000000] [--dir /tmp/chronoflow-bench]
+
+Budgets (DESIGN.md): first paint under 0.5 s at any size; a step from key
+press to repaint under 16 ms (median); memory under half the file size
+plus 100 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SIZE = (120, 40)
+HERE = Path(__file__).resolve().parent
+# Why: Python puts this script's folder first on the path, where this very
+# file would shadow the ``tui`` package it measures.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
+
+
+def _engine_benchmark() -> Any:
+    spec = importlib.util.spec_from_file_location("engine_benchmark", HERE / "engine.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": statistics.median(values) * 1000,
+        "p90_ms": _percentile(values, 0.9) * 1000,
+        "max_ms": max(values) * 1000,
+        "n": len(values),
+    }
+
+
+async def _measure(path: Path, samples: int) -> dict[str, Any]:
+    from textual import events
+
+    from chronoflow.inspect import Timeline
+    from tui.app import ChronoflowApp
+
+    painted = asyncio.Event()
+    started = time.perf_counter()
+    timeline = Timeline.open(path)
+    app = ChronoflowApp(timeline)
+    first_paint = 0.0
+
+    def on_first_paint() -> None:
+        nonlocal first_paint
+        first_paint = time.perf_counter() - started
+        painted.set()
+
+    result: dict[str, Any] = {"file_mb": path.stat().st_size / 1e6}
+    async with app.run_test(size=SIZE):
+        app.call_after_refresh(on_first_paint)
+        await painted.wait()
+        result["first_paint_s"] = first_paint
+        result["indexed_at_first_paint"] = timeline.progress.indexed
+        waited = time.perf_counter()
+        await asyncio.get_running_loop().run_in_executor(None, timeline.wait)
+        result["index_s"] = time.perf_counter() - waited + first_paint
+        await asyncio.sleep(0.2)  # let the last progress message land
+        total = len(timeline)
+        result["signals"] = total
+        rng = random.Random(7)
+
+        async def press(key: str, character: str | None = None) -> float:
+            done = asyncio.Event()
+            begun = time.perf_counter()
+            app.post_message(events.Key(key, character))
+            app.call_after_refresh(done.set)
+            await done.wait()
+            return time.perf_counter() - begun
+
+        async def jump(seq: int) -> float:
+            done = asyncio.Event()
+            begun = time.perf_counter()
+            app.go_to(seq)  # what the go-to prompt does on enter
+            app.call_after_refresh(done.set)
+            await done.wait()
+            return time.perf_counter() - begun
+
+        steps: list[float] = []
+        process_steps: list[float] = []
+        jumps: list[float] = []
+        ends: list[float] = []
+        per_place = max(1, samples // 20)
+        for _ in range(20):
+            await jump(rng.randrange(total))
+            app.select_process(app.signal.pid if app.signal is not None else 0)
+            for _ in range(per_place):
+                steps.append(await press("right"))
+            for _ in range(max(1, per_place // 4)):
+                process_steps.append(await press("n", "n"))
+        for _ in range(max(5, samples // 10)):
+            jumps.append(await jump(rng.randrange(total)))
+        for _ in range(5):
+            ends.append(await press("end"))
+            ends.append(await press("home"))
+        assert app.seq == 0, "the keys reached the app"
+        result["step"] = _summary(steps)
+        result["process_step"] = _summary(process_steps)
+        result["jump"] = _summary(jumps)
+        result["end_home"] = _summary(ends)
+    timeline.close()
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def _import_time() -> float:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time; t = time.perf_counter(); import tui.app; print(time.perf_counter() - t)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout)
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def _report(r: dict[str, Any]) -> None:
+    budget_mb = r["file_mb"] / 2 + 100
+    print(f"  signals: {r['signals']:,}, file {r['file_mb']:.0f} MB")
+    print(
+        f"  first paint: {r['first_paint_s'] * 1000:.0f} ms after Timeline.open "
+        f"({r['indexed_at_first_paint']:,} signals indexed by then; "
+        f"import tui.app {r['import_s'] * 1000:.0f} ms before that)"
+    )
+    print(f"  indexing done after {r['index_s']:.1f} s (the app stays responsive meanwhile)")
+    for name in ("step", "process_step", "jump", "end_home"):
+        s = r[name]
+        print(
+            f"  {name:>12}: median {s['median_ms']:.1f} ms, p90 {s['p90_ms']:.1f} ms, "
+            f"max {s['max_ms']:.1f} ms (n={s['n']})"
+        )
+    print(f"  peak memory: {r['peak_rss_mb']:.0f} MB (budget {budget_mb:.0f} MB)")
+    print(
+        f"  budgets: first paint < 500 ms {_met(r['first_paint_s'] < 0.5)}; "
+        f"step median < 16 ms {_met(r['step']['median_ms'] < 16)}; "
+        f"jump median < 16 ms {_met(r['jump']['median_ms'] < 16)}; "
+        f"memory {_met(r['peak_rss_mb'] < budget_mb)}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    """Generate what is missing, then measure each size in a fresh process."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument(
+        "--dir", type=Path, default=Path(tempfile.gettempdir()) / "chronoflow-bench"
+    )
+    parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure is not None:
+        print(json.dumps(asyncio.run(_measure(args.measure, args.samples))))
+        return
+    args.dir.mkdir(parents=True, exist_ok=True)
+    import_s = _import_time()
+    for size in args.sizes:
+        path = args.dir / f"engine-{size}.cfl"
+        print(f"{size:,} signals: {path}", flush=True)
+        if not path.exists():
+            _engine_benchmark().generate(path, size)
+        done = subprocess.run(
+            [sys.executable, __file__, "--measure", str(path), "--samples", str(args.samples)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise SystemExit(done.stderr)
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+        report["import_s"] = import_s
+        _report(report)
+
+
+if __name__ == "__main__":
+    main()
