@@ -71,6 +71,21 @@ class ProcessCrashedError(ChronoflowError):
         super().__init__(f"child {template}[{pid}] crashed: {error}: {message}")
 
 
+class NoProcessError(ChronoflowError):
+    """A link to a process that does not exist or has ended (Erlang's noproc)."""
+
+
+class ProcessExit(Exception):
+    """Raised inside a process by ``self.exit(self.pid, reason)``: it ends with ``reason``.
+
+    A generator may catch it to clean up, but should let it propagate.
+    """
+
+    def __init__(self, reason: object) -> None:
+        super().__init__(f"exit: {reason!r}")
+        self.reason = reason
+
+
 class UseError(ChronoflowError):
     """A ``use`` call failed; raised inside the process that yielded it."""
 

@@ -39,6 +39,18 @@ class SignalType(IntEnum):
     RESULT = 12
     CRASH = 13
     KILL = 14
+    LINK = 15
+    UNLINK = 16
+    MONITOR = 17
+    DEMONITOR = 18
+    EXIT = 19
+    DOWN = 20
+    TRAP = 21
+    TIMEOUT = 22
+    NOW = 23
+    RESTART = 24
+    RETRY = 25
+    STUCK = 26
 
 
 class Signal(NamedTuple):
@@ -94,5 +106,30 @@ DATA_SHAPES: dict[SignalType, str] = {
         "{'use': seq of the USE, 'value': value} | {'use': seq, 'error': type name, 'message': str}"
     ),
     SignalType.CRASH: "{'error': type name, 'message': str, 'traceback': str}",
-    SignalType.KILL: "{'reason': str} (ended because its parent ended)",
+    SignalType.KILL: (
+        "{'reason': exit reason, 'from': pid | None} (ended from outside: its parent "
+        "ended, an exit signal, or a kill)"
+    ),
+    SignalType.LINK: "{'with': pid} (a two-way link; pid is the process that linked)",
+    SignalType.UNLINK: "{'with': pid}",
+    SignalType.MONITOR: "{'ref': int, 'target': pid} (ref is this signal's seq)",
+    SignalType.DEMONITOR: "{'ref': int}",
+    SignalType.EXIT: (
+        "{'from': pid, 'reason': exit reason, 'action': 'trap' | 'ignore', 'msg': "
+        "('EXIT', from, reason) when trapped} (an exit signal reached pid; trapped, it "
+        "became a message whose identity is this seq)"
+    ),
+    SignalType.DOWN: (
+        "{'ref': int, 'target': pid, 'reason': exit reason, 'msg': ('DOWN', ref, "
+        "target, reason)} (a monitor's message, identity = this seq)"
+    ),
+    SignalType.TRAP: "{'trap': bool} (whether exit signals become messages)",
+    SignalType.TIMEOUT: "{'wait': seq of the WAIT whose timer fired}",
+    SignalType.NOW: "{'time': float} (what self.now() returned)",
+    SignalType.RESTART: (
+        "{'child': child id, 'old': pid, 'new': pid | None, 'reason': exit reason, "
+        "'restarts': int} (a supervisor's decision)"
+    ),
+    SignalType.RETRY: "{'use': seq of the USE, 'attempt': int, 'delay': float}",
+    SignalType.STUCK: "{'seconds': float, 'where': 'file:line'} (a step ran too long)",
 }

@@ -58,6 +58,11 @@ class SignalBus:
         self._replay: Replay | None = None
         #: Pending ``use`` calls whose result comes from a recording, by USE seq.
         self._recorded: dict[int, tuple[Process, dict[str, Any]]] = {}
+        #: Exit signals waiting to be handled, in order (see runtime.links).
+        self._exits: deque[tuple[Process, int, Any]] = deque()
+        self._propagating = False
+        #: Armed timers as a heap of (deadline, seq of the WAIT, process).
+        self._timers: list[tuple[float, int, Process]] = []
         self._pulled: dict[int, list[Signal]] | None = None
         if standalone:
             self._pulled = {}

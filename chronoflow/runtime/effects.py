@@ -28,10 +28,38 @@ class MatchMode(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Receive:
-    """Take the first acceptable message from the inbox, waiting if none is there."""
+    """Take the first acceptable message from the inbox, waiting if none is there.
+
+    With a ``timeout`` (seconds) the receive gives :data:`TIMEOUT` when
+    nothing acceptable arrives in time.
+    """
 
     match: Predicate | None = None
     mode: MatchMode = MatchMode.SELECT
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Wait ``seconds`` of scheduler time (a timer), then resume with None."""
+
+    seconds: float
+
+
+class _Timeout:
+    """The type of :data:`TIMEOUT`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "TIMEOUT"
+
+    def __reduce__(self) -> str:
+        return "TIMEOUT"
+
+
+#: What ``yield self.receive(timeout=...)`` gives when the time ran out.
+TIMEOUT = _Timeout()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +81,20 @@ class Join:
 #: allocates nothing.
 RECEIVE_ANY = Receive()
 
-EFFECT_TYPES = (Receive, Use, Join)
+EFFECT_TYPES = (Receive, Use, Join, Sleep)
 
 YIELD_HELP = (
-    "a process may only yield self.receive(), self.use(fn, *args) or, through "
-    "'yield from', child.join() / self.join_all(...)"
+    "a process may only yield self.receive(), self.use(fn, *args), self.sleep(seconds) "
+    "or, through 'yield from', child.join() / self.join_all(...)"
 )
 
 
-def describe_match(effect: Receive) -> dict[str, str] | None:
+def describe_match(effect: Receive) -> dict[str, Any] | None:
     """The WAIT signal's data for a blocked receive (None for a plain receive)."""
-    if effect.match is None:
-        return None
-    name = getattr(effect.match, "__qualname__", None) or repr(effect.match)
-    return {"mode": effect.mode.value, "match": name}
+    data: dict[str, Any] = {}
+    if effect.match is not None:
+        name = getattr(effect.match, "__qualname__", None) or repr(effect.match)
+        data = {"mode": effect.mode.value, "match": name}
+    if effect.timeout is not None:
+        data["timeout"] = effect.timeout
+    return data or None

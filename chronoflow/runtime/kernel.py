@@ -21,11 +21,19 @@ from collections.abc import Callable
 from typing import Any
 
 from chronoflow.errors import AlreadyStartedError, MisuseError, ReplayError
-from chronoflow.runtime.effects import YIELD_HELP, Join, MatchMode, Receive, Use, describe_match
-from chronoflow.runtime.lifecycle import Lifecycle
+from chronoflow.runtime.effects import (
+    YIELD_HELP,
+    Join,
+    MatchMode,
+    Receive,
+    Sleep,
+    Use,
+    describe_match,
+)
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.replay import Replay, ReplayDiverged, recorded_exception
 from chronoflow.runtime.template import ProcessTemplate
+from chronoflow.runtime.timers import Timers
 from chronoflow.signals import Signal, SignalType
 
 #: Effects a process may complete in one turn before it yields the CPU to the
@@ -44,7 +52,7 @@ def _qualified(fn: Callable[..., Any]) -> str:
     return f"{module}.{name}" if module else name
 
 
-class Kernel(Lifecycle):
+class Kernel(Timers):
     """Processes, their run queue, and the signals they produce."""
 
     def create(self, template: ProcessTemplate, *args: Any) -> Process:
@@ -97,8 +105,19 @@ class Kernel(Lifecycle):
         proc.status = _READY
         self._runq.append(proc)
 
-    def spawn(self, parent: Process, template: ProcessTemplate, args: tuple[Any, ...]) -> Process:
-        """Create and start a child of ``parent`` with a copy of its inbox."""
+    def spawn(
+        self,
+        parent: Process,
+        template: ProcessTemplate,
+        args: tuple[Any, ...],
+        *,
+        inherit: bool = True,
+    ) -> Process:
+        """Create and start a child of ``parent`` with a copy of its inbox.
+
+        With ``inherit=False`` the child gets neither the copy nor later messages
+        of the parent (a worker under a supervisor).
+        """
         if not isinstance(template, ProcessTemplate):
             raise MisuseError(f"spawn() needs a ProcessTemplate, got {template!r}")
         child = self._new_process(template, args, parent)
@@ -108,15 +127,26 @@ class Kernel(Lifecycle):
             del self.processes[child.pid]
             raise
         parent.children.append(child)
-        self._emit(parent, _S.SPAWN, {"child": child.pid, "template": template.name})
-        child.inbox.extend(parent.inbox)
+        child.inherits = inherit
+        if inherit:
+            self._emit(parent, _S.SPAWN, {"child": child.pid, "template": template.name})
+            child.inbox.extend(parent.inbox)
+        else:
+            spawn = {"child": child.pid, "template": template.name, "inherit": False}
+            self._emit(parent, _S.SPAWN, spawn)
         self._start(child)
         return child
 
     @property
     def idle(self) -> bool:
         """True when no process can run and no ``use`` call is pending."""
-        return not self._runq and not self._uses and not self._tasks and not self._recorded
+        return (
+            not self._runq
+            and not self._uses
+            and not self._tasks
+            and not self._recorded
+            and self._next_timer() is None
+        )
 
     def run_ready(self) -> None:
         """Run processes from the run queue until none is runnable."""
@@ -154,12 +184,18 @@ class Kernel(Lifecycle):
                 proc, awaitable = self._uses.pop(seq)
                 self._tasks[asyncio.ensure_future(awaitable)] = (seq, proc)
             self.flush_observers()
-            done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                self._tasks,
+                timeout=self._seconds_to_next_timer(),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
             for task in sorted(done, key=lambda t: self._tasks[t][0]):
                 seq, proc = self._tasks.pop(task)
                 if proc.status is ProcessStatus.USING:
                     self._use_finished(proc, seq, task)
             self.run_ready()
+        await self._run_timers()
+        self.run_ready()
         return self.idle
 
     def _apply_recorded_results(self) -> None:
@@ -259,7 +295,11 @@ class Kernel(Lifecycle):
                             proc.status = _WAITING
                             proc._effect = effect
                             if not proc._waited:
+                                if effect.timeout is not None:
+                                    self._block_timed(proc, effect)
+                                    return
                                 proc._waited = True
+                                proc._timer = None
                                 seq = self._seq
                                 self._seq = seq + 1
                                 proc.seq += 1
@@ -278,6 +318,9 @@ class Kernel(Lifecycle):
                         effect = None
                 elif kind is Use:
                     self._start_use(proc, effect)
+                    return
+                elif kind is Sleep:
+                    self._block_timed(proc, effect)
                     return
                 elif kind is Join:
                     child = effect.child
@@ -314,8 +357,13 @@ class Kernel(Lifecycle):
         proc._effect = effect
         if not proc._waited:
             # Why: a waiting process re-checks its receive whenever a message
-            # arrives; only the first time it blocks is a WAIT signal.
+            # arrives; only the first time it blocks is a WAIT signal (and a
+            # timer, for a receive with a timeout).
+            if isinstance(effect, Receive) and effect.timeout is not None:
+                self._block_timed(proc, effect)
+                return
             proc._waited = True
+            proc._timer = None
             self._emit(proc, _S.WAIT, wait_data)
 
     def _take_matching(self, proc: Process, effect: Receive) -> tuple[bool, Any]:

@@ -7,12 +7,15 @@ and their generators closed; a parent joining the process is woken.
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import traceback
 from typing import Any
 
-from chronoflow.errors import NotAChildError, ProcessCrashedError, UnjoinedChildrenError
+from chronoflow.errors import (
+    NotAChildError,
+    ProcessCrashedError,
+    ProcessExit,
+    UnjoinedChildrenError,
+)
 from chronoflow.runtime.mailroom import Mailroom
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.template import Transition
@@ -20,6 +23,11 @@ from chronoflow.signals import SignalType
 
 _S = SignalType
 _READY = ProcessStatus.READY
+
+
+def crash_reason(error: BaseException) -> dict[str, str]:
+    """The exit reason of a process that raised ``error``."""
+    return {"error": type(error).__name__, "message": str(error)}
 
 
 class Lifecycle(Mailroom):
@@ -55,13 +63,25 @@ class Lifecycle(Mailroom):
         if live:
             self._crash(proc, UnjoinedChildrenError(proc.pid, live))
             return
+        self._stopped(proc, value)
+
+    def _stopped(self, proc: Process, value: Any) -> None:
         proc.result = value
+        proc.reason = "normal"
         proc.status = ProcessStatus.STOPPED
         self._emit(proc, _S.STOP, {"result": value})
         self._ended(proc)
 
     def _crash(self, proc: Process, error: BaseException) -> None:
+        if isinstance(error, ProcessExit):
+            # Why not a crash: the process asked to end, with its own reason.
+            if error.reason == "normal":
+                self._stopped(proc, None)
+            else:
+                self._terminate(proc, error.reason, proc.pid)
+            return
         proc.error = error
+        proc.reason = crash_reason(error)
         proc.status = ProcessStatus.CRASHED
         tb = error.__traceback__
         resume = getattr(type(self), "_step", None)
@@ -75,8 +95,12 @@ class Lifecycle(Mailroom):
         )
         self._ended(proc)
 
+    def _terminate(self, proc: Process, reason: Any, by: int | None) -> None:
+        """End ``proc`` from outside with ``reason`` (see :class:`Links`)."""
+        raise NotImplementedError
+
     def _ended(self, proc: Process) -> None:
-        self._kill_descendants(proc)
+        """Wake a parent that is joining ``proc`` (links and children: see Links)."""
         parent = proc.parent
         if (
             parent is not None
@@ -85,25 +109,6 @@ class Lifecycle(Mailroom):
         ):
             parent.status = _READY
             self._runq.append(parent)
-
-    def _kill_descendants(self, proc: Process) -> None:
-        for child in proc.children:
-            if not child.alive:
-                continue
-            child.status = ProcessStatus.KILLED
-            self._emit(child, _S.KILL, {"reason": f"parent {proc.pid} ended"})
-            for seq in [s for s, (p, _) in self._uses.items() if p is child]:
-                _, awaitable = self._uses.pop(seq)
-                if inspect.iscoroutine(awaitable):
-                    awaitable.close()
-            for task, (_, owner) in list(self._tasks.items()):
-                if owner is child:
-                    task.cancel()
-                    del self._tasks[task]
-            if child.gen is not None:
-                with contextlib.suppress(Exception):
-                    child.gen.close()
-            self._kill_descendants(child)
 
     @staticmethod
     def _child_failure(child: Process) -> ProcessCrashedError:

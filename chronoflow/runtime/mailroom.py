@@ -82,5 +82,5 @@ class Mailroom(SignalBus):
                 if proc.status is _WAITING:
                     proc.status = _READY
                     self._runq.append(proc)
-            stack.extend(reversed(proc.children))
+            stack.extend(child for child in reversed(proc.children) if child.inherits)
         return into, refused

@@ -21,7 +21,7 @@ from chronoflow.errors import (
     ProcessStoppedError,
     SelectionError,
 )
-from chronoflow.runtime.effects import RECEIVE_ANY, Join, MatchMode, Predicate, Receive, Use
+from chronoflow.runtime.effects import RECEIVE_ANY, Join, MatchMode, Predicate, Receive, Sleep, Use
 from chronoflow.signals import Signal
 
 if TYPE_CHECKING:
@@ -38,9 +38,10 @@ class ProcessStatus(IntEnum):
     WAITING = 3
     USING = 4
     JOINING = 5
-    STOPPED = 6
-    CRASHED = 7
-    KILLED = 8
+    SLEEPING = 6
+    STOPPED = 7
+    CRASHED = 8
+    KILLED = 9
 
     @property
     def ended(self) -> bool:
@@ -61,6 +62,7 @@ class Process:
         "_exc",
         "_kernel",
         "_match",
+        "_timer",
         "_value",
         "_waited",
         "args",
@@ -69,13 +71,19 @@ class Process:
         "gen",
         "inbox",
         "inbox_limit",
+        "inherits",
+        "links",
+        "monitors",
         "parent",
         "pid",
+        "reason",
         "result",
         "seq",
         "status",
         "template",
         "transitions",
+        "trap_exit",
+        "watchers",
     )
 
     def __init__(
@@ -92,6 +100,8 @@ class Process:
         self.args = args
         self.parent = parent
         self.children: list[Process] = []
+        #: Whether this process receives what its parent receives (see spawn).
+        self.inherits = True
         #: Messages not yet taken, as ``(message id, message)`` in arrival order.
         self.inbox: deque[tuple[int, Any]] = deque()
         #: Deliveries into an inbox holding this many messages are refused
@@ -104,6 +114,17 @@ class Process:
         self.transitions = 0
         self.result: Any = None
         self.error: BaseException | None = None
+        #: Why it ended: "normal", a crash as {"error", "message"}, or the
+        #: reason of the exit signal or kill that ended it.
+        self.reason: Any = None
+        #: Pids linked to this one (both ways).
+        self.links: set[int] = set()
+        #: Monitors this process holds: ref -> the pid it watches.
+        self.monitors: dict[int, int] = {}
+        #: Monitors on this process: ref -> the pid watching it.
+        self.watchers: dict[int, int] = {}
+        #: Whether exit signals arrive as ('EXIT', pid, reason) messages.
+        self.trap_exit = False
         self.gen: Generator[Any, Any, Any] | None = None
         # The one resume slot (see Kernel._step): the effect the process is
         # blocked on, or the value / exception to resume it with.
@@ -111,6 +132,8 @@ class Process:
         self._value: Any = None
         self._exc: BaseException | None = None
         self._waited = False
+        #: The seq of the WAIT whose timer is armed (receive timeout, sleep).
+        self._timer: int | None = None
         self._match: tuple[Predicate, MatchMode] | None = None
 
     def __repr__(self) -> str:
@@ -141,7 +164,11 @@ class Process:
         return self
 
     async def push(self, message: Any) -> None:
-        """Deliver ``message`` from outside, then let the runtime run a round."""
+        """Deliver ``message`` from outside, then run every process that can run now.
+
+        It does not wait for ``use`` results or timers: ``await proc.update()``
+        or ``await scheduler.run()`` does. (A coroutine, as in the original.)
+        """
         if self.status is ProcessStatus.CREATED:
             raise NotStartedError(f"process {self.pid} is not started; call start() before push()")
         if not self.alive:
@@ -150,7 +177,7 @@ class Process:
                 f"{self.status.name.lower()}"
             )
         self._kernel.deliver_external(self, message)
-        await self._kernel.update()
+        self._kernel.run_ready()
 
     async def update(self) -> bool:
         """Wait for a pending ``use``, then run until blocked; True when idle."""
@@ -201,10 +228,12 @@ class Process:
                 "generator while it runs"
             )
 
-    def receive(self, match: Predicate | None = None) -> Receive:
+    def receive(self, match: Predicate | None = None, *, timeout: float | None = None) -> Receive:
         """The effect to yield to take a message: ``x = yield self.receive()``.
 
-        ``match`` is sugar for ``self.select(match)`` before the receive.
+        ``match`` is sugar for ``self.select(match)`` before the receive. With
+        ``timeout`` (seconds), the receive gives :data:`TIMEOUT` if nothing
+        acceptable arrives in time (Erlang's ``receive ... after``).
         """
         if self._kernel.current is not self:
             self._inside("receive()")
@@ -212,9 +241,65 @@ class Process:
             self.select(match)
         pending = self._match
         if pending is None:
-            return RECEIVE_ANY
+            return RECEIVE_ANY if timeout is None else Receive(None, MatchMode.SELECT, timeout)
         self._match = None
-        return Receive(pending[0], pending[1])
+        return Receive(pending[0], pending[1], timeout)
+
+    def sleep(self, seconds: float) -> Sleep:
+        """The effect to yield to pause: ``yield self.sleep(1.5)`` (a recorded timer)."""
+        self._inside("sleep()")
+        return Sleep(float(seconds))
+
+    def now(self) -> float:
+        """The scheduler's time, recorded (a NOW signal) so that replay gets it back."""
+        self._inside("now()")
+        return self._kernel.now(self)
+
+    def link(self, pid: int) -> None:
+        """Link this process and ``pid`` both ways: when one ends, the other is told."""
+        self._inside("link()")
+        self._kernel.link(self, pid)
+
+    def unlink(self, pid: int) -> None:
+        """Remove the link with ``pid`` (both ways); no-op if there is none."""
+        self._inside("unlink()")
+        self._kernel.unlink(self, pid)
+
+    def monitor(self, pid: int) -> int:
+        """Watch ``pid``: a ('DOWN', ref, pid, reason) message comes when it ends.
+
+        Returns the monitor's ref. A process that is already gone gives the
+        message at once, with reason "noproc".
+        """
+        self._inside("monitor()")
+        return self._kernel.monitor(self, pid)
+
+    def demonitor(self, ref: int) -> None:
+        """Stop a monitor; its DOWN message will not come."""
+        self._inside("demonitor()")
+        self._kernel.demonitor(self, ref)
+
+    def trap_exits(self, trap: bool = True) -> None:
+        """Turn exit signals into ('EXIT', pid, reason) messages (except 'kill')."""
+        self._inside("trap_exits()")
+        self._kernel.set_trap(self, trap)
+
+    def exit(self, pid: int, reason: Any) -> None:
+        """Send an exit signal with ``reason`` to ``pid`` (Erlang's ``exit/2``).
+
+        "kill" cannot be trapped and ends the target with reason "killed";
+        "normal" is ignored by a process that does not trap exits; a trapping
+        process gets a message; any other reason ends a non-trapping target.
+        Sent to itself, it ends the calling process at once.
+        """
+        self._kernel.exit_signal(self, pid, reason)
+
+    def spawn_link(self, template: ProcessTemplate, *args: Any, inherit: bool = True) -> Process:
+        """``spawn`` and ``link`` in one step (no moment when the child is unlinked)."""
+        self._inside("spawn_link()")
+        child = self._kernel.spawn(self, template, args, inherit=inherit)
+        self._kernel.link(self, child.pid)
+        return child
 
     def select(self, predicate: Predicate) -> None:
         """Make the next receive take the first message matching ``predicate``.
@@ -280,10 +365,14 @@ class Process:
         self._inside("use()")
         return Use(fn, args)
 
-    def spawn(self, template: ProcessTemplate, *args: Any) -> Process:
-        """Start a child process; it gets a copy of this inbox and every later message."""
+    def spawn(self, template: ProcessTemplate, *args: Any, inherit: bool = True) -> Process:
+        """Start a child process; it gets a copy of this inbox and every later message.
+
+        With ``inherit=False`` the child has an inbox of its own, as a worker
+        under a supervisor should: it still cannot outlive this process.
+        """
         self._inside("spawn()")
-        return self._kernel.spawn(self, template, args)
+        return self._kernel.spawn(self, template, args, inherit=inherit)
 
     def join(self) -> Generator[Join, Any, Any]:
         """Wait for this child to end: ``result = yield from child.join()``."""

@@ -131,7 +131,7 @@ def key_fields(signal: Signal, ordered: bool) -> Any:
         return {k: v for k, v in data.items() if k != "module"}
     if kind == _S.RESULT:
         return None  # an input the replay supplies, not something the process decided
-    drop = {"module", "parent", "child", "into", "id", "use", "reason"}
+    drop = {"module", "parent", "child", "into", "id", "use", "wait", "ref", "from", "target"}
     if kind == _S.WAIT and "join" in data:
         return "join"
     return {k: v for k, v in data.items() if k not in drop}
@@ -182,6 +182,14 @@ class Replay:
     def intercept_start(self, kernel: Kernel, proc: Process) -> bool:
         """Start ``proc`` specially (fast-forward, from a TRANSITION); True if done."""
         return False
+
+    def next_timeout(self, pending: Mapping[int, Process]) -> int | None:
+        """Which armed timer (by WAIT seq) the recording fires next, or None."""
+        return None
+
+    def recorded_now(self, proc: Process, seq: int) -> float | None:
+        """What ``now()`` returned at ``seq`` in the recording, or None (live)."""
+        return None
 
     # -- the check ----------------------------------------------------------------------
 
@@ -309,6 +317,14 @@ class ProcessReplay(Replay):
         self.read = read
         self._streams: dict[int, _Stream] = {}
         self._last: dict[int, Signal] = {}
+
+    def recorded_now(self, proc: Process, seq: int) -> float | None:
+        if not self._covers(proc.pid):
+            return None
+        upcoming = self.stream(proc.pid).peek()
+        if upcoming is not None and upcoming.type == _S.NOW:
+            return float(upcoming.data["time"])
+        return None
 
     def _covers(self, pid: int) -> bool:
         assert self.kernel is not None
@@ -451,6 +467,20 @@ class RecordingReplay(Replay):
     def use_outcome(self, proc: Process, use: Signal) -> Any:
         result = self._results.get(use.seq)
         return None if result is None else result.data
+
+    def next_timeout(self, pending: Mapping[int, Process]) -> int | None:
+        assert self.kernel is not None
+        seq = self.kernel.seq
+        if seq < len(self.recorded):
+            upcoming = self.recorded[seq]
+            if upcoming.type == _S.TIMEOUT and upcoming.data.get("wait") in pending:
+                return int(upcoming.data["wait"])
+        return None
+
+    def recorded_now(self, proc: Process, seq: int) -> float | None:
+        if seq < len(self.recorded) and self.recorded[seq].type == _S.NOW:
+            return float(self.recorded[seq].data["time"])
+        return None
 
     def next_result(self, pending: Mapping[int, tuple[Process, Any]]) -> int | None:
         assert self.kernel is not None

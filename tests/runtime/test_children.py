@@ -150,8 +150,8 @@ async def test_a_parent_ending_with_live_children_crashes_and_they_are_killed(
     assert tail[0][:2] == (0, "CRASH")
     assert tail[0][2]["error"] == "UnjoinedChildrenError"
     assert tail[1:] == [
-        (1, "KILL", {"reason": "parent 0 ended"}),
-        (2, "KILL", {"reason": "parent 0 ended"}),
+        (1, "KILL", {"reason": "parent 0 ended", "from": 0}),
+        (2, "KILL", {"reason": "parent 0 ended", "from": 0}),
     ]
 
 

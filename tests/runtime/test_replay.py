@@ -223,8 +223,9 @@ def _pulled(proc: Process) -> Callable[[int], list[Signal]]:
 
 async def test_process_replay_checks_signals_and_uses_recorded_results() -> None:
     original = Greeter.create(0, 2).start()
-    await original.push("ada")
-    await original.push("bob")
+    for name in ("ada", "bob"):
+        await original.push(name)
+        await original.update()  # let the use finish
     read = _pulled(original)
     calls = CALLS["lookup"]
     handled: list[str] = []
@@ -236,8 +237,9 @@ async def test_process_replay_checks_signals_and_uses_recorded_results() -> None
         return LIVE
 
     again = Greeter.create(0, 2).replay(handler, read)
-    await again.push("ada")
-    await again.push("bob")
+    for name in ("ada", "bob"):
+        await again.push(name)
+        await again.update()
     assert handled == ["START", "USE", "USE"]
     assert CALLS["lookup"] == calls + 1  # "ada" came from the handler, "bob" ran live
     assert again.result == 2
@@ -248,6 +250,7 @@ async def test_process_replay_checks_signals_and_uses_recorded_results() -> None
 async def test_process_replay_raises_on_divergence() -> None:
     original = Greeter.create(0, 1).start()
     await original.push("ada")
+    await original.update()
     read = _pulled(original)
     again = Greeter.create(0, 1).replay(None, read)
     with pytest.raises(NondeterminismError) as caught:

@@ -129,10 +129,10 @@ def Doubler(self: Process) -> Generator[Any, Any, int]:
 async def test_update_waits_for_a_pending_use_then_runs_on() -> None:
     proc = Doubler.create(0).start()
     await proc.push(21)
-    # push runs one round, which waits for the use and lets the process finish.
+    assert proc.status is ProcessStatus.USING  # push does not wait for the use
+    assert await proc.update() is True  # update waits for it; the process finishes
     assert proc.status is ProcessStatus.STOPPED
     assert proc.result == 42
-    assert await proc.update() is True
     kinds = [SignalType(s.type).name for s in proc.pull()]
     assert kinds == ["START", "WAIT", "DELIVER", "RECEIVE", "USE", "RESULT", "STOP"]
 
