@@ -68,6 +68,12 @@ class SignalBus:
             self._pulled = {}
             self._observers.append(self._keep_for_pull)
 
+    if TYPE_CHECKING:
+        # Provided further down the kernel's class chain (Links, Kernel).
+        def _terminate(self, proc: Process, reason: Any, by: int | None) -> None: ...
+
+        def run_ready(self) -> None: ...
+
     @property
     def seq(self) -> int:
         """The seq the next signal will get (= signals produced so far)."""

@@ -64,10 +64,23 @@ TIMEOUT = _Timeout()
 
 @dataclass(frozen=True, slots=True)
 class Use:
-    """Run ``fn(*args)``, an awaitable, on asyncio; resume with its result."""
+    """Run ``fn(*args)``, an awaitable, on asyncio; resume with its result.
+
+    ``timeout`` (seconds) bounds each attempt; a failed attempt is tried
+    again up to ``retries`` times, waiting ``backoff`` seconds, doubled after
+    each retry. ``attempt`` counts from 1.
+    """
 
     fn: Callable[..., Awaitable[Any]]
     args: tuple[Any, ...] = ()
+    timeout: float | None = None
+    retries: int = 0
+    backoff: float = 0.0
+    attempt: int = 1
+
+    def next_attempt(self) -> Use:
+        """The same call, one attempt later."""
+        return Use(self.fn, self.args, self.timeout, self.retries, self.backoff, self.attempt + 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,6 @@ the calls were made.
 from __future__ import annotations
 
 import asyncio
-import inspect
-from collections.abc import Callable
 from typing import Any
 
 from chronoflow.errors import AlreadyStartedError, MisuseError, ReplayError
@@ -31,10 +29,10 @@ from chronoflow.runtime.effects import (
     describe_match,
 )
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.replay import Replay, ReplayDiverged, recorded_exception
+from chronoflow.runtime.replay import Replay, ReplayDiverged
 from chronoflow.runtime.template import ProcessTemplate
-from chronoflow.runtime.timers import Timers
-from chronoflow.signals import Signal, SignalType
+from chronoflow.runtime.uses import Uses
+from chronoflow.signals import SignalType
 
 #: Effects a process may complete in one turn before it yields the CPU to the
 #: next process in the run queue (fairness for chatty processes).
@@ -46,13 +44,7 @@ _RUNNING = ProcessStatus.RUNNING
 _WAITING = ProcessStatus.WAITING
 
 
-def _qualified(fn: Callable[..., Any]) -> str:
-    module = getattr(fn, "__module__", None) or ""
-    name = getattr(fn, "__qualname__", None) or repr(fn)
-    return f"{module}.{name}" if module else name
-
-
-class Kernel(Timers):
+class Kernel(Uses):
     """Processes, their run queue, and the signals they produce."""
 
     def create(self, template: ProcessTemplate, *args: Any) -> Process:
@@ -198,30 +190,6 @@ class Kernel(Timers):
         self.run_ready()
         return self.idle
 
-    def _apply_recorded_results(self) -> None:
-        """Complete ``use`` calls from the recording, in the recorded order."""
-        assert self._replay is not None
-        while self._recorded and not self._replay.paused:
-            seq = self._replay.next_result(self._recorded)
-            if seq is None:
-                if self._runq:
-                    self.run_ready()
-                    continue
-                seq = min(self._recorded)
-            proc, data = self._recorded.pop(seq)
-            if proc.status is not ProcessStatus.USING:
-                continue
-            if "error" in data:
-                error = {"use": seq, "error": data["error"], "message": data.get("message", "")}
-                self._emit(proc, _S.RESULT, error)
-                proc._exc = recorded_exception(data)
-            else:
-                self._emit(proc, _S.RESULT, {"use": seq, "value": data.get("value")})
-                proc._value = data.get("value")
-            proc.status = _READY
-            self._runq.append(proc)
-        self.run_ready()
-
     def adopt(self, parent: Process, template: ProcessTemplate, pid: int) -> Process:
         """Register a child of ``parent`` with a recorded pid, without running it."""
         if pid in self.processes:
@@ -231,22 +199,6 @@ class Kernel(Timers):
         parent.children.append(child)
         self._next_pid = max(self._next_pid, pid + 1)
         return child
-
-    def _use_finished(self, proc: Process, seq: int, task: asyncio.Future[Any]) -> None:
-        error = task.exception()
-        if error is None:
-            value = task.result()
-            self._emit(proc, _S.RESULT, {"use": seq, "value": value})
-            proc._value = value
-        else:
-            self._emit(
-                proc,
-                _S.RESULT,
-                {"use": seq, "error": type(error).__name__, "message": str(error)},
-            )
-            proc._exc = error
-        proc.status = _READY
-        self._runq.append(proc)
 
     def _step(self, proc: Process) -> None:
         """Resume ``proc`` and dispatch what it yields until it blocks or ends.
@@ -389,34 +341,3 @@ class Kernel(Timers):
                 proc._waited = False
                 return True, message
         return False, None
-
-    def _start_use(self, proc: Process, effect: Use) -> None:
-        data = {"fn": _qualified(effect.fn), "args": list(effect.args)}
-        seq = self._emit(proc, _S.USE, data)
-        outcome = None
-        if self._replay is not None:
-            outcome = self._replay.use_outcome(proc, Signal(seq, proc.pid, _S.USE, data))
-            if isinstance(outcome, dict):
-                proc.status = ProcessStatus.USING
-                self._recorded[seq] = (proc, outcome)
-                return
-        try:
-            awaitable = effect.fn(*effect.args) if outcome is None else outcome
-            if not inspect.isawaitable(awaitable):
-                raise TypeError(
-                    f"use() needs fn(*args) to return an awaitable (e.g. call an "
-                    f"async def function); {_qualified(effect.fn)} returned "
-                    f"{type(awaitable).__name__}"
-                )
-        except Exception as error:
-            self._emit(
-                proc,
-                _S.RESULT,
-                {"use": seq, "error": type(error).__name__, "message": str(error)},
-            )
-            proc._exc = error
-            proc.status = _READY
-            self._runq.append(proc)
-            return
-        proc.status = ProcessStatus.USING
-        self._uses[seq] = (proc, awaitable)

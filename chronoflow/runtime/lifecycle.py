@@ -95,10 +95,6 @@ class Lifecycle(Mailroom):
         )
         self._ended(proc)
 
-    def _terminate(self, proc: Process, reason: Any, by: int | None) -> None:
-        """End ``proc`` from outside with ``reason`` (see :class:`Links`)."""
-        raise NotImplementedError
-
     def _ended(self, proc: Process) -> None:
         """Wake a parent that is joining ``proc`` (links and children: see Links)."""
         parent = proc.parent

@@ -360,10 +360,25 @@ class Process:
             return
         kernel.finish_send(self, seq, message, to, target)
 
-    def use(self, fn: Callable[..., Awaitable[Any]], *args: Any) -> Use:
-        """The effect to yield to await ``fn(*args)``: ``v = yield self.use(f, x)``."""
+    def use(
+        self,
+        fn: Callable[..., Awaitable[Any]],
+        *args: Any,
+        timeout: float | None = None,
+        retries: int = 0,
+        backoff: float = 0.0,
+    ) -> Use:
+        """The effect to yield to await ``fn(*args)``: ``v = yield self.use(f, x)``.
+
+        ``timeout`` bounds each attempt (``TimeoutError``); ``retries`` tries a
+        failed call again, after ``backoff`` seconds, doubling each time.
+        """
         self._inside("use()")
-        return Use(fn, args)
+        if retries < 0 or backoff < 0 or (timeout is not None and timeout <= 0):
+            raise ValueError("use(): retries and backoff must be >= 0, timeout > 0")
+        if timeout is None and not retries:
+            return Use(fn, args)
+        return Use(fn, args, timeout, retries, backoff)
 
     def spawn(self, template: ProcessTemplate, *args: Any, inherit: bool = True) -> Process:
         """Start a child process; it gets a copy of this inbox and every later message.
