@@ -86,6 +86,18 @@ class ProcessExit(Exception):
         self.reason = reason
 
 
+class InboxFullError(ChronoflowError):
+    """A message was refused by a full inbox whose overflow policy is ``fail``."""
+
+    def __init__(self, pid: int, limit: int) -> None:
+        self.pid = pid
+        self.limit = limit
+        super().__init__(
+            f"the inbox of process {pid} is full ({limit} messages) and its overflow "
+            "policy is 'fail'"
+        )
+
+
 class UseError(ChronoflowError):
     """A ``use`` call failed; raised inside the process that yielded it."""
 

@@ -26,6 +26,12 @@ Observer = Callable[[Signal], None]
 #: messages is refused with a BACKOFF signal.
 DEFAULT_INBOX_LIMIT = 1000
 
+#: What a full inbox does with a new message: refuse it with BACKOFF (the
+#: sender's send() returns False), drop it, drop the oldest waiting message
+#: to make room (a DROP signal either way), or refuse it and raise
+#: InboxFullError in the sender.
+OVERFLOW_POLICIES = ("backoff", "drop-newest", "drop-oldest", "fail")
+
 
 class SignalBus:
     """The state every part of the kernel shares, and the way out for signals."""
@@ -36,6 +42,7 @@ class SignalBus:
         first_pid: int = 0,
         clock: Callable[[], float] = time.time,
         inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
+        overflow: str = "backoff",
         observers: Iterable[Observer] = (),
         standalone: bool = True,
     ) -> None:
@@ -45,6 +52,12 @@ class SignalBus:
         self.outbox: list[Signal] = []
         self.clock = clock
         self.inbox_limit = inbox_limit
+        if overflow not in OVERFLOW_POLICIES:
+            raise MisuseError(
+                f"overflow must be one of {', '.join(OVERFLOW_POLICIES)}: {overflow!r}"
+            )
+        #: What a full inbox does with a new message (templates may override).
+        self.overflow = overflow
         #: The process whose generator is executing, if any.
         self.current: Process | None = None
         self._next_pid = first_pid

@@ -48,6 +48,7 @@ class Lifecycle(Mailroom):
             )
             proc.template = target
             proc.inbox_limit = self.limit_for(target)
+            proc.overflow = self.overflow_for(target)
             proc.args = value.args
             proc.transitions += 1
             try:

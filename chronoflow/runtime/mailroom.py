@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from chronoflow.errors import InboxFullError
 from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.template import ProcessTemplate
@@ -22,65 +23,89 @@ _WAITING = ProcessStatus.WAITING
 
 
 class Mailroom(SignalBus):
-    """Message delivery, SEND/DELIVER signals and BACKOFF refusals."""
+    """Message delivery, SEND/DELIVER signals and what full inboxes do."""
 
     def finish_send(
         self, proc: Process, seq: int, message: Any, to: int | None, target: Process | None
-    ) -> None:
+    ) -> bool:
         """The general path of ``Process.send`` once ``seq`` is reserved:
-        deliver to the target and its descendants, emit SEND and BACKOFFs."""
+        deliver to the target and its descendants, emit SEND and the overflow
+        decisions. True when the routed process took the message."""
         if target is None or target.status >= ProcessStatus.STOPPED:
             into: list[int] = []
-            refused: list[Process] = []
+            overflow: list[tuple[Process, tuple[int, Any] | None]] = []
         else:
-            into, refused = self._deliver(seq, message, target)
+            into, overflow = self._deliver(seq, message, target)
         data = {"msg": message, "to": to, "into": into}
         if self._observers:
             signal = self._notify(seq, proc.pid, _S.SEND, data)
         else:
             signal = Signal(seq, proc.pid, _S.SEND, data, 0.0)
-        if not into and not refused:
+        if not into and not overflow:
             self.outbox.append(signal)
-        for full in refused:
-            self._emit(
-                full,
-                _S.BACKOFF,
-                {"id": seq, "size": len(full.inbox), "limit": full.inbox_limit},
-            )
+        self._overflowed(seq, message, overflow)
+        return target is not None and target.pid in into
 
     def deliver_external(self, proc: Process, message: Any) -> None:
         """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal)."""
         seq = self._seq
-        into, refused = self._deliver(seq, message, proc)
+        into, overflow = self._deliver(seq, message, proc)
         self._emit(proc, _S.DELIVER, {"msg": message, "into": into})
-        for full in refused:
-            self._emit(
-                full,
-                _S.BACKOFF,
-                {"id": seq, "size": len(full.inbox), "limit": full.inbox_limit},
-            )
+        self._overflowed(seq, message, overflow)
+
+    def _overflowed(
+        self, seq: int, message: Any, overflow: list[tuple[Process, tuple[int, Any] | None]]
+    ) -> None:
+        """Record each full inbox's decision; raise for a ``fail`` policy."""
+        failed = None
+        for full, evicted in overflow:
+            policy = full.overflow
+            if policy == "drop-oldest" and evicted is not None:
+                drop = {"id": evicted[0], "msg": evicted[1], "reason": "inbox full"}
+                self._emit(full, _S.DROP, drop)
+            elif policy == "drop-newest":
+                self._emit(full, _S.DROP, {"id": seq, "msg": message, "reason": "inbox full"})
+            else:
+                size = len(full.inbox)
+                self._emit(full, _S.BACKOFF, {"id": seq, "size": size, "limit": full.inbox_limit})
+                if policy == "fail" and failed is None:
+                    failed = full
+        if failed is not None:
+            raise InboxFullError(failed.pid, failed.inbox_limit)
 
     def limit_for(self, template: ProcessTemplate) -> int:
         """The inbox limit of ``template``'s processes (maxsize when unbounded)."""
         limit = self.inbox_limit if template.inbox_limit is None else template.inbox_limit
         return sys.maxsize if limit is None else limit
 
-    def _deliver(self, mid: int, message: Any, target: Process) -> tuple[list[int], list[Process]]:
-        """Append to ``target`` and its live descendants (pre-order); wake waiters."""
+    def overflow_for(self, template: ProcessTemplate) -> str:
+        """What a full inbox of ``template``'s processes does with a new message."""
+        return self.overflow if template.overflow is None else template.overflow
+
+    def _deliver(
+        self, mid: int, message: Any, target: Process
+    ) -> tuple[list[int], list[tuple[Process, tuple[int, Any] | None]]]:
+        """Append to ``target`` and its live descendants (pre-order); wake waiters.
+
+        Returns the pids it went into, and each full inbox with the message it
+        evicted (``drop-oldest``) or None.
+        """
         into: list[int] = []
-        refused: list[Process] = []
+        overflow: list[tuple[Process, tuple[int, Any] | None]] = []
         stack = [target]
         while stack:
             proc = stack.pop()
+            stack.extend(child for child in reversed(proc.children) if child.inherits)
             if not proc.alive:
                 continue
             if len(proc.inbox) >= proc.inbox_limit:
-                refused.append(proc)
-            else:
-                proc.inbox.append((mid, message))
-                into.append(proc.pid)
-                if proc.status is _WAITING:
-                    proc.status = _READY
-                    self._runq.append(proc)
-            stack.extend(child for child in reversed(proc.children) if child.inherits)
-        return into, refused
+                if proc.overflow != "drop-oldest" or not proc.inbox:
+                    overflow.append((proc, None))
+                    continue
+                overflow.append((proc, proc.inbox.popleft()))
+            proc.inbox.append((mid, message))
+            into.append(proc.pid)
+            if proc.status is _WAITING:
+                proc.status = _READY
+                self._runq.append(proc)
+        return into, overflow

@@ -74,6 +74,7 @@ class Process:
         "inherits",
         "links",
         "monitors",
+        "overflow",
         "parent",
         "pid",
         "reason",
@@ -108,6 +109,8 @@ class Process:
         #: with BACKOFF (the template's limit, else the kernel's; maxsize when
         #: unbounded).
         self.inbox_limit = kernel.limit_for(template)
+        #: What its full inbox does with a new message (see OVERFLOW_POLICIES).
+        self.overflow = kernel.overflow_for(template)
         self.status = ProcessStatus.CREATED
         #: How many signals this process has produced (its own step count).
         self.seq = 0
@@ -325,11 +328,12 @@ class Process:
             )
         self._match = (predicate, mode)
 
-    def send(self, message: Any) -> None:
+    def send(self, message: Any) -> bool:
         """Send ``message`` where the template's ``route`` says (does not yield).
 
         Called from outside, it injects a message as if this process sent it,
-        as in the original.
+        as in the original. Returns True when the routed process took the
+        message, False when it was refused (a full inbox) or reached no one.
         """
         if self.status >= _ENDED:
             raise ProcessStoppedError(
@@ -357,8 +361,8 @@ class Process:
             if target.status is _WAITING:
                 target.status = _READY
                 kernel._runq.append(target)
-            return
-        kernel.finish_send(self, seq, message, to, target)
+            return True
+        return kernel.finish_send(self, seq, message, to, target)
 
     def use(
         self,

@@ -387,6 +387,7 @@ class ProcessReplay(Replay):
         proc.template = target
         proc.args = tuple(first.data.get("args", ()))
         proc.inbox_limit = kernel.limit_for(target)
+        proc.overflow = kernel.overflow_for(target)
         proc.transitions = 1
         proc.gen = target.fn(proc, *proc.args)
         kernel._emit(proc, _S.TRANSITION, first.data)

@@ -24,14 +24,20 @@ class SimpleScheduler(Kernel):
         *,
         clock: Callable[[], float] = time.time,
         inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
+        overflow: str = "backoff",
         observers: Iterable[Observer] = (),
     ) -> None:
-        """``inbox_limit`` applies to templates without their own (None: unbounded).
+        """``inbox_limit`` and ``overflow`` apply to templates without their own
+        (limit None: unbounded; overflow: see OVERFLOW_POLICIES).
 
         ``clock`` only timestamps signals; it never affects scheduling.
         """
         super().__init__(
-            clock=clock, inbox_limit=inbox_limit, observers=observers, standalone=False
+            clock=clock,
+            inbox_limit=inbox_limit,
+            overflow=overflow,
+            observers=observers,
+            standalone=False,
         )
 
     async def run(self) -> None:

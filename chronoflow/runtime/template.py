@@ -28,6 +28,7 @@ class ProcessTemplate:
     fn: ProcessFn
     route: Route | None = None
     inbox_limit: int | None = None
+    overflow: str | None = None
     name: str = field(default="")
     module: str = field(default="")
     qualname: str = field(default="")
@@ -37,6 +38,15 @@ class ProcessTemplate:
             raise TypeError(
                 f"@template needs a generator function (one that yields), "
                 f"got {self.fn!r}; add 'yield self.receive()' or similar"
+            )
+        if self.overflow is not None and self.overflow not in (
+            "backoff",
+            "drop-newest",
+            "drop-oldest",
+            "fail",
+        ):
+            raise ValueError(
+                f"overflow must be backoff, drop-newest, drop-oldest or fail: {self.overflow!r}"
             )
         if not self.name:
             object.__setattr__(self, "name", self.fn.__name__)
@@ -61,7 +71,7 @@ def template(fn: ProcessFn, /) -> ProcessTemplate: ...
 
 @overload
 def template(
-    *, route: Route | None = None, inbox_limit: int | None = None
+    *, route: Route | None = None, inbox_limit: int | None = None, overflow: str | None = None
 ) -> Callable[[ProcessFn], ProcessTemplate]: ...
 
 
@@ -71,17 +81,19 @@ def template(
     *,
     route: Route | None = None,
     inbox_limit: int | None = None,
+    overflow: str | None = None,
 ) -> ProcessTemplate | Callable[[ProcessFn], ProcessTemplate]:
     """Make a :class:`ProcessTemplate` from a generator function.
 
     Use bare (``@template``) or with options (``@template(route=...)``).
     ``route(message)`` returns the pid a sent message goes to, or None to
-    leave it in the scheduler's outbox. ``inbox_limit`` overrides the
-    scheduler's limit for processes of this template.
+    leave it in the scheduler's outbox. ``inbox_limit`` and ``overflow``
+    (backoff, drop-newest, drop-oldest or fail) override the scheduler's for
+    processes of this template.
     """
 
     def wrap(f: ProcessFn) -> ProcessTemplate:
-        return ProcessTemplate(fn=f, route=route, inbox_limit=inbox_limit)
+        return ProcessTemplate(fn=f, route=route, inbox_limit=inbox_limit, overflow=overflow)
 
     if fn is not None:
         return wrap(fn)
