@@ -19,6 +19,7 @@ from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
     from chronoflow.runtime.replay import Replay
+    from chronoflow.runtime.watchdog import Watchdog
 
 Observer = Callable[[Signal], None]
 
@@ -74,6 +75,8 @@ class SignalBus:
         #: Exit signals waiting to be handled, in order (see runtime.links).
         self._exits: deque[tuple[Process, int, Any]] = deque()
         self._propagating = False
+        #: Reports steps that run too long (SimpleScheduler(watchdog=...)).
+        self.watchdog: Watchdog | None = None
         #: Armed timers as a heap of (deadline, seq of the WAIT, process).
         self._timers: list[tuple[float, int, Process]] = []
         self._pulled: dict[int, list[Signal]] | None = None

@@ -32,6 +32,7 @@ from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.replay import Replay, ReplayDiverged
 from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.runtime.uses import Uses
+from chronoflow.runtime.watchdog import Watchdog
 from chronoflow.signals import SignalType
 
 #: Effects a process may complete in one turn before it yields the CPU to the
@@ -142,6 +143,9 @@ class Kernel(Uses):
 
     def run_ready(self) -> None:
         """Run processes from the run queue until none is runnable."""
+        if self.watchdog is not None:
+            self._run_watched(self.watchdog)
+            return
         if self._replay is not None:
             self._run_replaying(self._replay)
             return
@@ -151,6 +155,25 @@ class Kernel(Uses):
             proc = runq.popleft()
             if proc.status is _READY:
                 step(proc)
+
+    def _run_watched(self, watchdog: Watchdog) -> None:
+        """``run_ready`` with every step timed (see runtime.watchdog)."""
+        runq = self._runq
+        replay = self._replay
+        try:
+            while runq and not (replay is not None and replay.paused):
+                proc = runq.popleft()
+                if proc.status is _READY:
+                    watchdog.step_started(proc)
+                    try:
+                        self._step(proc)
+                    finally:
+                        overrun = watchdog.step_ended()
+                    if overrun is not None:
+                        seconds, where = overrun
+                        self._emit(proc, _S.STUCK, {"seconds": round(seconds, 3), "where": where})
+        except ReplayDiverged as diverged:
+            raise diverged.error from None
 
     def _run_replaying(self, replay: Replay) -> None:
         """``run_ready`` under a replay: stop when it pauses; surface divergence."""

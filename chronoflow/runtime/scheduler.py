@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 from chronoflow.runtime.bus import DEFAULT_INBOX_LIMIT, Observer
 from chronoflow.runtime.kernel import Kernel
+from chronoflow.runtime.watchdog import Watchdog
 
 
 class SimpleScheduler(Kernel):
@@ -26,11 +27,16 @@ class SimpleScheduler(Kernel):
         inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
         overflow: str = "backoff",
         observers: Iterable[Observer] = (),
+        watchdog: float | None = None,
     ) -> None:
         """``inbox_limit`` and ``overflow`` apply to templates without their own
         (limit None: unbounded; overflow: see OVERFLOW_POLICIES).
 
-        ``clock`` only timestamps signals; it never affects scheduling.
+        ``clock`` only timestamps signals and times timers (a
+        :class:`~chronoflow.runtime.VirtualClock` makes timers instant); it
+        never decides the order in which processes run. ``watchdog`` (seconds)
+        reports any step that runs longer without yielding (a warning line and
+        a STUCK signal).
         """
         super().__init__(
             clock=clock,
@@ -39,6 +45,8 @@ class SimpleScheduler(Kernel):
             observers=observers,
             standalone=False,
         )
+        if watchdog is not None:
+            self.watchdog = Watchdog(watchdog)
 
     async def run(self) -> None:
         """Run rounds until every process is blocked or ended and no ``use`` is pending."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from chronoflow import Process, ProcessStatus, Transition, template
 from chronoflow.runtime import SimpleScheduler
@@ -174,3 +177,32 @@ async def test_messages_waiting_in_the_inbox_survive_a_transition(
     assert proc.status is ProcessStatus.STOPPED
     assert proc.result == 1 + 2 + 3
     assert proc.messages == []
+
+
+async def test_the_watchdog_reports_a_step_that_does_not_yield(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import time as clock
+
+    @template
+    def Hog(self: Process) -> Generator[Any, Any, None]:
+        yield self.receive()
+        clock.sleep(0.3)  # blocks every other process
+
+    tape = Tape()
+    scheduler = SimpleScheduler(observers=[tape], watchdog=0.05)
+    hog = scheduler.create(Hog)
+    hog.start()
+    await scheduler.update()
+    await hog.push("go")
+    stuck = [(p, d) for p, k, d in tape.brief() if k == "STUCK"]
+    assert len(stuck) == 1
+    pid, data = stuck[0]
+    assert pid == 0
+    assert data["seconds"] >= 0.3
+    source = Path(__file__).read_text().splitlines()
+    line = next(n for n, text in enumerate(source, 1) if "clock.sleep(0.3)" in text)
+    assert data["where"] == f"{__file__}:{line}"
+    warning = capsys.readouterr().err
+    assert "process 0 (Hog) has run" in warning
+    assert f"without yielding, at {__file__}:{line}" in warning
