@@ -22,15 +22,25 @@ class StatusLook(NamedTuple):
     style: str
 
 
+#: The look of a status this program does not know yet (the engine may add some).
+UNKNOWN_LOOK = StatusLook("?", "bold")
+
 STATUS_LOOKS: dict[Status, StatusLook] = {
     Status.RUNNING: StatusLook("▶", "bold green"),
     Status.WAITING: StatusLook("○", "bold yellow"),
     Status.USING: StatusLook("◆", "bold magenta"),
     Status.JOINING: StatusLook("◇", "bold cyan"),
+    Status.SLEEPING: StatusLook("◌", "bold blue"),
     Status.STOPPED: StatusLook("✓", "bright_black"),
     Status.CRASHED: StatusLook("✗", "bold red"),
     Status.KILLED: StatusLook("†", "dark_orange"),
 }
+
+
+def status_look(status: Status) -> StatusLook:
+    """The symbol and style of ``status`` (a neutral one for a status added later)."""
+    return STATUS_LOOKS.get(status, UNKNOWN_LOOK)
+
 
 TYPE_STYLES: dict[SignalType, str] = {
     SignalType.START: "green",
@@ -48,6 +58,15 @@ TYPE_STYLES: dict[SignalType, str] = {
     SignalType.RESULT: "magenta",
     SignalType.CRASH: "bold red",
     SignalType.KILL: "dark_orange",
+    SignalType.LINK: "cyan",
+    SignalType.UNLINK: "cyan",
+    SignalType.MONITOR: "cyan",
+    SignalType.DEMONITOR: "cyan",
+    SignalType.EXIT: "red",
+    SignalType.DOWN: "red",
+    SignalType.TRAP: "yellow",
+    SignalType.TIMEOUT: "yellow",
+    SignalType.NOW: "bright_black",
 }
 
 

@@ -20,7 +20,7 @@ def rows(widget: VirtualList) -> list[str]:
 
 def screen_lines(widget: VirtualList) -> list[str]:
     """What the panel paints now, line by line, exactly as sent to the terminal."""
-    height = widget.scrollable_content_region.height
+    height = widget.size.height
     return ["".join(s.text for s in widget.render_line(y)) for y in range(height)]
 
 

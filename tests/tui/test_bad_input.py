@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chronoflow.inspect import Timeline
-from tests.tui.conftest import CLASSROOM, SIZE
+from tests.tui.conftest import CLASSROOM, LAST, SIZE
 from tui.app import ChronoflowApp
 from tui.cli import cli
 from tui.widgets.warning_banner import WarningBanner
@@ -57,7 +57,7 @@ def test_a_file_cut_inside_its_header(tmp_path: Path) -> None:
 
 
 def test_at_beyond_the_end() -> None:
-    fails_with_one_line([str(CLASSROOM), "--at", "500"], "--at 500", "0 to 73")
+    fails_with_one_line([str(CLASSROOM), "--at", "500"], "--at 500", f"0 to {LAST}")
 
 
 def test_help_and_version() -> None:
@@ -89,4 +89,4 @@ async def test_a_damaged_recording_opens_with_a_warning_banner(tmp_path: Path, d
             shown = str(banner.render())
             assert shown.startswith("⚠ ")
             assert "dropped" in shown
-            assert 0 < app.seq < 73
+            assert 0 < app.seq < LAST

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from chronoflow.inspect import MemorySource, Timeline
 from chronoflow.signals import Signal
-from tests.tui.conftest import CLASSROOM, SIZE
+from tests.tui.conftest import CLASSROOM, PARENT_JOINS, SIZE, TOTAL
 from tests.tui.panels import status, tree
 from tui.app import ChronoflowApp
 
@@ -27,9 +27,9 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 
 
 async def test_opens_at_the_seq_asked_for(timeline: Timeline) -> None:
-    app = ChronoflowApp(timeline, at=49)
+    app = ChronoflowApp(timeline, at=PARENT_JOINS)
     async with app.run_test(size=SIZE):
-        assert app.seq == 49
+        assert app.seq == PARENT_JOINS
         assert app.selected_pid == 3
         assert tree(app)["Parent[3]"].startswith("joining")
 
@@ -50,7 +50,7 @@ async def test_follow_keeps_up_with_a_growing_recording() -> None:
             assert "following" in status(app)
             await pilot.press("home")  # stepped away from the end: the view stays
             source.extend(signals[40:])
-            await until(lambda: len(timeline) == 74)
+            await until(lambda: len(timeline) == TOTAL)
             await pilot.pause(0.3)
             assert app.seq == 0
             assert not app.query_one("#banner").display  # following is not damage

@@ -6,7 +6,7 @@ lone ``[/]``, ``\\x1b[31mred\\x1b[0m`` and an error message mixing both.
 
 from __future__ import annotations
 
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import LAST, SIZE
 from tests.tui.panels import mailbox, screen_lines, status
 from tui.app import ChronoflowApp
 from tui.literal import literal, pretty_text, value_text
@@ -72,7 +72,7 @@ async def test_a_search_for_markup_is_shown_as_typed(app: ChronoflowApp) -> None
         await pilot.press("end", "full_stop")  # no later match: a notification, no crash
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.seq == 73
+        assert app.seq == LAST
         assert app.is_running
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chronoflow.signals import SignalType
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import DELIVER_SECOND, LAST, SIZE, TOTAL
 from tests.tui.panels import detail, mailbox, status, timeline_rows, tree
 from tui.app import ChronoflowApp
 from tui.screens.filter import FilterScreen
@@ -23,7 +23,7 @@ async def test_step_forward_and_back(app: ChronoflowApp, forward: str, back: str
         await pilot.press(forward, forward)
         assert app.seq == 2
         assert "Monitor[2]" in tree(app)
-        assert "seq 2 / 74" in status(app)
+        assert f"seq 2 / {TOTAL}" in status(app)
         await pilot.press(back)
         assert app.seq == 1
         assert "Monitor[2]" not in tree(app)
@@ -34,10 +34,10 @@ async def test_step_forward_and_back(app: ChronoflowApp, forward: str, back: str
 async def test_home_and_end(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("end")
-        assert app.seq == 73
+        assert app.seq == LAST
         assert tree(app)["Faulty[6]"].startswith("crashed")
         await pilot.press("right")
-        assert app.seq == 73  # stays at the last signal
+        assert app.seq == LAST  # stays at the last signal
         await pilot.press("home")
         assert app.seq == 0
 
@@ -94,7 +94,7 @@ async def test_enter_follows_the_causal_link(app: ChronoflowApp) -> None:
 
 async def test_choose_among_several_links(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        app.go_to(54)  # 'second' delivered into the parent and both children
+        app.go_to(DELIVER_SECOND)  # 'second': inherited by both children, received by each
         await pilot.pause()
         links = app.query_one(SignalDetail).links
         assert len(links) >= 2
@@ -131,7 +131,7 @@ async def test_search_by_text(app: ChronoflowApp) -> None:
         await pilot.press("slash", *'"second"', "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.seq == 54
+        assert app.seq == DELIVER_SECOND
 
 
 async def test_only_the_selected_process(app: ChronoflowApp) -> None:
@@ -148,7 +148,7 @@ async def test_only_the_selected_process(app: ChronoflowApp) -> None:
         await pilot.press("right")
         assert app.seq == 9
         await pilot.press("o")
-        assert len(timeline_rows(app)) == 74
+        assert len(timeline_rows(app)) == TOTAL
 
 
 async def test_hide_types_in_the_filter_screen(app: ChronoflowApp) -> None:
@@ -168,7 +168,7 @@ async def test_hide_types_in_the_filter_screen(app: ChronoflowApp) -> None:
         assert app.seq == 5  # the first SEND: starts and waits are hidden
         await pilot.press("f")
         await pilot.click("#filter-clear")
-        assert len(timeline_rows(app)) == 74
+        assert len(timeline_rows(app)) == TOTAL
 
 
 async def test_play_pause_and_speed(app: ChronoflowApp) -> None:
@@ -183,7 +183,7 @@ async def test_play_pause_and_speed(app: ChronoflowApp) -> None:
         await pilot.pause(0.8)
         await pilot.press("space")
         stopped = app.seq
-        assert 0 < stopped < 73
+        assert 0 < stopped < LAST
         assert "playing" not in status(app)
         await pilot.pause(0.6)
         assert app.seq == stopped
@@ -191,10 +191,10 @@ async def test_play_pause_and_speed(app: ChronoflowApp) -> None:
 
 async def test_playing_stops_at_the_end(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        app.go_to(70)
+        app.go_to(LAST - 3)
         await pilot.press(*["plus"] * 5, "space")
         await pilot.pause(0.4)
-        assert app.seq == 73
+        assert app.seq == LAST
         assert not app.playback.playing
 
 

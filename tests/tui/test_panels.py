@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import KILL, LAST, PARENT_JOINS, SIZE, TOTAL
 from tests.tui.panels import detail, mailbox, rows, status, timeline_rows, tree
 from tui.app import ChronoflowApp
 from tui.widgets.process_tree import ProcessTree
@@ -12,7 +12,7 @@ async def test_opens_at_the_first_signal(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE):
         assert app.seq == 0
         assert tree(app) == {"Server[0]": "running ✉ 0  « new"}
-        assert status(app).startswith("tui-classroom.cfl  seq 0 / 74  +0.000s")
+        assert status(app).startswith(f"tui-classroom.cfl  seq 0 / {TOTAL}  +0.000s")
         assert "seq 0  START" in detail(app)
         assert timeline_rows(app)[0].startswith("▶  0   0 Server       START")
 
@@ -54,19 +54,24 @@ async def test_a_receive_shows_the_message_it_took(app: ChronoflowApp) -> None:
 
 async def test_inherited_messages_and_a_joining_parent(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        app.go_to(49)
+        app.go_to(PARENT_JOINS)
         app.select_process(7)
         await pilot.pause()
         shown = tree(app)
-        assert shown["Parent[3]"] == "joining ✉ 0  « running→joining"
-        assert shown["Child[7]"] == "running ✉ 1"
-        assert mailbox(app)[3:] == ["  1. 'first'", "     #41 from outside @44 inherited"]
+        assert shown["Parent[3]"] == "joining ✉ 1  « running→joining"
+        assert shown["Child[7]"] == "running ✉ 2"
+        assert mailbox(app)[3:] == [
+            "  1. 'first'",
+            "     #41 from outside @45 inherited",
+            "  2. 'second'",
+            "     #43 from outside @45 inherited",
+        ]
 
 
 async def test_every_status_at_the_end(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("end")
-        assert app.seq == 73
+        assert app.seq == LAST
         assert {name: row.split(" ")[0] for name, row in tree(app).items()} == {
             "Server[0]": "waiting",
             "Client[1]": "stopped",
@@ -88,7 +93,7 @@ async def test_using_and_killed_show_what_they_wait_for_or_why(app: ChronoflowAp
         await pilot.pause()
         assert tree(app)["Lookup[4]"] == "using ✉ 0  « running→using"
         assert mailbox(app)[1].startswith("waits on use ")
-        app.go_to(69)
+        app.go_to(KILL)
         app.select_process(9)
         await pilot.pause()
         assert tree(app)["Sleeper[9]"] == "killed ✉ 0  « waiting→killed"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import CLASSROOM
+from tests.tui.conftest import CLASSROOM, LAST, TOTAL
 
 EXECUTABLE = Path(sys.executable).parent / "chronoflow-tui"
 
@@ -73,24 +73,24 @@ def terminal() -> Iterator[Terminal]:
 
 
 def test_chronoflow_tui_in_a_real_terminal(terminal: Terminal) -> None:
-    screen = terminal.wait_for("seq 5 / 74")
+    screen = terminal.wait_for(f"seq 5 / {TOTAL}")
     assert "Processes" in screen
     assert "Timeline" in screen
     assert "Client[1]" in screen
     terminal.press("Right")
-    terminal.wait_for("seq 6 / 74")
+    terminal.wait_for(f"seq 6 / {TOTAL}")
     terminal.press("g")
     terminal.wait_for("Go to seq")
     terminal.press("1", "6", "Enter")
-    screen = terminal.wait_for("seq 16 / 74")
+    screen = terminal.wait_for(f"seq 16 / {TOTAL}")
     assert "received by Client[1]" in screen
     terminal.press("Enter")
-    terminal.wait_for("seq 18 / 74")
+    terminal.wait_for(f"seq 18 / {TOTAL}")
     terminal.press("?")
     terminal.wait_for("Move through time")
     terminal.press("Escape")
     terminal.press("End")
-    screen = terminal.wait_for("seq 73 / 74")
+    screen = terminal.wait_for(f"seq {LAST} / {TOTAL}")
     assert "crashed" in screen
     assert "[bold]boom[/]" in screen  # the crash message, as text
     terminal.press("q")

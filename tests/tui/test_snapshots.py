@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from chronoflow.inspect import Timeline
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import KILL, PARENT_JOINS, SIZE
 from tui.app import ChronoflowApp
 
 Snap = Callable[..., bool]
@@ -24,8 +24,8 @@ Snap = Callable[..., bool]
     ("seq", "pid"),
     [
         (16, 1),  # the client's select skips two replies
-        (54, 7),  # 'second' goes into the parent and both children
-        (69, 9),  # the sleeper is killed when its parent crashed
+        (PARENT_JOINS, 7),  # the parent joins; its children hold inherited copies
+        (KILL, 9),  # the sleeper is killed when its parent crashed
         (35, 2),  # an ANSI escape in a message, shown as text
     ],
 )

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from chronoflow.inspect import Status
 from tui.keys import KEYMAP, PANEL_KEYS, key_display
-from tui.look import STATUS_LOOKS
+from tui.look import status_look
 
 
 def keys_table() -> Table:
@@ -44,7 +44,7 @@ def legend() -> Table:
     table.add_column()
     table.add_row(Text("Process status", "bold underline"), "")
     for status in Status:
-        look = STATUS_LOOKS[status]
+        look = status_look(status)
         table.add_row(Text(look.symbol, look.style), Text(status.label, look.style))
     table.add_row(Text("« …", "bold black on yellow"), "what the current signal changed")
     table.add_row(Text("▸", "bold"), "the process of the current signal")

@@ -17,7 +17,7 @@ from rich.text import Text
 from chronoflow.inspect import InboxEntry, ProcessState, Status, WaitMode, World, WorldDiff
 from chronoflow.signals import SignalType
 from tui.literal import literal, value_text
-from tui.look import STATUS_LOOKS
+from tui.look import status_look
 from tui.widgets.virtual_list import VirtualList
 
 
@@ -96,7 +96,7 @@ class Mailbox(VirtualList):
         )
 
     def _describe(self, proc: ProcessState) -> list[Text]:
-        look = STATUS_LOOKS[proc.status]
+        look = status_look(proc.status)
         title = Text(no_wrap=True, end="")
         title.append(f"{look.symbol} ", look.style)
         title.append_text(literal(proc.name, "bold"))

@@ -26,7 +26,7 @@ from textual.message import Message
 
 from chronoflow.inspect import ProcessChange, World, WorldDiff
 from tui.literal import literal
-from tui.look import STATUS_LOOKS
+from tui.look import status_look
 from tui.widgets.virtual_list import VirtualList
 
 #: How many tree shapes (one per process count) are remembered.
@@ -169,7 +169,7 @@ class ProcessTree(VirtualList):
         assert self.world is not None
         pid, guide = self._shape[row]
         proc = self.world.process(pid)
-        look = STATUS_LOOKS[proc.status]
+        look = status_look(proc.status)
         text = Text(no_wrap=True, end="")
         text.append("▸ " if pid == self.current_pid else "  ", "bold")
         text.append(guide, "dim")

@@ -20,7 +20,7 @@ from textual.message import Message
 from chronoflow.inspect import CausalLink, MessageTrace, ProcessState
 from chronoflow.signals import Signal
 from tui.literal import literal, pretty_text
-from tui.look import STATUS_LOOKS, type_name, type_style
+from tui.look import status_look, type_name, type_style
 from tui.widgets.virtual_list import VirtualList
 
 
@@ -67,10 +67,10 @@ class SignalDetail(VirtualList):
         self._message = message
         self.link = 0
         self._layout()
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroll_rows_to(0)
 
     def _layout(self) -> None:
-        width = max(self.scrollable_content_region.width, 20)
+        width = max(self.size.width - 1, 20)
         self._width = width
         signal = self.signal
         lines: list[Text] = []
@@ -108,7 +108,7 @@ class SignalDetail(VirtualList):
         if proc is None:
             owner.append(f"pid {signal.pid}")
             return owner
-        look = STATUS_LOOKS[proc.status]
+        look = status_look(proc.status)
         owner.append_text(literal(proc.name, "bold"))
         owner.append(f"  {look.symbol} {proc.status.label}", look.style)
         if proc.parent is not None:
@@ -123,7 +123,7 @@ class SignalDetail(VirtualList):
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap the data for the new width (VirtualList.on_resize runs too)."""
-        if self.scrollable_content_region.width != self._width:
+        if max(self.size.width - 1, 20) != self._width:
             self._layout()
 
     def row_count(self) -> int:
@@ -140,7 +140,7 @@ class SignalDetail(VirtualList):
             self.link = max(0, min(self.link + delta, len(self.links) - 1))
             self._place_cursor()
         else:
-            self.scroll_to(y=self.scroll_y + delta, animate=False)
+            self.scroll_rows_to(self.top + delta)
 
     def follow(self) -> bool:
         """Follow the highlighted link; False when there is none."""

@@ -81,11 +81,7 @@ class SignalList(VirtualList):
         row = self.rows.row_of(seq) if seq >= 0 else -1
         self.cursor_row = row if self.rows.contains(seq) else -1
         count = len(self.rows)
-        if (
-            not everything
-            and self.virtual_size.height == max(count, self.scrollable_content_region.height)
-            and self.row_visible(row)
-        ):
+        if not everything and count == self._painted_count and self.row_visible(row):
             self.refresh_some_rows((old_row, self.cursor_row))
             return
         self.refresh_rows()
@@ -95,7 +91,7 @@ class SignalList(VirtualList):
     def set_rows(self, rows: Rows) -> None:
         """Show ``rows`` instead (a filter was set or cleared)."""
         self.rows = rows
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroll_rows_to(0)
         self.show(self.seq)
 
     def row_count(self) -> int:
@@ -177,5 +173,5 @@ class SignalList(VirtualList):
 
     def action_page(self, direction: int) -> None:
         """Go a screenful up or down."""
-        height = max(1, self.scrollable_content_region.height - 1)
+        height = max(1, self.page - 1)
         self._choose_row(self._current_row() + direction * height)

@@ -1,20 +1,22 @@
 """VirtualList: a scrolling list that renders only the rows on screen.
 
-The base of the timeline, the process tree and the mailbox. Built on
-Textual's Line API (:class:`~textual.scroll_view.ScrollView` and
-``render_line``): the list knows only how many rows it has, and asks its
-subclass for the text of a row when that row is about to be painted. So a
-list of ten million signals costs what a list of a screenful costs; a
-Textual ``DataTable`` or a ``ListView`` holding a widget per row cannot do
-that.
+The base of the timeline, the process tree, the mailbox and the detail
+pane. Built on Textual's Line API (``render_line``): the list knows only
+how many rows it has and which row is at the top, and asks its subclass for
+the text of a row when that row is about to be painted. So a list of ten
+million signals costs what a list of a screenful costs; a Textual
+``DataTable`` or a ``ListView`` holding a widget per row cannot do that.
 
-Why ``inherit_bindings=False``: a scrolling container binds the arrow
-keys, home and end to scrolling, which would take them from the app's
-"step" and "first/last" keys whenever a list has focus. Each list binds
-only the keys it means (up/down), and scrolls with the mouse wheel.
+Why a plain widget that keeps its own ``top`` row, and not a
+``ScrollView``: in Textual every change of a scroll offset asks the screen
+for a new layout, which repaints every panel; the debugger scrolls a list
+on most jumps and many steps, and that repaint alone cost more than a
+step's whole budget. Here scrolling is a repaint of this widget only. The
+list draws its own scroll bar in its last column (a click on it jumps
+there) and handles the mouse wheel itself.
 
 A subclass implements :meth:`row_count` and :meth:`render_row`, and may keep
-a ``cursor`` row, which is drawn highlighted and kept in view by
+a ``cursor_row``, which is drawn highlighted and kept in view by
 :meth:`scroll_to_row`.
 """
 
@@ -26,29 +28,32 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
+from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
+
+#: Rows one turn of the mouse wheel scrolls.
+WHEEL_ROWS = 3
 
 
-class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
+class VirtualList(Widget, can_focus=True):
     """Rows produced on demand; see the module docstring."""
 
-    DEFAULT_CSS = """
-    VirtualList {
-        overflow-x: hidden;
-        overflow-y: auto;
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-list--cursor",
+        "virtual-list--scrollbar",
+        "virtual-list--thumb",
     }
-    """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--cursor"}
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         #: The highlighted row, or -1 for none.
         self.cursor_row = -1
-        self._painted_styles: tuple[Style, Style] | None = None
+        #: The row shown on the first line.
+        self.top = 0
+        self._painted_styles: tuple[Style, Style, Style, Style] | None = None
         self._painted_count = 0
+        self._painted_top = 0
 
     # -- for subclasses ----------------------------------------------------------
 
@@ -63,36 +68,87 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     def on_row_clicked(self, row: int) -> None:
         """Called when the mouse clicks ``row``."""
 
-    # -- the list ----------------------------------------------------------------
+    # -- geometry ------------------------------------------------------------------
+
+    @property
+    def page(self) -> int:
+        """How many rows fit on screen."""
+        return max(self.size.height, 0)
+
+    @property
+    def visible_rows(self) -> range:
+        """The rows currently on screen."""
+        return range(self.top, min(self.top + self.page, self.row_count()))
+
+    def row_visible(self, row: int) -> bool:
+        """True when ``row`` is on screen now."""
+        return row in self.visible_rows
+
+    def _scrollable(self, count: int) -> bool:
+        return count > self.page > 0
+
+    # -- repainting ----------------------------------------------------------------
 
     def refresh_rows(self) -> None:
-        """Take the current row count and repaint every visible row.
+        """Take the current row count and repaint the rows that may have changed.
 
-        Why the height is never less than the panel's: a new virtual size
-        means a new layout of the whole screen, which costs more than the
-        rest of a step together; short contents (a mailbox, a signal's
-        detail) change length on nearly every step but all fit the panel.
+        Rows past both the old and the new last row were blank and stay
+        blank, so a short list that changes length repaints only its rows.
         """
         count = self.row_count()
-        height = max(count, self.scrollable_content_region.height)
         self._painted_styles = None
+        self.top = max(0, min(self.top, count - self.page))
         painted, self._painted_count = self._painted_count, count
-        if self.virtual_size.height != height or self.virtual_size.width != self.size.width:
-            self.virtual_size = Size(self.size.width, height)
-            self.refresh()
+        moved = self.top != self._painted_top
+        self._painted_top = self.top
+        if moved or self._scrollable(count) or self._scrollable(painted):
+            self.refresh()  # every line, the scroll bar included
             return
-        # Rows past both the old and the new last row were blank and stay blank.
-        top = round(self.scroll_y)
-        bottom = min(max(painted, count), top + self.scrollable_content_region.height)
-        if bottom > top:
-            self.refresh_lines(top, bottom - top)
+        lines = min(max(painted, count), self.page)
+        if lines > 0:
+            self.refresh(Region(0, 0, self.size.width, lines))
 
-    def _styles(self) -> tuple[Style, Style]:
-        """The list's own style and its cursor's, worked out once per repaint."""
+    def refresh_some_rows(self, rows: Iterable[int]) -> None:
+        """Repaint only ``rows`` (those on screen): a step changes a few rows, not all."""
+        visible = self.visible_rows
+        width = self.size.width
+        for row in set(rows):
+            if row in visible:
+                self.refresh(Region(0, row - self.top, width, 1))
+
+    def scroll_to_row(self, row: int, *, center: bool = False) -> None:
+        """Scroll just enough for ``row`` to be visible (or to the middle with ``center``)."""
+        page = self.page
+        if page <= 0 or row < 0:
+            return
+        if center and not self.top <= row < self.top + page:
+            target = row - page // 2
+        elif row < self.top:
+            target = row
+        elif row >= self.top + page:
+            target = row - page + 1
+        else:
+            return
+        self.scroll_rows_to(target)
+
+    def scroll_rows_to(self, top: int) -> None:
+        """Show row ``top`` on the first line (clamped), repainting if it moved."""
+        top = max(0, min(top, self.row_count() - self.page))
+        if top != self.top:
+            self.top = top
+            self._painted_top = top
+            self.refresh()
+
+    # -- painting ------------------------------------------------------------------
+
+    def _styles(self) -> tuple[Style, Style, Style, Style]:
+        """The list's own style, its cursor's and its scroll bar's, once per repaint."""
         if self._painted_styles is None:
             self._painted_styles = (
                 self.rich_style,
                 self.get_component_rich_style("virtual-list--cursor"),
+                self.get_component_rich_style("virtual-list--scrollbar"),
+                self.get_component_rich_style("virtual-list--thumb"),
             )
         return self._painted_styles
 
@@ -101,57 +157,38 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._painted_styles = None
 
-    def refresh_some_rows(self, rows: Iterable[int]) -> None:
-        """Repaint only ``rows`` (those on screen): a step changes a few rows, not all."""
-        visible = self.visible_rows
-        for row in set(rows):
-            if row in visible:
-                self.refresh_lines(row)
-
-    def row_visible(self, row: int) -> bool:
-        """True when ``row`` is on screen now."""
-        return row in self.visible_rows
-
-    def scroll_to_row(self, row: int, *, center: bool = False) -> None:
-        """Scroll just enough for ``row`` to be visible (or to the middle with ``center``)."""
-        height = self.scrollable_content_region.height or self.size.height
-        if height <= 0 or row < 0:
-            return
-        top = round(self.scroll_y)
-        if center and not top <= row < top + height:
-            target = max(0, row - height // 2)
-        elif row < top:
-            target = row
-        elif row >= top + height:
-            target = row - height + 1
-        else:
-            return
-        self.scroll_to(y=target, animate=False, immediate=True)
-
-    @property
-    def visible_rows(self) -> range:
-        """The rows currently on screen."""
-        top = round(self.scroll_y)
-        height = self.scrollable_content_region.height or self.size.height
-        return range(top, min(top + height, self.row_count()))
+    def _thumb(self, count: int) -> range:
+        page = self.page
+        size = max(1, page * page // count)
+        start = min(page - size, self.top * page // count)
+        return range(start, start + size)
 
     def render_line(self, y: int) -> Strip:
-        """Paint screen line ``y``: the row at ``scroll_y + y``, padded to the width."""
-        width = self.scrollable_content_region.width or self.size.width
-        row = round(self.scroll_y) + y
-        base, cursor = self._styles()
-        if row < 0 or row >= self.row_count():
-            return Strip.blank(width, base)
-        text = self.render_row(row, width)
-        text.truncate(width, overflow="ellipsis")
-        if row == self.cursor_row:
-            text.stylize_before(cursor)
-        strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base)
-        padding = base + cursor if row == self.cursor_row else base
-        return strip.extend_cell_length(width, _background(padding))
+        """Paint screen line ``y``: the row at ``top + y``, padded, then the scroll bar."""
+        base, cursor, bar, thumb = self._styles()
+        count = self.row_count()
+        scrollable = self._scrollable(count)
+        width = self.size.width - (1 if scrollable else 0)
+        row = self.top + y
+        if 0 <= row < count:
+            text = self.render_row(row, width)
+            text.truncate(width, overflow="ellipsis")
+            if row == self.cursor_row:
+                text.stylize_before(cursor)
+            strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base)
+            padding = base + cursor if row == self.cursor_row else base
+            strip = strip.extend_cell_length(width, Style(bgcolor=padding.bgcolor))
+        else:
+            strip = Strip.blank(width, base)
+        if scrollable:
+            on_thumb = y in self._thumb(count)
+            strip = Strip.join([strip, Strip.blank(1, thumb if on_thumb else bar)])
+        return strip
+
+    # -- the mouse -------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        """Keep the virtual width equal to the real width, and the cursor in view.
+        """Keep the cursor in view after the size changed.
 
         Why here too: a list told to show a row before its first layout has
         no height to scroll by yet (``--at`` opens the app on a late seq).
@@ -160,16 +197,25 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         if self.cursor_row >= 0:
             self.scroll_to_row(self.cursor_row, center=True)
 
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        """The wheel scrolls the list without moving the cursor."""
+        event.stop()
+        self.scroll_rows_to(self.top + WHEEL_ROWS)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        """The wheel scrolls the list without moving the cursor."""
+        event.stop()
+        self.scroll_rows_to(self.top - WHEEL_ROWS)
+
     def on_click(self, event: events.Click) -> None:
-        """Turn a click into a row and hand it to :meth:`on_row_clicked`."""
+        """A click on a row hands it to :meth:`on_row_clicked`; on the bar, scrolls there."""
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        row = round(self.scroll_y) + offset.y
-        if 0 <= row < self.row_count():
+        count = self.row_count()
+        if self._scrollable(count) and offset.x >= self.size.width - 1:
+            self.scroll_rows_to(offset.y * count // self.page - self.page // 2)
+            return
+        row = self.top + offset.y
+        if 0 <= row < count:
             self.on_row_clicked(row)
-
-
-def _background(style: Style) -> Style:
-    """Only the background of ``style``: what the padding after a row is painted with."""
-    return Style(bgcolor=style.bgcolor)
