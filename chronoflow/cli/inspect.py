@@ -33,6 +33,7 @@ STATUS_STYLES = {
     Status.WAITING: "yellow",
     Status.USING: "cyan",
     Status.JOINING: "yellow",
+    Status.SLEEPING: "blue",
     Status.STOPPED: "dim",
     Status.CRASHED: "bold red",
     Status.KILLED: "red",
@@ -82,7 +83,15 @@ def _status(proc: ProcessState) -> Text:
     if proc.crash is not None:
         text.append(f" {proc.crash.error}: {proc.crash.message}")
     if proc.kill_reason:
-        text.append(f" ({proc.kill_reason})")
+        by = "" if proc.killed_by is None else f" by process {proc.killed_by}"
+        text.append(f" ({proc.kill_reason}{by})")
+    if proc.links:
+        text.append(f"  linked to {', '.join(map(str, proc.links))}", style="dim")
+    if proc.monitors:
+        watched = ", ".join(f"{pid} (ref {ref})" for ref, pid in proc.monitors)
+        text.append(f"  monitors {watched}", style="dim")
+    if proc.trap_exit:
+        text.append("  traps exits", style="dim")
     return text
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from chronoflow.inspect.errors import NotAMessageError
 from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.model import CausalLink, Hop, HopKind, MessageTrace
-from chronoflow.inspect.state import CHILDREN, FLOOR
+from chronoflow.inspect.state import CHILDREN, FLOOR, INHERITS
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
@@ -37,24 +37,38 @@ _LABELS = {
 }
 
 
+def makes_message(signal: Signal) -> bool:
+    """True for a signal whose seq is a message's identity: SEND, DELIVER, a
+    trapped EXIT or a DOWN."""
+    kind = signal.type
+    if kind in (_S.SEND, _S.DELIVER, _S.DOWN):
+        return True
+    return kind == _S.EXIT and isinstance(signal.data, dict) and signal.data.get("action") == "trap"
+
+
 def trace(timeline: Timeline, mid: int) -> MessageTrace:
     """Every hop of message ``mid`` known to the index, in seq order."""
     signal = timeline.signal(mid)
-    if signal.type not in (_S.SEND, _S.DELIVER):
+    if not makes_message(signal):
         raise NotAMessageError(mid, _S(signal.type).name)
     data = signal.data if isinstance(signal.data, dict) else {}
-    sent = signal.type == _S.SEND
-    into = [pid for pid in data.get("into", ()) if isinstance(pid, int)]
+    kind = signal.type
+    sent = kind == _S.SEND
+    if kind in (_S.SEND, _S.DELIVER):
+        into = [pid for pid in data.get("into", ()) if isinstance(pid, int)]
+        first = HopKind.SENT if sent else HopKind.PUSHED
+    else:  # the runtime put it in the process's own inbox
+        into, first = [signal.pid], HopKind.SIGNALLED
     index = timeline.index
     end = index.indexed
-    hops = [Hop(HopKind.SENT if sent else HopKind.PUSHED, signal.pid, mid)]
+    hops = [Hop(first, signal.pid, mid)]
     hops.extend(Hop(HopKind.DELIVERED, pid, mid) for pid in into)
     outcomes: dict[int, Hop] = {}
     for seq in index.refs.positions(mid, mid + 1, end):
-        kind = _OUTCOMES.get(index.types[seq])
-        if kind is not None:
+        what = _OUTCOMES.get(index.types[seq])
+        if what is not None:
             pid = index.pids[seq]
-            outcomes.setdefault(pid, Hop(kind, pid, seq))
+            outcomes.setdefault(pid, Hop(what, pid, seq))
     holders = deque((pid, mid) for pid in into)
     pending = []
     procs = state_of(timeline.state_at(end - 1)).procs if end > 0 else {}
@@ -66,16 +80,18 @@ def trace(timeline: Timeline, mid: int) -> MessageTrace:
             pending.append(pid)
         record = procs.get(pid)
         for child in () if record is None else record[CHILDREN]:
-            spawned = procs[child][FLOOR] if child in procs else -1
+            copy = procs.get(child)
+            spawned = -1 if copy is None or not copy[INHERITS] else copy[FLOOR]
             if arrived < spawned < until:
                 hops.append(Hop(HopKind.INHERITED, child, spawned))
                 holders.append((child, spawned))
     hops.extend(outcomes.values())
     hops.sort(key=lambda hop: hop.seq)
+    sender = signal.pid if sent else data.get("from") if kind == _S.EXIT else None
     return MessageTrace(
         id=mid,
         message=data.get("msg"),
-        sender=signal.pid if sent else None,
+        sender=sender,
         to=data.get("to") if sent else signal.pid,
         hops=tuple(hops),
         pending=tuple(sorted(pending)),
@@ -88,7 +104,9 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
     kind = signal.type
     name = timeline.name_of
     found: list[CausalLink] = []
-    if kind in (_S.SEND, _S.DELIVER):
+    if kind in (_S.EXIT, _S.DOWN):
+        found.extend(_answered(timeline, seq, "cause" if kind == _S.EXIT else "monitor"))
+    if makes_message(signal):
         for hop in trace(timeline, seq).hops:
             label = _LABELS.get(hop.kind)
             if label is not None:
@@ -96,9 +114,17 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
     elif kind in (_S.RECEIVE, _S.DROP, _S.BACKOFF):
         found.extend(_message_origin(timeline, signal))
     elif kind == _S.USE:
+        found.extend(_answers(timeline, seq, _S.RETRY, "retry"))
         found.extend(_answers(timeline, seq, _S.RESULT, "result"))
-    elif kind == _S.RESULT:
+    elif kind in (_S.RESULT, _S.RETRY):
         found.extend(_answered(timeline, seq, "use call"))
+    elif kind == _S.TIMEOUT:
+        found.extend(_answered(timeline, seq, "wait began"))
+    elif kind == _S.MONITOR:
+        found.extend(_answers(timeline, seq, _S.DOWN, "down"))
+        found.extend(_answers(timeline, seq, _S.DEMONITOR, "demonitor"))
+    elif kind == _S.DEMONITOR:
+        found.extend(_answered(timeline, seq, "monitor"))
     elif kind == _S.SPAWN:
         found.extend(_spawn_links(timeline, signal))
     elif kind == _S.START:
@@ -112,8 +138,11 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
     elif kind in (_S.STOP, _S.CRASH):
         found.extend(_answers(timeline, seq, _S.JOIN, "joined by {}"))
         found.extend(_answers(timeline, seq, _S.KILL, "killed {}"))
+        found.extend(_answers(timeline, seq, _S.EXIT, "exit signal to {}"))
     elif kind == _S.KILL:
         found.extend(_answered(timeline, seq, "ending that killed it"))
+        found.extend(_answers(timeline, seq, _S.KILL, "killed {}"))
+        found.extend(_answers(timeline, seq, _S.EXIT, "exit signal to {}"))
     return tuple(found)
 
 
@@ -124,6 +153,12 @@ def _message_origin(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     origin = timeline.signal(mid)
     if origin.type == _S.SEND:
         found = [CausalLink(f"sent by {timeline.name_of(origin.pid)}", mid)]
+    elif origin.type == _S.EXIT:
+        sender = origin.data.get("from") if isinstance(origin.data, dict) else None
+        who = timeline.name_of(sender) if isinstance(sender, int) else "outside"
+        found = [CausalLink(f"exit signal from {who}", mid)]
+    elif origin.type == _S.DOWN:
+        found = [CausalLink("down message", mid)]
     else:
         found = [CausalLink("pushed from outside", mid)]
     procs = state_of(timeline.state_at(signal.seq)).procs

@@ -9,15 +9,20 @@ timeline runs the same handlers on its own state while indexing, so the two
 can never disagree.
 
 A handler returns the seq of the signal this one *answers*, if any: the
-message a RECEIVE, DROP or BACKOFF names, the USE a RESULT finishes, the
+message a RECEIVE, DROP or BACKOFF names, the USE a RESULT or RETRY
+concerns, the WAIT a TIMEOUT ends, the MONITOR a DEMONITOR removes, the
 STOP/CRASH a JOIN collects or a KILL follows. The index keeps these in a
 column, which is how causal links are found without another pass.
+Message handlers live in :mod:`chronoflow.inspect.mail`, link and monitor
+handlers in :mod:`chronoflow.inspect.relations`.
 
 Why handlers tolerate nonsense: a damaged recording may hold a RECEIVE of a
 message that is not in the inbox, or a signal of a pid that never started.
 Such a signal changes nothing (``dict.pop(key, None)``, unknown pids
 skipped) rather than making a whole recording unreadable. Types newer than
-this engine (appended to the format later) change nothing either.
+this engine (appended to the format later) change nothing either, and so
+do NOW, RESTART and STUCK, which record facts about time and supervisors
+that no process's state holds.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from chronoflow.inspect import mail, relations
 from chronoflow.inspect.state import (
     ARGS,
     CHILDREN,
@@ -35,11 +41,13 @@ from chronoflow.inspect.state import (
     JOINING,
     KILL_REASON,
     KILLED,
+    KILLED_BY,
     MODULE,
     PARENT,
     QUALNAME,
     RESULT,
     RUNNING,
+    SLEEPING,
     STATUS,
     STOPPED,
     TEMPLATE,
@@ -64,11 +72,11 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     inherited = state.spawning.pop(pid, None)
     inbox: Inbox
     if inherited is None:
-        inbox, floor = {}, seq
+        inbox, floor, inherits = {}, seq, True
     else:
-        inbox, floor = inherited
+        inbox, floor, inherits = inherited
     name = data.get("template", "?")
-    # The field order of chronoflow.inspect.state's layout, PID to ENDED.
+    # The field order of chronoflow.inspect.state's layout, PID to INHERITS.
     state.procs[pid] = [
         pid,
         name,
@@ -89,6 +97,12 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         None,  # KILL_REASON
         seq,  # STARTED
         None,  # ENDED
+        [],  # LINKS
+        {},  # MONITORS
+        {},  # WATCHERS
+        False,  # TRAP
+        None,  # KILLED_BY
+        inherits,
     ]
     if parent is not None:
         owner = state.procs.get(parent)
@@ -100,17 +114,24 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
 def _spawn(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     parent = state.procs.get(pid)
     if parent is not None:
-        state.spawning[data["child"]] = (parent[INBOX].copy(), seq)
+        inherits = data.get("inherit", True) is not False
+        inbox = parent[INBOX].copy() if inherits else {}
+        state.spawning[data["child"]] = (inbox, seq, inherits)
     return None
 
 
 def _join(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     child = state.procs.get(data["child"])
+    _resume(state, pid)
+    return None if child is None else child[ENDED]
+
+
+def _resume(state: FoldState, pid: int) -> None:
+    """The process runs again: it waits for nothing."""
     record = state.procs.get(pid)
     if record is not None:
         record[STATUS] = RUNNING
         record[WAIT] = None
-    return None if child is None else child[ENDED]
 
 
 def _transition(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -134,42 +155,20 @@ def _use(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     return None
 
 
-def _send(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    into = data["into"]
-    if into:
-        # Why one tuple for every inbox: copies of a message share it, so a
-        # checkpoint (marshal keeps shared objects shared) stores it once.
-        entry = (data["msg"], pid)
-        procs = state.procs
-        for target in into:
-            record = procs.get(target)
-            if record is not None:
-                record[INBOX][seq] = entry
-    return None
-
-
-def _deliver(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    entry = (data["msg"], None)
-    procs = state.procs
-    for target in data["into"]:
-        record = procs.get(target)
-        if record is not None:
-            record[INBOX][seq] = entry
-    return None
-
-
-def _end(record: Record, status: int, seq: int) -> None:
-    """Mark ``record`` ended at ``seq``; it waits for and uses nothing any more."""
+def _end(state: FoldState, pid: int, record: Record, status: int, seq: int) -> None:
+    """Mark ``record`` ended at ``seq``: it waits for and uses nothing, its
+    links and monitors are gone."""
     record[STATUS] = status
     record[ENDED] = seq
     record[WAIT] = None
     record[USE] = None
+    relations.forget(state, pid, record)
 
 
 def _stop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is not None:
-        _end(record, STOPPED, seq)
+        _end(state, pid, record, STOPPED, seq)
         record[RESULT] = data.get("result") if isinstance(data, dict) else None
     return None
 
@@ -177,7 +176,7 @@ def _stop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
 def _crash(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is not None:
-        _end(record, CRASHED, seq)
+        _end(state, pid, record, CRASHED, seq)
         record[CRASH] = (
             data.get("error", "?"),
             data.get("message", ""),
@@ -192,36 +191,19 @@ def _kill(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = procs.get(pid)
     if record is None:
         return None
-    _end(record, KILLED, seq)
+    by = data.get("from") if isinstance(data, dict) else None
+    _end(state, pid, record, KILLED, seq)
     record[KILL_REASON] = data.get("reason", "") if isinstance(data, dict) else ""
-    # The KILL answers the STOP/CRASH of the nearest ancestor that ended
-    # other than by being killed itself.
+    record[KILLED_BY] = by
+    # The KILL answers the ending of the process that caused it: the one it
+    # names, else the nearest ancestor that ended other than by being killed.
+    cause = procs.get(by) if by is not None else None
+    if cause is not None and cause[ENDED] is not None:
+        return int(cause[ENDED])
     ancestor = procs.get(record[PARENT])
     while ancestor is not None and ancestor[STATUS] == KILLED:
         ancestor = procs.get(ancestor[PARENT])
     return None if ancestor is None else ancestor[ENDED]
-
-
-def _backoff(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    # The refused message is already absent from the inbox (not in `into`).
-    return int(data["id"])
-
-
-def _drop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    mid = data["id"]
-    record = state.procs.get(pid)
-    if record is not None:
-        record[INBOX].pop(mid, None)
-    return int(mid)
-
-
-def _receive(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    record = state.procs.get(pid)
-    if record is not None:
-        record[INBOX].pop(data, None)
-        record[STATUS] = RUNNING
-        record[WAIT] = None
-    return int(data)
 
 
 def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -230,14 +212,24 @@ def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         return None
     if data is None:
         record[STATUS] = WAITING
-        record[WAIT] = ("receive", None, None, seq)
+        record[WAIT] = ("receive", None, None, seq, None)
     elif "join" in data:
         record[STATUS] = JOINING
-        record[WAIT] = ("join", None, data["join"], seq)
+        record[WAIT] = ("join", None, data["join"], seq, None)
+    elif "sleep" in data:
+        record[STATUS] = SLEEPING
+        record[WAIT] = ("sleep", None, None, seq, data["sleep"])
     else:
         record[STATUS] = WAITING
-        record[WAIT] = (data.get("mode", "select"), data.get("match"), None, seq)
+        mode = data.get("mode", "receive")
+        record[WAIT] = (mode, data.get("match"), None, seq, data.get("timeout"))
     return None
+
+
+def _timeout(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    """TIMEOUT: the timer of the WAIT at ``wait`` fired; the process runs on."""
+    _resume(state, pid)
+    return int(data["wait"])
 
 
 def _result(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -248,29 +240,46 @@ def _result(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     return int(data["use"])
 
 
+def _retry(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    """RETRY: a failed ``use`` is tried again; still pending, still using."""
+    return int(data["use"])
+
+
 def _unknown(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    """A signal type this engine does not know: appended later, changes nothing."""
+    """A signal that changes no process: NOW, RESTART, STUCK, or a type appended
+    to the format after this engine."""
     return None
 
 
-#: The handler of each signal type this engine knows, indexed by its number
-#: (START = 0 ... KILL = 14); every other type changes nothing.
+#: The handler of each signal type, indexed by its number (START = 0 ...).
 HANDLERS: tuple[Handler, ...] = (
-    _start,
-    _spawn,
-    _join,
-    _transition,
-    _use,
-    _send,
-    _stop,
-    _backoff,
-    _drop,
-    _deliver,
-    _receive,
-    _wait,
-    _result,
-    _crash,
-    _kill,
+    _start,  # START
+    _spawn,  # SPAWN
+    _join,  # JOIN
+    _transition,  # TRANSITION
+    _use,  # USE
+    mail.send,  # SEND
+    _stop,  # STOP
+    mail.backoff,  # BACKOFF
+    mail.drop,  # DROP
+    mail.deliver,  # DELIVER
+    mail.receive,  # RECEIVE
+    _wait,  # WAIT
+    _result,  # RESULT
+    _crash,  # CRASH
+    _kill,  # KILL
+    relations.link,  # LINK
+    relations.unlink,  # UNLINK
+    relations.monitor,  # MONITOR
+    relations.demonitor,  # DEMONITOR
+    mail.exit_signal,  # EXIT
+    mail.down,  # DOWN
+    relations.trap,  # TRAP
+    _timeout,  # TIMEOUT
+    _unknown,  # NOW
+    _unknown,  # RESTART
+    _retry,  # RETRY
+    _unknown,  # STUCK
 )
 
 #: HANDLERS padded with the no-op for every other number a type byte can hold,

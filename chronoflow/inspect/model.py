@@ -29,6 +29,7 @@ class Status(Enum):
     WAITING = "waiting"
     USING = "using"
     JOINING = "joining"
+    SLEEPING = "sleeping"
     STOPPED = "stopped"
     CRASHED = "crashed"
     KILLED = "killed"
@@ -49,6 +50,7 @@ _STATUS_LABELS = {
     Status.WAITING: "waiting for a message",
     Status.USING: "waiting on use",
     Status.JOINING: "joining",
+    Status.SLEEPING: "sleeping",
     Status.STOPPED: "stopped",
     Status.CRASHED: "crashed",
     Status.KILLED: "killed",
@@ -62,29 +64,35 @@ class WaitMode(Enum):
     SELECT = "select"  # the first message matching a predicate; others stay
     FILTER = "filter"  # the first message matching a predicate; others are dropped
     JOIN = "join"  # a child to end
+    SLEEP = "sleep"  # time to pass (``self.sleep``)
 
 
 @dataclass(frozen=True, slots=True)
 class Wait:
-    """The receive or join a process is blocked in.
+    """The receive, join or sleep a process is blocked in.
 
     ``match`` is the predicate's name for a select or filter (as recorded;
     the predicate itself is code and is not in the recording); ``child`` is
-    the joined pid for a join; ``since`` is the seq of the WAIT signal.
+    the joined pid for a join; ``since`` is the seq of the WAIT signal;
+    ``timeout`` is the seconds a receive waits at most (None: forever), or
+    the seconds of a sleep.
     """
 
     mode: WaitMode
     match: str | None
     child: int | None
     since: int
+    timeout: float | None = None
 
     def describe(self) -> str:
-        """One phrase: ``"receive"``, ``"select is_reply_102"``, ``"join 4"``."""
+        """One phrase: ``"receive"``, ``"select is_reply_102"``, ``"join 4"``,
+        ``"receive (timeout 2s)"``, ``"sleep 0.5s"``."""
         if self.mode is WaitMode.JOIN:
             return f"join {self.child}"
-        if self.match is None:
-            return str(self.mode.value)
-        return f"{self.mode.value} {self.match}"
+        if self.mode is WaitMode.SLEEP:
+            return f"sleep {self.timeout:g}s"
+        text = str(self.mode.value) if self.match is None else f"{self.mode.value} {self.match}"
+        return text if self.timeout is None else f"{text} (timeout {self.timeout:g}s)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +147,12 @@ class ProcessState:
     plain receive takes). ``wait`` is set while waiting or joining, ``use``
     while waiting on a ``use`` call. An ended process keeps its last inbox
     and has ``ended`` (the seq of its STOP, CRASH or KILL) and either
-    ``result`` (stopped), ``crash`` (crashed) or ``kill_reason`` (killed).
+    ``result`` (stopped), ``crash`` (crashed) or ``kill_reason`` and
+    ``killed_by`` (killed; the reason shown as text). ``links`` are the pids
+    it is linked with, ``monitors`` its ``(ref, watched pid)`` pairs,
+    ``trap_exit`` whether exit signals become messages; ``inherits`` is
+    False for a child spawned with ``inherit=False`` (it gets no copy of its
+    parent's messages).
     """
 
     pid: int
@@ -160,6 +173,11 @@ class ProcessState:
     kill_reason: str | None
     started: int
     ended: int | None
+    killed_by: int | None = None
+    links: tuple[int, ...] = ()
+    monitors: tuple[tuple[int, int], ...] = ()
+    trap_exit: bool = False
+    inherits: bool = True
 
     @property
     def name(self) -> str:
@@ -172,6 +190,7 @@ class HopKind(Enum):
 
     SENT = "sent"  # a process sent it (SEND; pid is the sender)
     PUSHED = "pushed"  # pushed from outside (DELIVER; pid is the target)
+    SIGNALLED = "signalled"  # the runtime made it: a trapped EXIT or a DOWN (pid: receiver)
     DELIVERED = "delivered"  # put into pid's inbox by the SEND/DELIVER
     INHERITED = "inherited"  # copied into a new child's inbox at its parent's SPAWN
     RECEIVED = "received"  # taken out of pid's inbox by a receive
@@ -191,7 +210,7 @@ class Hop(NamedTuple):
 class MessageTrace:
     """Where a message came from and everywhere it went, in seq order.
 
-    ``hops`` starts with the SENT or PUSHED hop (at seq ``id``), then every
+    ``hops`` starts with the SENT, PUSHED or SIGNALLED hop (at seq ``id``), then every
     delivery, inheritance, receive, drop and refusal known to the index.
     ``pending`` lists the pids whose inbox still holds the message at the
     end of what has been indexed.

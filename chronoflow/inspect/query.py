@@ -5,7 +5,7 @@ that must all match (see ``docs/engine.md``)::
 
     type:SEND            type:send,receive     type:5
     pid:3                pid:3,4
-    id:12                (message 12: its SEND/DELIVER and its RECEIVE/DROP/BACKOFFs)
+    id:12                (message 12: the signal that made it and its RECEIVE/DROP/BACKOFFs)
     seq:100..200         seq:100..   seq:..200
     "some text"   word   (in the data shown as text, case-insensitively)
     -term                (negation, e.g. -type:WAIT)
@@ -28,7 +28,8 @@ from chronoflow.signals import Signal, SignalType
 
 Predicate = Callable[[Signal], bool]
 
-_CREATES = frozenset({SignalType.SEND, SignalType.DELIVER})
+#: Signals that create a message whose id is their seq.
+_CREATES = frozenset({SignalType.SEND, SignalType.DELIVER, SignalType.EXIT, SignalType.DOWN})
 _NAMES_MESSAGE = frozenset({SignalType.RECEIVE, SignalType.DROP, SignalType.BACKOFF})
 _FIELDS = ("type", "pid", "id", "seq")
 

@@ -35,18 +35,24 @@ CHILDREN = 8  # list[int], spawn order
 STATUS = 9  # an index into STATUSES
 INBOX = 10  # dict[message id, (message, sender pid | None)]
 FLOOR = 11  # the SPAWN seq: an inbox entry with a smaller id was inherited then
-WAIT = 12  # None | (mode value, match name | None, child | None, since seq)
+WAIT = 12  # None | (mode value, match name | None, child | None, since seq, timeout)
 USE = 13  # None | (use seq, fn name, args)
 RESULT = 14
 CRASH = 15  # None | (error, message, traceback, seq)
-KILL_REASON = 16
+KILL_REASON = 16  # the KILL's reason as recorded (any value)
 STARTED = 17
 ENDED = 18
-RECORD_SIZE = 19
+LINKS = 19  # list[int], in the order the links were made
+MONITORS = 20  # dict[ref, watched pid]: monitors this process holds
+WATCHERS = 21  # dict[ref, watcher pid]: monitors on this process
+TRAP = 22  # bool: exit signals become messages
+KILLED_BY = 23  # pid | None: who ended it from outside
+INHERITS = 24  # bool: False for a child spawned with inherit=False
+RECORD_SIZE = 25
 
 #: Status codes stored in ``record[STATUS]``, in :class:`Status` order.
 STATUSES: tuple[Status, ...] = tuple(Status)
-RUNNING, WAITING, USING, JOINING, STOPPED, CRASHED, KILLED = range(7)
+RUNNING, WAITING, USING, JOINING, SLEEPING, STOPPED, CRASHED, KILLED = range(8)
 
 Record = list[Any]
 Inbox = dict[int, tuple[Any, "int | None"]]
@@ -56,7 +62,7 @@ class FoldState:
     """Every process at one seq, as mutable records (see the module docstring).
 
     ``spawning`` holds, between a SPAWN and its child's START, the inbox copy
-    the child starts with and the SPAWN's seq.
+    the child starts with, the SPAWN's seq and whether the child inherits.
     """
 
     __slots__ = ("procs", "seq", "spawning")
@@ -65,22 +71,28 @@ class FoldState:
         self,
         seq: int = -1,
         procs: dict[int, Record] | None = None,
-        spawning: dict[int, tuple[Inbox, int]] | None = None,
+        spawning: dict[int, tuple[Inbox, int, bool]] | None = None,
     ) -> None:
         self.seq = seq
         self.procs: dict[int, Record] = {} if procs is None else procs
-        self.spawning: dict[int, tuple[Inbox, int]] = {} if spawning is None else spawning
+        self.spawning: dict[int, tuple[Inbox, int, bool]] = {} if spawning is None else spawning
 
     def copy(self) -> FoldState:
-        """An independent copy: records, children lists and inboxes are copied;
+        """An independent copy: records and the containers in them are copied;
         messages and other values, which the fold never mutates, are shared."""
         procs = {}
         for pid, record in self.procs.items():
             clone = record.copy()
             clone[CHILDREN] = record[CHILDREN].copy()
             clone[INBOX] = record[INBOX].copy()
+            clone[LINKS] = record[LINKS].copy()
+            clone[MONITORS] = record[MONITORS].copy()
+            clone[WATCHERS] = record[WATCHERS].copy()
             procs[pid] = clone
-        spawning = {pid: (inbox.copy(), seq) for pid, (inbox, seq) in self.spawning.items()}
+        spawning = {
+            pid: (inbox.copy(), seq, inherits)
+            for pid, (inbox, seq, inherits) in self.spawning.items()
+        }
         return FoldState(self.seq, procs, spawning)
 
     def __eq__(self, other: object) -> bool:

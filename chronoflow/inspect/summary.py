@@ -73,7 +73,31 @@ def _wait(d: Any) -> str:
         return "wait (receive)"
     if "join" in d:
         return f"wait join {d['join']}"
-    return f"wait {_get(d, 'mode', 'select')} {_get(d, 'match', '?')}"
+    if "sleep" in d:
+        return f"sleep {_get(d, 'sleep')}s"
+    text = f"wait {_get(d, 'mode')} {_get(d, 'match', '?')}" if "mode" in d else "wait (receive)"
+    return text if "timeout" not in d else f"{text} timeout {_get(d, 'timeout')}s"
+
+
+def _kill(d: Any) -> str:
+    by = _get(d, "from")
+    text = f"killed: {_text(_get(d, 'reason', ''))}"
+    return text if by is None else f"{text} (by {by})"
+
+
+def _exit(d: Any) -> str:
+    action = _get(d, "action", "?")
+    where = "trapped as a message" if action == "trap" else "ignored"
+    return f"exit from {_get(d, 'from')}: {_text(_get(d, 'reason'))} ({where})"
+
+
+def _restart(d: Any) -> str:
+    new = _get(d, "new")
+    then = "not restarted" if new is None else f"→ {new}"
+    return (
+        f"restart {_text(_get(d, 'child'))}: {_get(d, 'old')} {then} "
+        f"({_text(_get(d, 'reason'))}, restarts {_get(d, 'restarts')})"
+    )
 
 
 def _crash(d: Any) -> str:
@@ -101,7 +125,23 @@ _FORMATS: dict[SignalType, Callable[[Any], str]] = {
     SignalType.WAIT: _wait,
     SignalType.RESULT: _result,
     SignalType.CRASH: _crash,
-    SignalType.KILL: lambda d: f"killed: {_text(_get(d, 'reason', ''))}",
+    SignalType.KILL: _kill,
+    SignalType.LINK: lambda d: f"link with {_get(d, 'with')}",
+    SignalType.UNLINK: lambda d: f"unlink {_get(d, 'with')}",
+    SignalType.MONITOR: lambda d: f"monitor {_get(d, 'target')} (ref @{_get(d, 'ref')})",
+    SignalType.DEMONITOR: lambda d: f"demonitor @{_get(d, 'ref')}",
+    SignalType.EXIT: _exit,
+    SignalType.DOWN: lambda d: (
+        f"down: {_get(d, 'target')} ended ({_text(_get(d, 'reason'))}), monitor @{_get(d, 'ref')}"
+    ),
+    SignalType.TRAP: lambda d: f"trap exits {'on' if _get(d, 'trap') else 'off'}",
+    SignalType.TIMEOUT: lambda d: f"timeout of wait @{_get(d, 'wait')}",
+    SignalType.NOW: lambda d: f"now = {_get(d, 'time')}",
+    SignalType.RESTART: _restart,
+    SignalType.RETRY: lambda d: (
+        f"retry use @{_get(d, 'use')} (attempt {_get(d, 'attempt')}, after {_get(d, 'delay')}s)"
+    ),
+    SignalType.STUCK: lambda d: f"stuck {_get(d, 'seconds')}s at {_get(d, 'where')}",
 }
 
 

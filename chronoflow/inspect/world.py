@@ -28,8 +28,12 @@ from chronoflow.inspect.state import (
     ENDED,
     FLOOR,
     INBOX,
+    INHERITS,
     KILL_REASON,
+    KILLED_BY,
+    LINKS,
     MODULE,
+    MONITORS,
     PARENT,
     QUALNAME,
     RESULT,
@@ -39,11 +43,13 @@ from chronoflow.inspect.state import (
     STATUSES,
     TEMPLATE,
     TRANSITIONS,
+    TRAP,
     USE,
     WAIT,
     FoldState,
     Record,
 )
+from chronoflow.inspect.summary import short
 
 _WAIT_MODES = {mode.value: mode for mode in WaitMode}
 
@@ -67,6 +73,7 @@ def process_state(record: Record) -> ProcessState:
     wait = record[WAIT]
     use = record[USE]
     crash = record[CRASH]
+    reason = record[KILL_REASON]
     return ProcessState(
         pid=pid,
         template=record[TEMPLATE],
@@ -79,14 +86,24 @@ def process_state(record: Record) -> ProcessState:
         children=tuple(record[CHILDREN]),
         status=STATUSES[record[STATUS]],
         inbox=inbox,
-        wait=None if wait is None else Wait(_WAIT_MODES[wait[0]], wait[1], wait[2], wait[3]),
+        wait=None if wait is None else _wait(wait),
         use=None if use is None else PendingUse(pid, use[0], use[1], _tuple(use[2])),
         result=record[RESULT],
         crash=None if crash is None else Crash(crash[0], crash[1], crash[2], crash[3]),
-        kill_reason=record[KILL_REASON],
+        kill_reason=reason if reason is None or isinstance(reason, str) else short(reason),
         started=record[STARTED],
         ended=record[ENDED],
+        killed_by=record[KILLED_BY],
+        links=tuple(record[LINKS]),
+        monitors=tuple(record[MONITORS].items()),
+        trap_exit=record[TRAP],
+        inherits=record[INHERITS],
     )
+
+
+def _wait(wait: tuple[Any, ...]) -> Wait:
+    mode = _WAIT_MODES.get(wait[0], WaitMode.RECEIVE)
+    return Wait(mode, wait[1], wait[2], wait[3], wait[4])
 
 
 class _Processes(Mapping[int, ProcessState]):
@@ -179,7 +196,7 @@ class World:
         return tuple(self.process(pid) for pid, rec in self._state.procs.items() if rec[INBOX])
 
     def waiting(self) -> tuple[ProcessState, ...]:
-        """The processes blocked in a receive, select, filter or join."""
+        """The processes blocked in a receive, select, filter, join or sleep."""
         return tuple(
             self.process(pid) for pid, rec in self._state.procs.items() if rec[WAIT] is not None
         )

@@ -12,7 +12,7 @@ import pytest
 
 from chronoflow.inspect import MemorySource, Timeline
 from chronoflow.recording import Recorder
-from chronoflow.runtime import SimpleScheduler
+from chronoflow.runtime import SimpleScheduler, VirtualClock
 from chronoflow.workflow import load_workflow, run_workflow
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "sample_workflows"
@@ -28,9 +28,12 @@ async def _run(main: Main, scheduler: SimpleScheduler) -> None:
 
 
 def record(main: Main, *, inbox_limit: int | None = 1000) -> MemorySource:
-    """Run ``main(scheduler)`` until idle; the signals it produced, in memory."""
+    """Run ``main(scheduler)`` until idle; the signals it produced, in memory.
+
+    The scheduler's clock is virtual: timers fire without real waiting.
+    """
     source = MemorySource()
-    scheduler = SimpleScheduler(clock=lambda: 1.0, inbox_limit=inbox_limit)
+    scheduler = SimpleScheduler(clock=VirtualClock(), inbox_limit=inbox_limit)
     scheduler.add_observer(source.append)
     asyncio.run(_run(main, scheduler))
     return source

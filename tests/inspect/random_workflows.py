@@ -2,8 +2,10 @@
 
 One template, :func:`Actor`, interprets a plan, a list of steps drawn by
 hypothesis: send to a pid, receive, select or filter on a payload, spawn a
-child with its own plan, join a child, ``use`` (succeeding or failing),
-crash, or transition to a new plan. Roots receive pushes from outside too.
+child with its own plan (inheriting its inbox or not), join a child,
+``use`` (succeeding or failing), crash, transition to a new plan, link,
+unlink, monitor, demonitor, trap exits, send an exit signal, receive with a
+timeout, or sleep. Roots receive pushes from outside too.
 Some payloads are objects that marshal cannot store, so checkpoints take
 their fallback path. Programs may block forever, crash, leave children
 unjoined (which kills them) or fill small inboxes (BACKOFF): every kind of
@@ -54,6 +56,7 @@ def _payload_is(value: Any) -> Any:
 def Actor(self: Process, plan: list[Any]) -> Generator[Any, Any, Any]:
     """Follow ``plan`` step by step (see the module docstring)."""
     children: list[Process] = []
+    refs: list[int] = []
     for step in plan:
         op = step[0]
         if op == "send":
@@ -68,6 +71,24 @@ def Actor(self: Process, plan: list[Any]) -> Generator[Any, Any, Any]:
             yield self.receive()
         elif op == "spawn":
             children.append(self.spawn(Actor, step[1]))
+        elif op == "spawn_solo":
+            children.append(self.spawn(Actor, step[1], inherit=False))
+        elif op == "link":
+            self.link(step[1])
+        elif op == "unlink":
+            self.unlink(step[1])
+        elif op == "monitor":
+            refs.append(self.monitor(step[1]))
+        elif op == "demonitor" and refs:
+            self.demonitor(refs.pop(0))
+        elif op == "trap":
+            self.trap_exits(step[1])
+        elif op == "exit":
+            self.exit(step[1], step[2])
+        elif op == "wait_for":
+            yield self.receive(timeout=step[1])
+        elif op == "sleep":
+            yield self.sleep(step[1])
         elif op == "join" and children:
             with contextlib.suppress(Exception):
                 yield from children.pop(0).join()
@@ -96,12 +117,17 @@ def plans(depth: int = 2) -> st.SearchStrategy[list[Any]]:
         st.tuples(st.just("join")),
         st.tuples(st.just("use"), st.integers(0, 3)),
         st.tuples(st.just("crash"), st.integers(0, 3)),
+        st.tuples(st.sampled_from(["link", "unlink", "monitor"]), st.integers(0, 5)),
+        st.tuples(st.just("demonitor")),
+        st.tuples(st.just("trap"), st.booleans()),
+        st.tuples(st.just("exit"), st.integers(0, 5), st.sampled_from(["normal", "kill", "boom"])),
+        st.tuples(st.sampled_from(["wait_for", "sleep"]), st.sampled_from([0.0, 0.5, 2.0])),
     )
     if depth > 0:
         nested = plans(depth - 1)
         simple = st.one_of(
             simple,
-            st.tuples(st.just("spawn"), nested),
+            st.tuples(st.sampled_from(["spawn", "spawn_solo"]), nested),
             st.tuples(st.just("transition"), nested),
         )
     return st.lists(simple, max_size=8)
