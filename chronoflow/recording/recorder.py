@@ -186,12 +186,14 @@ class Recorder:
     @property
     def count(self) -> int:
         """Signals recorded so far (written or buffered)."""
-        return self._writer.count + len(self._buffer)
+        return self._writer.count + (0 if self._writer.closed else len(self._buffer))
 
     def flush(self) -> None:
         """Write buffered signals as a chunk record (the kernel calls this when quiet)."""
         buffer = self._buffer
-        if buffer and not self._writer.closed:
+        if buffer and self._writer.closed:
+            buffer.clear()  # signals after close() are not recorded
+        elif buffer:
             chunk = self._normalised(buffer)
             buffer.clear()
             self._writer.write_signals(chunk)

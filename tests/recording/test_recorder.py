@@ -197,3 +197,13 @@ def test_random_signal_streams_round_trip(
         assert all(abs(a.ts - b.ts) <= 1e-6 for a, b in zip(back, signals, strict=True))
         assert all(type(s.type) is SignalType for s in back)
         assert reader.count() == len(signals)
+
+
+def test_signals_after_close_are_not_recorded_nor_kept(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "closed.cfl", chunk_size=2)
+    recorder(Signal(0, 0, SignalType.WAIT, None, 0.0))
+    recorder.close()
+    for seq in range(1, 4):
+        recorder(Signal(seq, 0, SignalType.WAIT, None, 0.0))
+    assert recorder.count == 1
+    assert [s.seq for s in open_recording(tmp_path / "closed.cfl").signals()] == [0]
