@@ -155,8 +155,11 @@ class ChronoflowApp(App[None]):
         before = self.signal
         self.signal = timeline.signal(seq) if seq >= 0 else None
         if seq < 0 or self._indexed(seq):
-            self.world = timeline.state_at(seq)
+            # Why changed_at first: it folds seq - 1 and then seq from it, so
+            # the world at seq is then in the engine's cache; asking for it
+            # first would make a jump seek twice.
             self.changed = timeline.changed_at(seq) if seq >= 0 else None
+            self.world = timeline.state_at(seq)
         else:
             self.world = self.changed = None
         self._show_processes()
