@@ -20,10 +20,15 @@ from typing import Any
 from chronoflow.errors import NondeterminismError, ReplayError
 from chronoflow.recording import open_recording
 from chronoflow.recording.values import ValueEncoder, unpack_value
-from chronoflow.runtime import Observer, ProcessTemplate, SimpleScheduler
+from chronoflow.runtime import Observer, ProcessTemplate, SimpleScheduler, VirtualClock
 from chronoflow.runtime.replay import RecordingReplay, ReplayPaused
 from chronoflow.signals import Signal, SignalType
-from chronoflow.workflow import load_workflow, run_workflow, workflow_templates
+from chronoflow.workflow import (
+    load_workflow,
+    run_workflow,
+    scheduler_options,
+    workflow_templates,
+)
 
 
 class Outcome(Enum):
@@ -117,7 +122,11 @@ class Reexecution:
 
         ``observers`` receive the replayed signals, as they would from a live run.
         """
-        scheduler = SimpleScheduler(observers=observers)
+        options = scheduler_options(self.module)
+        # Why a virtual clock always: replay fires recorded timers in the
+        # recorded order and must never wait for real time.
+        options["clock"] = VirtualClock()
+        scheduler = SimpleScheduler(observers=observers, **options)
         replay = RecordingReplay(
             self.recorded,
             templates=self.templates,

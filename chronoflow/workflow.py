@@ -1,7 +1,9 @@
 """Workflow modules: the convention ``chronoflow run`` and ``chronoflow record`` follow.
 
 A workflow is a Python file that defines its templates and a module-level
-entry point ``main(scheduler, *args)``. ``main`` creates and starts
+entry point ``main(scheduler, *args)``, and may ask for scheduler settings
+with ``SCHEDULER_OPTIONS`` (e.g. a virtual clock, for timers that run
+instantly and deterministically). ``main`` creates and starts
 processes on the scheduler it is given and may inject messages; it may be
 a plain function or ``async def`` (and may ``await scheduler.run()``
 itself). When it returns, the runner runs the scheduler until nothing more
@@ -19,11 +21,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from chronoflow.errors import WorkflowError
-from chronoflow.runtime import ProcessTemplate, SimpleScheduler
+from chronoflow.runtime import ProcessTemplate, SimpleScheduler, VirtualClock
 
 ENTRY_POINT = "main"
+
+#: Optional module attribute: keyword arguments for the SimpleScheduler the
+#: workflow runs on, e.g. ``{"clock": "virtual", "inbox_limit": 3}``.
+#: ``"clock": "virtual"`` means a fresh VirtualClock.
+OPTIONS = "SCHEDULER_OPTIONS"
 
 
 def load_workflow(path: str | Path) -> ModuleType:
@@ -51,6 +59,21 @@ def load_workflow(path: str | Path) -> ModuleType:
             "(or 'async def') that creates and starts its processes"
         )
     return module
+
+
+def scheduler_options(module: ModuleType) -> dict[str, Any]:
+    """The SimpleScheduler keyword arguments the workflow asks for."""
+    options = dict(getattr(module, OPTIONS, None) or {})
+    allowed = {"clock", "inbox_limit", "overflow", "watchdog"}
+    unknown = set(options) - allowed
+    if unknown:
+        raise WorkflowError(
+            f"{module.__file__}: {OPTIONS} has unknown keys {sorted(unknown)}; "
+            f"it may set {sorted(allowed)}"
+        )
+    if options.get("clock") == "virtual":
+        options["clock"] = VirtualClock()
+    return options
 
 
 def workflow_templates(module: ModuleType) -> list[ProcessTemplate]:

@@ -10,7 +10,7 @@ import typer
 
 from chronoflow.cli.app import app, reports_errors
 from chronoflow.runtime import SimpleScheduler
-from chronoflow.workflow import load_workflow, run_workflow
+from chronoflow.workflow import load_workflow, run_workflow, scheduler_options
 
 
 @app.command(
@@ -37,4 +37,5 @@ def run(
     Example: [bold]chronoflow run sample_workflows/echo.py[/]
     """
     module = load_workflow(workflow)
-    asyncio.run(run_workflow(module, SimpleScheduler(), args or []))
+    scheduler = SimpleScheduler(**scheduler_options(module))
+    asyncio.run(run_workflow(module, scheduler, args or []))

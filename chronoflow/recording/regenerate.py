@@ -17,12 +17,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 from chronoflow.recording.recorder import Recorder
 from chronoflow.recording.scheduler import SimpleScheduler
-from chronoflow.runtime import ProcessTemplate
-from chronoflow.workflow import load_workflow, run_workflow
+from chronoflow.workflow import (
+    load_workflow,
+    run_workflow,
+    scheduler_options,
+    workflow_templates,
+)
 
 SAMPLES_DIR = Path("sample_workflows")
 RECORDINGS_DIR = Path("recordings")
@@ -36,11 +39,6 @@ class Recorded:
     path: Path
     count: int
     size: int
-
-
-def collect_templates(module: ModuleType) -> list[ProcessTemplate]:
-    """The ProcessTemplate objects a workflow module defines or imports, in order."""
-    return [value for value in vars(module).values() if isinstance(value, ProcessTemplate)]
 
 
 def display_path(path: Path) -> str:
@@ -75,11 +73,11 @@ def record_workflow(
         output,
         workflow=display_path(workflow),
         args=list(args),
-        templates=collect_templates(module),
+        templates=workflow_templates(module),
         source_root=workflow.resolve().parent,
         strict_values=strict_values,
     )
-    with SimpleScheduler(record=recorder) as scheduler:
+    with SimpleScheduler(record=recorder, **scheduler_options(module)) as scheduler:
         asyncio.run(run_workflow(module, scheduler, args))
     return Recorded(workflow, output, recorder.count, output.stat().st_size)
 

@@ -27,11 +27,22 @@ class SimpleScheduler(PlainScheduler):
         *,
         clock: Callable[[], float] = time.time,
         inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
+        overflow: str = "backoff",
         observers: Iterable[Observer] = (),
+        watchdog: float | None = None,
         record: str | os.PathLike[str] | Recorder | None = None,
     ) -> None:
-        """``record`` is a path to record everything this scheduler runs, or a Recorder."""
-        super().__init__(clock=clock, inbox_limit=inbox_limit, observers=observers)
+        """``record`` is a path to record everything this scheduler runs, or a Recorder.
+
+        The other settings are those of :class:`chronoflow.runtime.SimpleScheduler`.
+        """
+        super().__init__(
+            clock=clock,
+            inbox_limit=inbox_limit,
+            overflow=overflow,
+            observers=observers,
+            watchdog=watchdog,
+        )
         self.recorder: Recorder | None = None
         if record is not None:
             self.recorder = record if isinstance(record, Recorder) else Recorder(record)

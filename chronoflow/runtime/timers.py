@@ -128,10 +128,17 @@ class Timers(Links):
         if self._runq:
             return
         if self._replay is not None:
-            pending = {seq: proc for _, seq, proc in self._timers if proc._timer == seq}
-            chosen = self._replay.next_timeout(pending)
-            if chosen is not None:
+            # Timers that came due together fire together, in the recorded order,
+            # before any process runs (as in the run that was recorded).
+            fired = False
+            while True:
+                pending = {seq: proc for _, seq, proc in self._timers if proc._timer == seq}
+                chosen = self._replay.next_timeout(pending)
+                if chosen is None:
+                    break
                 self._fire(pending[chosen], chosen)
+                fired = True
+            if fired:
                 return
         upcoming = self._next_timer()
         if upcoming is None:

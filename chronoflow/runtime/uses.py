@@ -126,6 +126,9 @@ class Uses(Timers):
                 if self._runq:
                     self.run_ready()
                     continue
+                timers = {s: p for _, s, p in self._timers if p._timer == s}
+                if self._replay.next_timeout(timers) is not None:
+                    break  # the recording fires a timer first (see Timers._run_timers)
                 seq = min(self._recorded)
             proc, data = self._recorded.pop(seq)
             if proc.status is not ProcessStatus.USING:
