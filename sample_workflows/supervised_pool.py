@@ -12,7 +12,9 @@ job. Job "poison" makes a worker crash.
 What to look for in the debugger: the CRASH of a worker, the EXIT signal
 the supervisor traps (it becomes a message in the supervisor's inbox), the
 RESTART decision naming the old and the new pid, and the new worker asking
-for work again. Try each strategy and compare which pids change.
+for work again. Try each strategy and compare which pids change: with
+one_for_all, w1 and w2 are stopped in the middle of their jobs, and those
+jobs are lost; restarting everything has a price.
 
     chronoflow run sample_workflows/supervised_pool.py [STRATEGY]
 """

@@ -9,14 +9,15 @@ import pytest
 
 from chronoflow import ProcessStatus
 from chronoflow.runtime import SimpleScheduler
-from chronoflow.workflow import load_workflow, run_workflow
+from chronoflow.workflow import load_workflow, run_workflow, scheduler_options
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workflows"
 
 
 def run_sample(name: str, *args: str) -> SimpleScheduler:
-    scheduler = SimpleScheduler()
-    asyncio.run(run_workflow(load_workflow(SAMPLES / f"{name}.py"), scheduler, args))
+    module = load_workflow(SAMPLES / f"{name}.py")
+    scheduler = SimpleScheduler(**scheduler_options(module))
+    asyncio.run(run_workflow(module, scheduler, args))
     return scheduler
 
 
@@ -106,3 +107,58 @@ def test_every_sample_has_a_lesson_and_an_entry_point() -> None:
         assert module.__doc__, path
         assert len(module.__doc__.strip().splitlines()) >= 5, path
         assert "chronoflow run sample_workflows/" in module.__doc__, path
+
+
+ALL_JOBS = ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "restarted", "finished"),
+    [
+        ("one_for_one", {"w3"}, ALL_JOBS),
+        # one_for_all stops w1 and w2 in the middle of jobs a and b: those are lost.
+        ("one_for_all", {"w1", "w2", "w3"}, ["c", "d"]),
+        ("rest_for_one", {"w3"}, ALL_JOBS),
+    ],
+)
+def test_the_supervised_pool_survives_a_poisoned_job(
+    strategy: str, restarted: set[str], finished: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    scheduler = run_sample("supervised_pool", strategy)
+    done = capsys.readouterr().out.splitlines()
+    assert sorted(line.split(" did resize ")[1] for line in done) == [
+        f"{job}.png" for job in finished
+    ]
+    supervisor = scheduler.processes[1]
+    assert supervisor.alive
+    crashed = [p for p in scheduler.processes.values() if p.status is ProcessStatus.CRASHED]
+    assert [p.args[0] for p in crashed] == ["w3"]
+    workers = [p for p in supervisor.children if p.template.name == "Worker"]
+    replaced = {p.args[0] for p in workers if not p.alive}
+    assert replaced == restarted
+    assert sorted(p.args[0] for p in workers if p.alive) == ["w1", "w2", "w3"]
+
+
+def test_the_client_gives_up_waiting_and_the_lookup_is_retried(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scheduler = run_sample("timeout_retry")
+    assert capsys.readouterr().out.splitlines() == [
+        "attempt 1: no answer within 1.0 s",
+        "attempt 2: no answer within 2.0 s",
+        "attempt 3: no answer within 4.0 s",
+        "lookup: answer=42",
+    ]
+    client = scheduler.processes[1]
+    assert client.result == "answer=42"
+    assert client.messages  # the late replies wait, unread, in its inbox
+    assert scheduler.clock() == 7.0
+
+
+def test_the_bounded_mailbox_pushes_back(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("bounded_mailbox", "8")
+    out = capsys.readouterr().out.splitlines()
+    assert "consumed [0, 1, 2, 3, 4, 5, 6, 7]" in out
+    assert "sampled [2, 3, 4, 5, 6, 7]" in out
+    producer = scheduler.processes[2]
+    assert producer.result == 8
