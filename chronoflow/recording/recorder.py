@@ -36,6 +36,7 @@ from chronoflow.recording.format import FORMAT_VERSION
 from chronoflow.recording.values import ValueEncoder, mask_addresses
 from chronoflow.recording.writer import RecordingWriter
 from chronoflow.runtime import ProcessTemplate
+from chronoflow.runtime.bus import SignalBus
 from chronoflow.signals import Signal, SignalType
 
 _monotonic = time.monotonic
@@ -156,6 +157,33 @@ class Recorder:
         self._interval = flush_interval
         self._deadline = _monotonic() + flush_interval
 
+    @property
+    def buffer(self) -> list[Signal]:
+        """Signals not yet written (the sink protocol: the kernel appends here)."""
+        return self._buffer
+
+    @property
+    def chunk_size(self) -> int:
+        """How many signals make a chunk record."""
+        return self._chunk_size
+
+    def attach(self, kernel: SignalBus) -> None:
+        """Record everything ``kernel`` runs, the fastest way it allows.
+
+        Why two ways: as a sink, the kernel appends each signal straight to the
+        buffer with no Python call in between; strict recording must check each
+        value as it arrives, so it stays an ordinary observer.
+        """
+        if self._probe is None:
+            kernel.add_sink(self)
+        else:
+            kernel.add_observer(self)
+
+    def tick(self) -> None:
+        """Write a chunk if the buffer is full or the flush interval has passed."""
+        if len(self._buffer) >= self._chunk_size or _monotonic() >= self._deadline:
+            self.flush()
+
     def __call__(self, signal: Signal) -> None:
         """Record ``signal`` (the observer protocol)."""
         if self._probe is not None:
@@ -209,7 +237,9 @@ class Recorder:
                 out[index] = self._normalise(out[index])
         return out
 
-    def _normalise(self, signal: Signal) -> Signal:
+    def _normalise(self, record: Signal) -> Signal:
+        # A sink's buffer holds plain tuples (see SignalBus.add_sink).
+        signal = Signal._make(record)
         data = signal.data
         if type(data) is not dict:
             return signal

@@ -46,7 +46,7 @@ class SimpleScheduler(PlainScheduler):
         self.recorder: Recorder | None = None
         if record is not None:
             self.recorder = record if isinstance(record, Recorder) else Recorder(record)
-            self.add_observer(self.recorder)
+            self.recorder.attach(self)
 
     def close(self) -> None:
         """Finish the recording, if any: footer, trailer, file closed (idempotent)."""

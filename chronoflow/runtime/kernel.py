@@ -29,10 +29,9 @@ from chronoflow.runtime.effects import (
     describe_match,
 )
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.replay import Replay, ReplayDiverged
+from chronoflow.runtime.replay import ReplayDiverged
 from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.runtime.uses import Uses
-from chronoflow.runtime.watchdog import Watchdog
 from chronoflow.signals import SignalType
 
 #: Effects a process may complete in one turn before it yields the CPU to the
@@ -143,11 +142,8 @@ class Kernel(Uses):
 
     def run_ready(self) -> None:
         """Run processes from the run queue until none is runnable."""
-        if self.watchdog is not None:
-            self._run_watched(self.watchdog)
-            return
-        if self._replay is not None:
-            self._run_replaying(self._replay)
+        if self.watchdog is not None or self._replay is not None or self._buffers:
+            self._run_checked()
             return
         runq = self._runq
         step = self._step
@@ -156,14 +152,22 @@ class Kernel(Uses):
             if proc.status is _READY:
                 step(proc)
 
-    def _run_watched(self, watchdog: Watchdog) -> None:
-        """``run_ready`` with every step timed (see runtime.watchdog)."""
+    def _run_checked(self) -> None:
+        """``run_ready`` with the optional duties between steps: stop when a replay
+        pauses, time each step for the watchdog, hand full buffers to their sinks."""
         runq = self._runq
         replay = self._replay
+        watchdog = self.watchdog
+        buffers = self._buffers
+        steps = 0
         try:
             while runq and not (replay is not None and replay.paused):
                 proc = runq.popleft()
-                if proc.status is _READY:
+                if proc.status is not _READY:
+                    continue
+                if watchdog is None:
+                    self._step(proc)
+                else:
                     watchdog.step_started(proc)
                     try:
                         self._step(proc)
@@ -172,17 +176,11 @@ class Kernel(Uses):
                     if overrun is not None:
                         seconds, where = overrun
                         self._emit(proc, _S.STUCK, {"seconds": round(seconds, 3), "where": where})
-        except ReplayDiverged as diverged:
-            raise diverged.error from None
-
-    def _run_replaying(self, replay: Replay) -> None:
-        """``run_ready`` under a replay: stop when it pauses; surface divergence."""
-        runq = self._runq
-        try:
-            while runq and not replay.paused:
-                proc = runq.popleft()
-                if proc.status is _READY:
-                    self._step(proc)
+                if buffers:
+                    steps += 1
+                    for sink in buffers:
+                        if len(sink.buffer) >= sink.chunk_size or not steps & 255:
+                            sink.tick()
         except ReplayDiverged as diverged:
             raise diverged.error from None
 

@@ -38,11 +38,9 @@ class Mailroom(SignalBus):
             into, overflow = self._deliver(seq, message, target)
         data = {"msg": message, "to": to, "into": into}
         if self._observers:
-            signal = self._notify(seq, proc.pid, _S.SEND, data)
-        else:
-            signal = Signal(seq, proc.pid, _S.SEND, data, 0.0)
+            self._notify(seq, proc.pid, _S.SEND, data)
         if not into and not overflow:
-            self.outbox.append(signal)
+            self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
         self._overflowed(seq, message, overflow)
         return target is not None and target.pid in into
 

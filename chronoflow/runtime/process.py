@@ -22,7 +22,7 @@ from chronoflow.errors import (
     SelectionError,
 )
 from chronoflow.runtime.effects import RECEIVE_ANY, Join, MatchMode, Predicate, Receive, Sleep, Use
-from chronoflow.signals import Signal
+from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
     from chronoflow.runtime.kernel import Kernel
@@ -52,6 +52,7 @@ class ProcessStatus(IntEnum):
 _ENDED = ProcessStatus.STOPPED
 _READY = ProcessStatus.READY
 _WAITING = ProcessStatus.WAITING
+_SEND = SignalType.SEND
 
 
 class Process:
@@ -350,17 +351,18 @@ class Process:
         if (
             target is not None
             and not target.children
-            and not kernel._observers
             and target.status < _ENDED
             and len(target.inbox) < target.inbox_limit
         ):
             # Why: the hop every message-passing program makes most, inlined:
-            # one live target with no descendants, nobody observing, room in
-            # its inbox. Everything else goes through the kernel's general path.
+            # one live target with no descendants and room in its inbox.
+            # Everything else goes through the kernel's general path.
             target.inbox.append((seq, message))
             if target.status is _WAITING:
                 target.status = _READY
                 kernel._runq.append(target)
+            if kernel._observers:
+                kernel._notify(seq, self.pid, _SEND, {"msg": message, "to": to, "into": [to]})
             return True
         return kernel.finish_send(self, seq, message, to, target)
 
