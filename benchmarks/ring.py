@@ -8,7 +8,9 @@ generator ring (the ceiling for any generator-based runtime).
     python benchmarks/ring.py [--processes 1000] [--hops 1000000] [--repeat 3]
 
 Budget (DESIGN.md): the scheduler ring must reach at least 10x the asyncio
-ring and at least 40% of the bare generator ring.
+ring and at least 40% of the bare generator ring. A fourth ring, the
+smallest possible scheduler with the same process API, shows the ceiling
+for any scheduler with that API in CPython.
 """
 
 from __future__ import annotations
@@ -104,6 +106,70 @@ def bare_generator_ring(processes: int, hops: int) -> None:
             break
 
 
+def minimal_scheduler_ring(processes: int, hops: int) -> None:
+    """Reference: the smallest scheduler with Chronoflow's process API.
+
+    Processes call ``self.receive()`` and ``self.send(...)`` with a ``route``,
+    as in Chronoflow, and a FIFO run queue resumes them; nothing else (no
+    signals, no statuses, no select, no children). It shows how fast any
+    scheduler with this API can go in CPython.
+    """
+    receive_any = object()
+    runq: deque[Any] = deque()
+    table: dict[int, Any] = {}
+
+    class Node:
+        __slots__ = ("gen", "inbox", "started", "waiting")
+
+    class Self:
+        __slots__ = ("node",)
+
+        def receive(self) -> object:
+            return receive_any
+
+        def send(self, message: tuple[int, int]) -> None:
+            target = table[_route(message)]
+            target.inbox.append(message)
+            if target.waiting:
+                target.waiting = False
+                runq.append(target)
+
+    def body(me: Self, next_pid: int) -> Generator[Any, Any, None]:
+        while True:
+            _, token = yield me.receive()
+            if token >= hops:
+                return
+            me.send((next_pid, token + 1))
+
+    for pid in range(processes):
+        node, me = Node(), Self()
+        me.node = node
+        node.inbox, node.waiting, node.started = deque(), False, False
+        node.gen = body(me, (pid + 1) % processes)
+        table[pid] = node
+        runq.append(node)
+    table[0].inbox.append((0, 0))
+    while runq:
+        node = runq.popleft()
+        gen, inbox = node.gen, node.inbox
+        effect = receive_any if node.started else None
+        node.started = True
+        value = None
+        while True:
+            if effect is None:
+                try:
+                    effect = gen.send(value)
+                except StopIteration:
+                    return
+            if effect is receive_any:
+                effect = None
+                if inbox:
+                    value = inbox.popleft()
+                    continue
+                node.waiting = True
+                break
+
+
 def measure(run: Callable[[int, int], None], processes: int, hops: int, repeat: int) -> float:
     """Best hops/s over ``repeat`` runs."""
     best = float("inf")
@@ -121,6 +187,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     bare = measure(bare_generator_ring, args.processes, args.hops, args.repeat)
+    minimal = measure(minimal_scheduler_ring, args.processes, args.hops, args.repeat)
     aio = measure(asyncio_ring, args.processes, args.hops // 10, args.repeat)
     ours = measure(scheduler_ring, args.processes, args.hops, args.repeat)
     print(
@@ -129,9 +196,11 @@ def main() -> None:
     )
     print(f"  bare generator ring   {bare:>12,.0f} hops/s")
     print(f"  asyncio.Queue ring    {aio:>12,.0f} hops/s")
+    print(f"  minimal scheduler     {minimal:>12,.0f} hops/s   (reference: same API, no signals)")
     print(f"  SimpleScheduler ring  {ours:>12,.0f} hops/s")
     print(f"  ratio vs asyncio ring {ours / aio:>12.1f}x   (budget >= 10x)")
     print(f"  ratio vs bare ring    {ours / bare:>12.0%}   (budget >= 40%)")
+    print(f"  minimal vs asyncio    {minimal / aio:>12.1f}x   minimal vs bare {minimal / bare:.0%}")
 
 
 if __name__ == "__main__":
