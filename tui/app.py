@@ -14,6 +14,7 @@ same way.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -25,25 +26,22 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import (
-    MessageTrace,
     Progress,
-    Query,
-    QueryError,
     Timeline,
     World,
     WorldDiff,
 )
-from chronoflow.signals import Signal, SignalType
+from chronoflow.signals import Signal
 from tui.bookmarks import Bookmarks
 from tui.commands import DebuggerCommands
+from tui.finding import SearchAndFilter
 from tui.keys import all_bindings
 from tui.look import relative_time
-from tui.messages import IndexProgressed, RowsScanned, SearchFinished
+from tui.messages import CausesFound, IndexProgressed
+from tui.moment import Moment, causes_at, moment_at
 from tui.playback import Playback
 from tui.rows import AllRows, MatchingRows
-from tui.screens.filter import FilterScreen
 from tui.screens.help import HelpScreen
 from tui.screens.prompt import PromptScreen
 from tui.view_filter import ViewFilter
@@ -54,17 +52,8 @@ from tui.widgets.signal_list import SignalList
 from tui.widgets.status_bar import Position, StatusBar
 from tui.widgets.warning_banner import WarningBanner
 
-#: Signal types whose data names a message by its id.
-_NAMES_A_MESSAGE = frozenset({SignalType.RECEIVE, SignalType.DROP, SignalType.BACKOFF})
 
-#: Signal types that change a process's template (so the timeline's names).
-_RENAMES = frozenset({SignalType.START, SignalType.TRANSITION})
-
-#: Matching rows a filter scan collects before it reports them.
-SCAN_BATCH = 4096
-
-
-class ChronoflowApp(App[None]):
+class ChronoflowApp(SearchAndFilter, App[None]):
     """The debugger over one open :class:`~chronoflow.inspect.Timeline`."""
 
     CSS_PATH = "chronoflow.tcss"
@@ -85,9 +74,8 @@ class ChronoflowApp(App[None]):
         super().__init__()
         self.timeline = timeline
         self.following = follow
-        self.world: World | None = None
-        self.changed: WorldDiff | None = None
-        self.signal: Signal | None = None
+        #: The engine's answers about the current seq.
+        self.moment = Moment(-1)
         self.bookmarks = Bookmarks()
         self.playback = Playback()
         self.view_filter = ViewFilter()
@@ -96,6 +84,7 @@ class ChronoflowApp(App[None]):
         self._start_at = at
         self._progress = timeline.progress
         self._timer: Timer | None = None
+        self._shown_total = len(timeline)
 
     # -- layout -------------------------------------------------------------------
 
@@ -151,46 +140,51 @@ class ChronoflowApp(App[None]):
         return self._progress.done or seq < self._progress.indexed
 
     def _repaint(self) -> None:
-        seq, timeline = self.seq, self.timeline
-        before = self.signal
-        self.signal = timeline.signal(seq) if seq >= 0 else None
-        if seq < 0 or self._indexed(seq):
-            # Why changed_at first: it folds seq - 1 and then seq from it, so
-            # the world at seq is then in the engine's cache; asking for it
-            # first would make a jump seek twice.
-            self.changed = timeline.changed_at(seq) if seq >= 0 else None
-            self.world = timeline.state_at(seq)
-        else:
-            self.world = self.changed = None
-        self._show_processes()
-        signal, world = self.signal, self.world
-        # A step repaints two rows of the timeline, unless a template changed
-        # (the template column of other rows shows the current world's).
-        step = (
-            before is not None
-            and signal is not None
-            and abs(signal.seq - before.seq) == 1
-            and not {signal.type, before.type} & _RENAMES
+        before = self.moment
+        self.moment = moment = moment_at(
+            self.timeline, self.seq, indexed=self.seq < 0 or self._indexed(self.seq)
         )
-        self.query_one(SignalList).show(seq, everything=not step)
-        process = world.process(signal.pid) if signal and world and signal.pid in world else None
-        links = timeline.links(seq) if signal is not None and world is not None else ()
-        message = self._message_of(signal) if world is not None else None
-        self.query_one(SignalDetail).show(signal, process, links, self._when(), message)
+        self._show_processes()
+        self.query_one(SignalList).show(moment.seq, everything=not moment.is_step_from(before))
+        self._show_detail()
         self._show_status()
+        if moment.links is None and moment.signal is not None:
+            self._find_causes(moment.signal)
 
-    def _message_of(self, signal: Signal | None) -> MessageTrace | None:
-        """The message a RECEIVE, DROP or BACKOFF names by id, to show it in full."""
-        if signal is None or signal.type not in _NAMES_A_MESSAGE:
-            return None
-        data = signal.data
-        message_id = data.get("id") if isinstance(data, dict) else data
-        if not isinstance(message_id, int):
-            return None
-        try:
-            return self.timeline.trace(message_id)
-        except ChronoflowError:  # a damaged recording may name a message it lacks
-            return None
+    def _show_detail(self) -> None:
+        moment = self.moment
+        self.query_one(SignalDetail).show(
+            moment.signal, moment.process, moment.links, self._when(), moment.message
+        )
+
+    @work(thread=True, exclusive=True, group="causes")
+    def _find_causes(self, signal: Signal) -> None:
+        if signal.seq != self.seq:  # stepped on meanwhile: nobody will see it
+            return
+        links, message = causes_at(self.timeline, signal)
+        if not get_current_worker().is_cancelled:
+            self.post_message(CausesFound(signal.seq, links, message))
+
+    @on(CausesFound)
+    def _causes_found(self, found: CausesFound) -> None:
+        if found.seq == self.moment.seq and self.moment.links is None:
+            self.moment = replace(self.moment, links=found.links, message=found.message)
+            self._show_detail()
+
+    @property
+    def signal(self) -> Signal | None:
+        """The current signal (None in an empty recording)."""
+        return self.moment.signal
+
+    @property
+    def world(self) -> World | None:
+        """The world at the current seq (None until the index reaches it)."""
+        return self.moment.world
+
+    @property
+    def changed(self) -> WorldDiff | None:
+        """What the current signal changed."""
+        return self.moment.changed
 
     def _show_processes(self) -> None:
         current = self.signal.pid if self.signal is not None else None
@@ -316,7 +310,10 @@ class ChronoflowApp(App[None]):
 
     def action_follow_link(self) -> None:
         """Follow the highlighted causal link of the current signal."""
-        if not self.query_one(SignalDetail).follow():
+        detail = self.query_one(SignalDetail)
+        if detail.finding:
+            self.notify("still looking for this signal's causal links")
+        elif not detail.follow():
             self.notify("this signal has no causal link")
 
     def action_select_current(self) -> None:
@@ -335,108 +332,6 @@ class ChronoflowApp(App[None]):
     @on(ProcessTree.ProcessChosen)
     def _process_chosen(self, message: ProcessTree.ProcessChosen) -> None:
         self.selected_pid = message.pid
-
-    # -- search ---------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        """Ask for a query and find its first match after the current seq."""
-
-        def check(text: str) -> str | None:
-            if not text:
-                return 'type a query, e.g. type:SEND pid:3 "ping"'
-            try:
-                Query.parse(text)
-            except QueryError as error:
-                return str(error)
-            return None
-
-        def done(text: str | None) -> None:
-            if text:
-                self.search_query = text
-                self.action_match(1)
-
-        hint = 'e.g. type:RECEIVE pid:3 "ping" -type:WAIT  (see docs/engine.md); . next , previous'
-        self.push_screen(PromptScreen("Search", hint, check, value=self.search_query or ""), done)
-
-    def action_match(self, direction: int) -> None:
-        """The next (or previous) match of the last search."""
-        if not self.search_query:
-            self.action_search()
-            return
-        self.busy = "searching…"
-        self._show_status()
-        self._search(self.search_query, self.seq, direction < 0)
-
-    @work(thread=True, exclusive=True, group="search")
-    def _search(self, query: str, start: int, backward: bool) -> None:
-        timeline = self.timeline
-        seq = (
-            timeline.previous_match(start, query) if backward else timeline.next_match(start, query)
-        )
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchFinished(query, start, seq, backward))
-
-    @on(SearchFinished)
-    def _search_finished(self, message: SearchFinished) -> None:
-        self.busy = None
-        if message.seq is None:
-            where = "before" if message.backward else "after"
-            self.notify(f"no match {where} seq {message.start}", markup=False)
-            self._show_status()
-        else:
-            self.seq = message.seq
-            self._show_status()
-
-    # -- filter ---------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        """Choose which signal types and which process the timeline shows."""
-
-        def done(chosen: ViewFilter | None) -> None:
-            if chosen is not None:
-                self.apply_filter(chosen)
-
-        self.push_screen(FilterScreen(self.view_filter), done)
-
-    def action_only_process(self) -> None:
-        """Show only the selected process's signals, or every process again."""
-        if self.view_filter.pid is not None:
-            self.apply_filter(self.view_filter.only(None))
-        elif self.selected_pid is not None:
-            self.apply_filter(self.view_filter.only(self.selected_pid))
-
-    def apply_filter(self, chosen: ViewFilter) -> None:
-        """Show the rows ``chosen`` lets through (scanned in the background)."""
-        self.view_filter = chosen
-        signals = self.query_one(SignalList)
-        if not chosen.active:
-            self.workers.cancel_group(self, "filter")
-            signals.set_rows(AllRows(lambda: len(self.timeline)))
-        else:
-            rows = MatchingRows(wide=len(self.timeline) >= 2**31)
-            signals.set_rows(rows)
-            self._scan(rows, chosen.query(), 0)
-        self._show_status()
-
-    @work(thread=True, exclusive=True, group="filter")
-    def _scan(self, rows: MatchingRows, query: str, start: int) -> None:
-        worker = get_current_worker()
-        batch: list[int] = []
-        for seq in self.timeline.find_all(query, start):
-            if worker.is_cancelled:
-                return
-            batch.append(seq)
-            if len(batch) >= SCAN_BATCH:
-                rows.add(batch, seq)
-                batch = []
-                self.post_message(RowsScanned(done=False))
-        rows.add(batch, max(rows.scanned, len(self.timeline) - 1))
-        rows.finish()
-        self.post_message(RowsScanned(done=True))
-
-    @on(RowsScanned)
-    def _rows_scanned(self) -> None:
-        self.query_one(SignalList).show(self.seq)
 
     # -- playback -------------------------------------------------------------------
 
@@ -527,8 +422,10 @@ class ChronoflowApp(App[None]):
             self.seq = max(self.seq, 0 if total else -1)
             self._repaint()
         else:
-            signals.refresh_rows()
+            if total != self._shown_total:
+                signals.refresh_rows()
             self._show_status()
+        self._shown_total = total
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from chronoflow.inspect import Progress
+from chronoflow.inspect import CausalLink, MessageTrace, Progress
 
 
 @dataclass
@@ -45,3 +45,12 @@ class SearchFinished(Message):
     start: int
     seq: int | None
     backward: bool
+
+
+@dataclass
+class CausesFound(Message):
+    """The causal links of signal ``seq`` (and the message it names) were found."""
+
+    seq: int
+    links: tuple[CausalLink, ...]
+    message: MessageTrace | None

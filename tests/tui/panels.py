@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tui.app import ChronoflowApp
 from tui.widgets.mailbox import Mailbox
 from tui.widgets.process_tree import ProcessTree
@@ -51,3 +53,9 @@ def timeline_rows(app: ChronoflowApp) -> list[str]:
 def status(app: ChronoflowApp) -> str:
     """The status bar's text."""
     return app.query_one(StatusBar).text.plain
+
+
+async def settle(app: ChronoflowApp, pilot: Any) -> None:
+    """Let background work finish (the causal links are found in a worker)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -73,3 +73,13 @@ async def test_a_seq_not_indexed_yet_shows_once_it_is() -> None:
             assert tree(app)["Child[7]"].startswith("running")
     finally:
         timeline.close()
+
+
+async def test_an_empty_recording() -> None:
+    timeline = Timeline(MemorySource([]), background=False)
+    app = ChronoflowApp(timeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "end", "n", "enter", "slash", "escape", "b", "space")
+        assert app.seq == -1
+        assert "seq - / 0" in status(app)
+        assert tree(app) == {}

@@ -6,7 +6,7 @@ import pytest
 
 from chronoflow.signals import SignalType
 from tests.tui.conftest import DELIVER_SECOND, LAST, SIZE, TOTAL
-from tests.tui.panels import detail, mailbox, status, timeline_rows, tree
+from tests.tui.panels import detail, mailbox, settle, status, timeline_rows, tree
 from tui.app import ChronoflowApp
 from tui.screens.filter import FilterScreen
 from tui.screens.help import HelpScreen
@@ -83,10 +83,11 @@ async def test_select_the_current_signals_process(app: ChronoflowApp) -> None:
 async def test_enter_follows_the_causal_link(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.go_to(16)  # Server sends reply 102
-        await pilot.pause()
+        await settle(app, pilot)
         assert "received by Client[1]  seq 18" in detail(app)
         await pilot.press("enter")
         assert app.seq == 18
+        await settle(app, pilot)
         assert "sent by Server[0]  seq 16" in detail(app)
         await pilot.press("enter")
         assert app.seq == 16
@@ -95,7 +96,7 @@ async def test_enter_follows_the_causal_link(app: ChronoflowApp) -> None:
 async def test_choose_among_several_links(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.go_to(DELIVER_SECOND)  # 'second': inherited by both children, received by each
-        await pilot.pause()
+        await settle(app, pilot)
         links = app.query_one(SignalDetail).links
         assert len(links) >= 2
         await pilot.press("tab")
@@ -256,3 +257,12 @@ async def test_quit(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
         assert not app.is_running
+
+
+async def test_page_down_and_up_in_the_timeline(app: ChronoflowApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        page = app.query_one(SignalList).page
+        await pilot.press("pagedown")
+        assert app.seq == page - 1
+        await pilot.press("pageup")
+        assert app.seq == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 
 from tests.tui.conftest import LAST, SIZE
-from tests.tui.panels import mailbox
+from tests.tui.panels import mailbox, settle
 from tui.app import ChronoflowApp
 from tui.widgets.signal_list import SignalList
 
@@ -28,7 +28,7 @@ async def test_click_a_timeline_row_to_go_there(app: ChronoflowApp) -> None:
 async def test_click_a_causal_link_to_follow_it(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.go_to(16)
-        await pilot.pause()
+        await settle(app, pilot)
         detail = app.query_one("#detail")
         link_row = len(detail._lines) - 1  # type: ignore[attr-defined]
         await pilot.click("#detail", offset=(6, 1 + link_row))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.tui.conftest import KILL, LAST, PARENT_JOINS, SIZE, TOTAL
-from tests.tui.panels import detail, mailbox, rows, status, timeline_rows, tree
+from tests.tui.panels import detail, mailbox, rows, settle, status, timeline_rows, tree
 from tui.app import ChronoflowApp
 from tui.widgets.process_tree import ProcessTree
 
@@ -41,7 +41,7 @@ async def test_a_receive_shows_the_message_it_took(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.go_to(18)
         app.select_process(1)
-        await pilot.pause()
+        await settle(app, pilot)
         assert tree(app)["Client[1]"] == "running ✉ 2  « waiting→running, −1 msg"
         shown = mailbox(app)
         assert shown[-2:] == [

@@ -34,6 +34,7 @@ def test_main_screen(snap_compare: Snap, timeline: Timeline, seq: int, pid: int)
 
     async def select(pilot: Any) -> None:
         app.select_process(pid)
+        await app.workers.wait_for_complete()  # the causal links
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=select)

@@ -46,6 +46,7 @@ class SignalDetail(VirtualList):
         self._process: ProcessState | None = None
         self._when = ""
         self._message: MessageTrace | None = None
+        self._finding = False
         self._lines: list[Text] = []
         self._first_link_row = 0
         self._width = 0
@@ -54,7 +55,7 @@ class SignalDetail(VirtualList):
         self,
         signal: Signal | None,
         process: ProcessState | None,
-        links: tuple[CausalLink, ...],
+        links: tuple[CausalLink, ...] | None,
         when: str,
         message: MessageTrace | None = None,
     ) -> None:
@@ -63,7 +64,9 @@ class SignalDetail(VirtualList):
         ``message`` is the trace of the message a RECEIVE, DROP or BACKOFF
         names by its id, so the message itself can be shown too.
         """
-        self.signal, self._process, self.links, self._when = signal, process, links, when
+        self.signal, self._process, self._when = signal, process, when
+        self._finding = links is None
+        self.links = () if links is None else links
         self._message = message
         self.link = 0
         self._layout()
@@ -91,7 +94,11 @@ class SignalDetail(VirtualList):
                 message.append_text(pretty_text(self._message.message, width - 15))
                 lines.extend(message.wrap(self.app.console, width, overflow="fold"))
             lines.append(Text(""))
-            lines.append(Text("causal links" if self.links else "no causal links", "bold"))
+            if self._finding:
+                heading = Text("causal links: looking…", "bold dim")
+            else:
+                heading = Text("causal links" if self.links else "no causal links", "bold")
+            lines.append(heading)
         self._first_link_row = len(lines)
         for link in self.links:
             row = Text(no_wrap=True, end="")
@@ -141,6 +148,11 @@ class SignalDetail(VirtualList):
             self._place_cursor()
         else:
             self.scroll_rows_to(self.top + delta)
+
+    @property
+    def finding(self) -> bool:
+        """True while the links are still being looked for."""
+        return self._finding
 
     def follow(self) -> bool:
         """Follow the highlighted link; False when there is none."""
