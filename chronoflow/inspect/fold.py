@@ -97,9 +97,9 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         None,  # KILL_REASON
         seq,  # STARTED
         None,  # ENDED
-        [],  # LINKS
-        {},  # MONITORS
-        {},  # WATCHERS
+        None,  # LINKS (None: no links)
+        None,  # MONITORS (None: none)
+        None,  # WATCHERS (None: none)
         False,  # TRAP
         None,  # KILLED_BY
         inherits,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chronoflow.inspect import relations
 from chronoflow.inspect.state import ENDED, INBOX, MONITORS, RUNNING, STATUS, WAIT, FoldState
 
 
@@ -87,6 +88,6 @@ def down(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     ref = data.get("ref")
     record = state.procs.get(pid)
     if record is not None:
-        record[MONITORS].pop(ref, None)
+        relations.unwatch(record, MONITORS, ref)
         record[INBOX][seq] = (data.get("msg"), None)
     return ref if isinstance(ref, int) else None

@@ -42,9 +42,9 @@ CRASH = 15  # None | (error, message, traceback, seq)
 KILL_REASON = 16  # the KILL's reason as recorded (any value)
 STARTED = 17
 ENDED = 18
-LINKS = 19  # list[int], in the order the links were made
-MONITORS = 20  # dict[ref, watched pid]: monitors this process holds
-WATCHERS = 21  # dict[ref, watcher pid]: monitors on this process
+LINKS = 19  # None | list[int], in the order the links were made
+MONITORS = 20  # None | dict[ref, watched pid]: monitors this process holds
+WATCHERS = 21  # None | dict[ref, watcher pid]: monitors on this process
 TRAP = 22  # bool: exit signals become messages
 KILLED_BY = 23  # pid | None: who ended it from outside
 INHERITS = 24  # bool: False for a child spawned with inherit=False
@@ -85,9 +85,9 @@ class FoldState:
             clone = record.copy()
             clone[CHILDREN] = record[CHILDREN].copy()
             clone[INBOX] = record[INBOX].copy()
-            clone[LINKS] = record[LINKS].copy()
-            clone[MONITORS] = record[MONITORS].copy()
-            clone[WATCHERS] = record[WATCHERS].copy()
+            for field in (LINKS, MONITORS, WATCHERS):  # None (the usual) for none
+                if record[field] is not None:
+                    clone[field] = record[field].copy()
             procs[pid] = clone
         spawning = {
             pid: (inbox.copy(), seq, inherits)

@@ -18,7 +18,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import causality, search
 from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import SeqOutOfRangeError
@@ -36,6 +35,7 @@ from chronoflow.inspect.source import SignalSource
 from chronoflow.inspect.state import TEMPLATE
 from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
+from chronoflow.recording import ReadMode, open_recording
 from chronoflow.signals import Signal, SignalType
 
 ProgressListener = Callable[[Progress], None]
@@ -104,10 +104,6 @@ class Timeline:
         spill_limit: int = DEFAULT_SPILL_LIMIT,
     ) -> Timeline:
         """Open the recording at ``path`` (tolerantly: a torn file gives its prefix)."""
-        try:
-            from chronoflow.recording import ReadMode, open_recording
-        except ImportError as error:  # pragma: no cover - the reader ships with the package
-            raise ChronoflowError(f"cannot read recordings: {error}") from error
         reader = open_recording(Path(path), mode=ReadMode.TOLERANT)
         return cls(
             reader,
@@ -257,14 +253,30 @@ class Timeline:
         self, start: int = 0, stop: int | None = None, match: QueryLike | None = None
     ) -> Iterator[Signal]:
         """The signals with ``start <= seq < stop``, optionally only those matching."""
-        signals = self.source.signals(max(start, 0), stop)
+        start = max(start, 0)
+        signals = self.source.signals(start) if stop is None else self._read(start, stop)
         if match is None:
             return signals
         query = Query.of(match)
         return (signal for signal in signals if query.matches(signal))
 
-    def _read(self, start: int, stop: int) -> Iterable[Signal]:
-        return self.source.signals(start, stop)
+    def _read(self, start: int, stop: int) -> Iterator[Signal]:
+        """The signals ``start <= seq < stop``, leaving as soon as ``stop - 1`` is read.
+
+        Why not simply exhaust the source's iterator: to learn that nothing
+        more lies below ``stop``, a chunked reader decodes the *next* chunk,
+        which would double the cost of every seek.
+        """
+        signals = self.source.signals(start, stop)
+        try:
+            for signal in signals:
+                yield signal
+                if signal.seq >= stop - 1:
+                    return
+        finally:
+            close = getattr(signals, "close", None)
+            if close is not None:
+                close()
 
     def summary(self, seq: int) -> str:
         """The one-line text of signal ``seq``."""

@@ -94,8 +94,8 @@ def process_state(record: Record) -> ProcessState:
         started=record[STARTED],
         ended=record[ENDED],
         killed_by=record[KILLED_BY],
-        links=tuple(record[LINKS]),
-        monitors=tuple(record[MONITORS].items()),
+        links=tuple(record[LINKS] or ()),
+        monitors=tuple((record[MONITORS] or {}).items()),
         trap_exit=record[TRAP],
         inherits=record[INHERITS],
     )
