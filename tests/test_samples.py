@@ -162,3 +162,64 @@ def test_the_bounded_mailbox_pushes_back(capsys: pytest.CaptureFixture[str]) -> 
     assert "sampled [2, 3, 4, 5, 6, 7]" in out
     producer = scheduler.processes[2]
     assert producer.result == 8
+
+
+def test_ping_pong(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("ping_pong", "3")
+    assert capsys.readouterr().out.splitlines() == [
+        "ping 1 -> pong 1",
+        "ping 2 -> pong 2",
+        "ping 3 -> pong 3",
+    ]
+    assert [p.result for p in scheduler.processes.values()] == [3, 3]
+
+
+def test_urgent_messages_are_served_first(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("priority_receive")
+    assert capsys.readouterr().out.splitlines()[0] == "handled outage (high)"
+    assert scheduler.processes[0].result == ["outage", "report", "backup", "cleanup", "invoice"]
+
+
+def test_the_ring_passes_the_token_and_stops(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("process_ring", "4", "3")
+    assert capsys.readouterr().out.splitlines() == [
+        "node 3 got the token last, after it passed 3 times"
+    ]
+    assert [p.result for p in scheduler.processes.values()] == [3, 3, 3, 3]
+    assert all(p.status is ProcessStatus.STOPPED for p in scheduler.processes.values())
+
+
+def test_parallel_map_joins_in_input_order(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("parallel_map", "a", "bbb", "cc")
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == ["bbb done", "cc done", "a done"]  # finishing order
+    assert scheduler.processes[0].result == [1, 3, 2]  # input order
+
+
+def test_the_philosophers_deadlock_unless_forks_are_ordered(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    stuck = run_sample("dining_philosophers", "deadlock")
+    assert capsys.readouterr().out == ""
+    philosophers = [p for p in stuck.processes.values() if p.template.name == "Philosopher"]
+    assert len(philosophers) == 5
+    assert all(p.status is ProcessStatus.WAITING for p in philosophers)
+    # Each holds its left fork and waits for its right one.
+    waits = sorted(p._effect.match.__qualname__ for p in philosophers)
+    assert waits == [f"granted({n})" for n in range(5)]
+    fed = run_sample("dining_philosophers", "ordered", "2")
+    meals = capsys.readouterr().out.splitlines()
+    assert len(meals) == 10
+    assert all(p.result == 2 for p in fed.processes.values() if p.template.name == "Philosopher")
+
+
+def test_the_saga_compensates_a_failed_deposit(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("bank_transfer")
+    assert capsys.readouterr().out.splitlines() == [
+        "step withdraw done: balance 70",
+        "step deposit failed: Bob's account is closed; compensating",
+        "compensated with deposit: balance 100",
+    ]
+    assert scheduler.processes[2].result == "rolled back"
+    committed = run_sample("bank_transfer", "yes")
+    assert committed.processes[2].result == "committed"
