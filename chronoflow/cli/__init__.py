@@ -14,5 +14,6 @@ from chronoflow.cli import run as _run  # noqa: F401  isort: skip
 from chronoflow.cli import inspect as _inspect  # noqa: F401  isort: skip
 from chronoflow.cli import recording as _recording  # noqa: F401  isort: skip
 from chronoflow.cli import replay as _replay  # noqa: F401  isort: skip
+from chronoflow.cli import export as _export  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

@@ -8,7 +8,6 @@ file, or any scan when stderr is a terminal, shows a progress bar on stderr.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,7 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from chronoflow.cli.app import app, err_console, fail, reports_errors
-from chronoflow.recording import Opaque, open_recording
+from chronoflow.inspect.export import json_line
+from chronoflow.recording import open_recording
 from chronoflow.recording.regenerate import (
     RECORDINGS_DIR,
     SAMPLES_DIR,
@@ -32,7 +32,7 @@ from chronoflow.recording.regenerate import (
 )
 from chronoflow.recording.summary import Progress as ProgressCallback
 from chronoflow.recording.summary import Summary, check, salvage, summarize
-from chronoflow.signals import Signal, SignalType
+from chronoflow.signals import SignalType
 
 #: Files at least this big show a progress bar even when stderr is not a terminal.
 BIG_FILE = 64 * 1024 * 1024
@@ -118,27 +118,6 @@ def record(
     _report(record_workflow(workflow, output, args or [], strict_values=strict_values))
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as JSON data; what JSON lacks is tagged (documented in docs/format.md)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else {"$float": repr(value)}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, tuple):
-        return {"$tuple": [_plain(item) for item in value]}
-    if isinstance(value, bytes):
-        return {"$bytes": value.hex()}
-    if isinstance(value, dict):
-        if all(isinstance(key, str) for key in value):
-            return {key: _plain(item) for key, item in value.items()}
-        return {"$map": [[_plain(key), _plain(item)] for key, item in value.items()]}
-    if isinstance(value, Opaque):
-        return {"$opaque": value.type_name, "repr": value.repr}
-    return {"$repr": repr(value)}
-
-
 def _parse_types(names: list[str]) -> set[SignalType]:
     chosen = set()
     for name in names:
@@ -181,7 +160,7 @@ def dump(
     )
     if output_format == "jsonl":
         for signal in selected:
-            console.out(_json_line(signal), highlight=False)
+            console.out(json_line(signal), highlight=False)
     else:
         table = Table("seq", "pid", "type", "data", "ts", title=Text(str(recording)))
         for signal in selected:
@@ -195,17 +174,6 @@ def dump(
         console.print(table)
     for warning in reader.warnings:
         err_console.print(Text(f"warning: {warning}", style="yellow"))
-
-
-def _json_line(signal: Signal) -> str:
-    record = {
-        "seq": signal.seq,
-        "pid": signal.pid,
-        "type": signal.type.name,
-        "data": _plain(signal.data),
-        "ts": signal.ts,
-    }
-    return json.dumps(record, ensure_ascii=False)
 
 
 def _safe_repr(value: Any) -> str:

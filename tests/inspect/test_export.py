@@ -1,0 +1,218 @@
+"""Exports: Mermaid checked by the official parser, JSON lines, Chrome traces."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from chronoflow import Process, SimpleScheduler, template
+from chronoflow.cli import app
+from chronoflow.inspect.export import export, mermaid_text
+from chronoflow.recording import Recorder, open_recording
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORDINGS = ROOT / "recordings"
+CHECKER = Path(__file__).resolve().parent / "mermaid"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def mermaid_parser() -> Path:
+    """The official Mermaid parser under Node, installed from the npm registry once."""
+    npm, node = shutil.which("npm"), shutil.which("node")
+    assert npm, "npm is needed to install the Mermaid parser"
+    assert node, "Node.js is needed to run the Mermaid parser"
+    if not (CHECKER / "node_modules" / "mermaid").exists():
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent"],
+            cwd=CHECKER,
+            check=True,
+            timeout=600,
+        )
+    return CHECKER / "check.mjs"
+
+
+def parse_mermaid(checker: Path, *files: Path) -> subprocess.CompletedProcess[str]:
+    node = shutil.which("node")
+    assert node
+    return subprocess.run(
+        [node, str(checker), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+NASTY = [
+    "semi;colon",
+    "hash #35 and %% comment",
+    "new\nline -->> arrow",
+    "end",
+    "<b>html</b> & {braces} [brackets] : colon",
+    "[@click=app.quit]q[/]",
+    "\x1b[31mred\x1b[0m",
+]
+
+
+def to_zero(message: Any) -> int:
+    return 0
+
+
+@template(route=to_zero)
+def Shouter(self: Process) -> Generator[Any, Any, None]:
+    for text in NASTY:
+        self.send(text)
+    raise ValueError("bad; worse # and\nnew line")
+    yield
+
+
+@template
+def Listener(self: Process) -> Generator[Any, Any, None]:
+    while True:
+        yield self.receive()
+
+
+@pytest.fixture(scope="module")
+def nasty_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("export") / "nasty.cfl"
+
+    async def go() -> None:
+        async with SimpleScheduler(record=Recorder(out)) as scheduler:
+            scheduler.create(Listener).start()
+            scheduler.create(Shouter).start()
+            await scheduler.run()
+
+    asyncio.run(go())
+    return out
+
+
+def test_every_shipped_recording_exports_to_mermaid_that_parses(
+    mermaid_parser: Path, tmp_path: Path
+) -> None:
+    files = []
+    for recording in sorted(RECORDINGS.glob("*.cfl")):
+        target = tmp_path / f"{recording.stem}.mmd"
+        target.write_text("\n".join(export(recording, "mermaid")) + "\n")
+        files.append(target)
+    assert len(files) >= 10
+    done = parse_mermaid(mermaid_parser, *files)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("OK ") == len(files)
+
+
+def test_hostile_message_text_is_escaped(
+    mermaid_parser: Path, nasty_recording: Path, tmp_path: Path
+) -> None:
+    lines = list(export(nasty_recording, "mermaid"))
+    target = tmp_path / "nasty.mmd"
+    target.write_text("\n".join(lines) + "\n")
+    done = parse_mermaid(mermaid_parser, target)
+    assert done.returncode == 0, done.stdout
+    arrows = [line for line in lines if "->>" in line]
+    assert len(arrows) == len(NASTY)
+    assert all("\n" not in line for line in lines)
+    assert all(";" not in re.sub(r"#\d+;", "", line) for line in lines)
+    assert any(line.strip().startswith("Note over P1: crashed#58; ValueError") for line in lines)
+
+
+def test_a_broken_diagram_is_caught_by_the_parser(mermaid_parser: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.mmd"
+    broken.write_text("sequenceDiagram\n    P0->>: missing target\n")
+    done = parse_mermaid(mermaid_parser, broken)
+    assert done.returncode == 1
+    assert "ERROR" in done.stdout
+
+
+def test_mermaid_shows_participants_messages_spawns_and_endings() -> None:
+    lines = list(export(RECORDINGS / "parent_children.cfl", "mermaid"))
+    assert lines[0] == "sequenceDiagram"
+    participants = [line.strip() for line in lines if line.strip().startswith("participant")]
+    assert participants[:2] == [
+        "participant outside as outside",
+        "participant P0 as Parent#91;0#93;",
+    ]
+    assert any(line.strip() == "P0-->>P1: spawn Child" for line in lines)
+    # msg1 arrives before the parent first runs (its children inherit a copy);
+    # msg2 and msg3 are delivered to the parent and its three children.
+    assert sum(1 for line in lines if line.strip().startswith("outside->>")) == 1 + 4 + 4
+    assert any("Note over P0: stopped" in line for line in lines)
+
+
+def test_mermaid_range_and_pid_filter() -> None:
+    lines = list(export(RECORDINGS / "ping_pong.cfl", "mermaid", start=2, stop=8, pids={1}))
+    body = [line.strip() for line in lines[1:] if not line.strip().startswith("participant")]
+    assert body
+    assert all("P1" in line for line in body)
+
+
+def test_jsonl_is_one_signal_per_line_with_tags() -> None:
+    lines = list(export(RECORDINGS / "process_ring.cfl", "jsonl", start=5, stop=9))
+    records = [json.loads(line) for line in lines]
+    assert [r["seq"] for r in records] == [5, 6, 7, 8, 9]
+    with open_recording(RECORDINGS / "process_ring.cfl") as reader:
+        original = list(reader.signals(5, 10))
+    assert [r["type"] for r in records] == [s.type.name for s in original]
+    sends = [r for r in records if r["type"] == "SEND"]
+    assert sends
+    assert set(sends[0]["data"]["msg"]) == {"$tuple"}
+
+
+def test_chrome_trace_has_tracks_spans_and_flows() -> None:
+    [text] = list(export(RECORDINGS / "ping_pong.cfl", "chrome-trace"))
+    trace = json.loads(text)
+    events = trace["traceEvents"]
+    names = {e["tid"]: e["args"]["name"] for e in events if e["name"] == "thread_name"}
+    assert names == {0: "Ponger[0]", 1: "Pinger[1]"}
+    spans = [e for e in events if e["ph"] == "X"]
+    assert {e["name"] for e in spans} >= {"running", "waiting"}
+    assert all(e["dur"] >= 0 for e in spans)
+    starts = {e["id"]: e for e in events if e["ph"] == "s"}
+    finishes = {e["id"]: e for e in events if e["ph"] == "f"}
+    assert starts.keys() == finishes.keys()
+    assert len(starts) == 7  # 3 pings, 3 pongs, the stop
+    for flow_id, finish in finishes.items():
+        assert starts[flow_id]["ts"] <= finish["ts"]
+        assert finish["bp"] == "e"
+        assert finish["tid"] != starts[flow_id]["tid"]
+
+
+def test_the_export_command(tmp_path: Path) -> None:
+    out = tmp_path / "ring.mmd"
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            str(RECORDINGS / "process_ring.cfl"),
+            "-f",
+            "mermaid",
+            "--to",
+            "10",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("sequenceDiagram\n")
+    bad = runner.invoke(app, ["export", str(RECORDINGS / "process_ring.cfl"), "-f", "svg"])
+    assert bad.exit_code == 1
+    assert "--format must be one of mermaid, jsonl, chrome-trace, not 'svg'" in bad.output
+    backwards = runner.invoke(
+        app, ["export", str(RECORDINGS / "process_ring.cfl"), "--from", "9", "--to", "3"]
+    )
+    assert backwards.exit_code == 1
+    assert "--to 3 is before --from 9" in backwards.output
+
+
+def test_labels_are_one_safe_line() -> None:
+    assert mermaid_text("a;b#c\nd") == "a#59;b#35;c d"
+    assert len(mermaid_text("x" * 100)) == 40
