@@ -117,7 +117,10 @@ _FORMATS: dict[SignalType, Callable[[Any], str]] = {
     SignalType.BACKOFF: lambda d: (
         f"backoff #{_get(d, 'id')} (inbox full: {_get(d, 'size')}/{_get(d, 'limit')})"
     ),
-    SignalType.DROP: lambda d: f"drop #{_get(d, 'id')} {short(_get(d, 'msg'))}",
+    SignalType.DROP: lambda d: (
+        f"drop #{_get(d, 'id')} {short(_get(d, 'msg'))}"
+        + (f" ({_text(_get(d, 'reason'))})" if "reason" in d else "")
+    ),
     SignalType.DELIVER: lambda d: (
         f"deliver {short(_get(d, 'msg'))} into {short(_get(d, 'into', []))}"
     ),

@@ -25,6 +25,7 @@ S = SignalType
         (S.STOP, {"result": [1, 2]}, "stop = [1, 2]"),
         (S.BACKOFF, {"id": 7, "size": 3, "limit": 3}, "backoff #7 (inbox full: 3/3)"),
         (S.DROP, {"id": 7, "msg": 12}, "drop #7 12"),
+        (S.DROP, {"id": 7, "msg": 12, "reason": "inbox full"}, "drop #7 12 (inbox full)"),
         (S.DELIVER, {"msg": "hi", "into": [0]}, "deliver 'hi' into [0]"),
         (S.RECEIVE, 17, "receive #17"),
         (S.WAIT, None, "wait (receive)"),
