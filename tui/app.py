@@ -15,6 +15,7 @@ same way.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -60,6 +61,8 @@ class ChronoflowApp(SearchAndFilter, App[None]):
     TITLE = "chronoflow-tui"
     BINDINGS: ClassVar[list[BindingType]] = all_bindings()
     COMMANDS = App.COMMANDS | {DebuggerCommands}
+    #: Seconds the current seq must stay before its causal links are looked for.
+    CAUSES_DELAY = 0.03
 
     # Why repaint=False: the watchers repaint exactly the panels (and rows)
     # that change; a reactive's default repaint would redraw the whole screen
@@ -84,6 +87,7 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self._start_at = at
         self._progress = timeline.progress
         self._timer: Timer | None = None
+        self._causes_timer: Timer | None = None
         self._shown_total = len(timeline)
 
     # -- layout -------------------------------------------------------------------
@@ -123,8 +127,10 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self._repaint()
 
     def on_unmount(self) -> None:
-        """Stop listening to the indexer."""
+        """Stop listening to the indexer, and looking for links."""
         self.timeline.remove_listener(self._progress_from_thread)
+        if self._causes_timer is not None:
+            self._causes_timer.stop()
 
     # -- the one seq that drives everything ----------------------------------------
 
@@ -149,7 +155,15 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self._show_detail()
         self._show_status()
         if moment.links is None and moment.signal is not None:
-            self._find_causes(moment.signal)
+            # Why a delay: finding links may scan the recording for tens of
+            # milliseconds, holding the interpreter while the next key waits;
+            # a person holding a key down never needs the links of the
+            # signals flying past, only of the one they stop at.
+            if self._causes_timer is not None:
+                self._causes_timer.stop()
+            self._causes_timer = self.set_timer(
+                self.CAUSES_DELAY, partial(self._find_causes, moment.signal)
+            )
 
     def _show_detail(self) -> None:
         moment = self.moment
@@ -167,6 +181,8 @@ class ChronoflowApp(SearchAndFilter, App[None]):
 
     @on(CausesFound)
     def _causes_found(self, found: CausesFound) -> None:
+        if not self.query(SignalDetail):  # the app is closing
+            return
         if found.seq == self.moment.seq and self.moment.links is None:
             self.moment = replace(self.moment, links=found.links, message=found.message)
             self._show_detail()

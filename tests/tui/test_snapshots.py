@@ -15,6 +15,7 @@ import pytest
 
 from chronoflow.inspect import Timeline
 from tests.tui.conftest import KILL, PARENT_JOINS, SIZE
+from tests.tui.panels import settle
 from tui.app import ChronoflowApp
 
 Snap = Callable[..., bool]
@@ -34,8 +35,7 @@ def test_main_screen(snap_compare: Snap, timeline: Timeline, seq: int, pid: int)
 
     async def select(pilot: Any) -> None:
         app.select_process(pid)
-        await app.workers.wait_for_complete()  # the causal links
-        await pilot.pause()
+        await settle(app, pilot)  # the causal links
 
     assert snap_compare(app, terminal_size=SIZE, run_before=select)
 
