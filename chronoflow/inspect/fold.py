@@ -21,8 +21,8 @@ message that is not in the inbox, or a signal of a pid that never started.
 Such a signal changes nothing (``dict.pop(key, None)``, unknown pids
 skipped) rather than making a whole recording unreadable. Types newer than
 this engine (appended to the format later) change nothing either, and so
-do NOW, RESTART and STUCK, which record facts about time and supervisors
-that no process's state holds.
+do NOW and STUCK, which record facts about time that no process's state
+holds. A RESTART counts toward its supervisor's ``restarts``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from chronoflow.inspect.state import (
     MODULE,
     PARENT,
     QUALNAME,
+    RESTARTS,
     RESULT,
     RUNNING,
     SLEEPING,
@@ -76,7 +77,7 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     else:
         inbox, floor, inherits = inherited
     name = data.get("template", "?")
-    # The field order of chronoflow.inspect.state's layout, PID to INHERITS.
+    # The field order of chronoflow.inspect.state's layout, PID to RESTARTS.
     state.procs[pid] = [
         pid,
         name,
@@ -103,6 +104,7 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         False,  # TRAP
         None,  # KILLED_BY
         inherits,
+        0,  # RESTARTS
     ]
     if parent is not None:
         owner = state.procs.get(parent)
@@ -245,9 +247,17 @@ def _retry(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     return int(data["use"])
 
 
+def _restart(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
+    """RESTART: a supervisor restarted a child; its restart count goes up."""
+    record = state.procs.get(pid)
+    if record is not None:
+        record[RESTARTS] += 1
+    return None
+
+
 def _unknown(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    """A signal that changes no process: NOW, RESTART, STUCK, or a type appended
-    to the format after this engine."""
+    """A signal that changes no process: NOW, STUCK, or a type appended to the
+    format after this engine."""
     return None
 
 
@@ -277,7 +287,7 @@ HANDLERS: tuple[Handler, ...] = (
     relations.trap,  # TRAP
     _timeout,  # TIMEOUT
     _unknown,  # NOW
-    _unknown,  # RESTART
+    _restart,  # RESTART
     _retry,  # RETRY
     _unknown,  # STUCK
 )

@@ -152,7 +152,8 @@ class ProcessState:
     it is linked with, ``monitors`` its ``(ref, watched pid)`` pairs,
     ``trap_exit`` whether exit signals become messages; ``inherits`` is
     False for a child spawned with ``inherit=False`` (it gets no copy of its
-    parent's messages).
+    parent's messages); ``restarts`` counts the children a supervisor has
+    restarted (its RESTART signals).
     """
 
     pid: int
@@ -178,6 +179,7 @@ class ProcessState:
     monitors: tuple[tuple[int, int], ...] = ()
     trap_exit: bool = False
     inherits: bool = True
+    restarts: int = 0
 
     @property
     def name(self) -> str:

@@ -48,7 +48,8 @@ WATCHERS = 21  # None | dict[ref, watcher pid]: monitors on this process
 TRAP = 22  # bool: exit signals become messages
 KILLED_BY = 23  # pid | None: who ended it from outside
 INHERITS = 24  # bool: False for a child spawned with inherit=False
-RECORD_SIZE = 25
+RESTARTS = 25  # int: how many children this process (a supervisor) restarted
+RECORD_SIZE = 26
 
 #: Status codes stored in ``record[STATUS]``, in :class:`Status` order.
 STATUSES: tuple[Status, ...] = tuple(Status)

@@ -36,6 +36,7 @@ from chronoflow.inspect.state import (
     MONITORS,
     PARENT,
     QUALNAME,
+    RESTARTS,
     RESULT,
     STARTED,
     STARTED_AS,
@@ -98,6 +99,7 @@ def process_state(record: Record) -> ProcessState:
         monitors=tuple((record[MONITORS] or {}).items()),
         trap_exit=record[TRAP],
         inherits=record[INHERITS],
+        restarts=record[RESTARTS],
     )
 
 
@@ -210,6 +212,18 @@ class World:
                 assert use is not None
                 uses.append(use)
         return tuple(uses)
+
+    def pending_timers(self) -> tuple[ProcessState, ...]:
+        """Processes with an armed timer: a receive with a timeout, or a sleep.
+
+        Each one's ``wait`` has the ``timeout`` and the seq it was armed at
+        (``since``); the timer is due at that signal's ``ts`` plus the timeout.
+        """
+        return tuple(
+            self.process(pid)
+            for pid, record in self._state.procs.items()
+            if record[WAIT] is not None and record[WAIT][4] is not None
+        )
 
     def status_counts(self) -> dict[Status, int]:
         """How many processes have each status (every status is a key)."""
