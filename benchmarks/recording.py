@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ring import RingNode, scheduler_ring
+from ring import run_ring, scheduler_ring
 
 from chronoflow import SimpleScheduler
 from chronoflow.recording import open_recording
@@ -46,20 +46,10 @@ class NullObserver:
         """Nothing buffered."""
 
 
-async def _ring(scheduler: SimpleScheduler, processes: int, hops: int) -> None:
-    # The pattern of ring._scheduler_ring, on a scheduler made by the caller.
-    nodes = [scheduler.create(RingNode, (i + 1) % processes, hops) for i in range(processes)]
-    for node in nodes:
-        node.start()
-    await scheduler.update()
-    nodes[0].send((0, 0))
-    scheduler.run_ready()
-
-
 def observed_ring(processes: int, hops: int) -> None:
     """The ring with a do-nothing observer."""
     scheduler = SimpleScheduler(inbox_limit=None, observers=[NullObserver()])
-    asyncio.run(_ring(scheduler, processes, hops))
+    asyncio.run(run_ring(scheduler, processes, hops))
 
 
 def recorded_ring(path: Path) -> Callable[[int, int], None]:
@@ -67,7 +57,7 @@ def recorded_ring(path: Path) -> Callable[[int, int], None]:
 
     def run(processes: int, hops: int) -> None:
         with SimpleScheduler(inbox_limit=None, record=path) as scheduler:
-            asyncio.run(_ring(scheduler, processes, hops))
+            asyncio.run(run_ring(scheduler, processes, hops))
 
     return run
 

@@ -39,8 +39,8 @@ def RingNode(self: Any, next_pid: int, hops: int) -> Generator[Any, Any, None]:
         self.send((next_pid, token + 1))
 
 
-async def _scheduler_ring(processes: int, hops: int) -> None:
-    scheduler = SimpleScheduler(inbox_limit=None)
+async def run_ring(scheduler: SimpleScheduler, processes: int, hops: int) -> None:
+    """Start the ring on ``scheduler``, hand node 0 the token, run until it stops."""
     nodes = [scheduler.create(RingNode, (i + 1) % processes, hops) for i in range(processes)]
     for node in nodes:
         node.start()
@@ -51,7 +51,7 @@ async def _scheduler_ring(processes: int, hops: int) -> None:
 
 def scheduler_ring(processes: int, hops: int) -> None:
     """Chronoflow: the ring through SimpleScheduler, unrecorded."""
-    asyncio.run(_scheduler_ring(processes, hops))
+    asyncio.run(run_ring(SimpleScheduler(inbox_limit=None), processes, hops))
 
 
 def asyncio_ring(processes: int, hops: int) -> None:
