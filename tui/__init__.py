@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 
 # Why before Textual is imported: Textual paints a changed screen on its
-# next frame, at most TEXTUAL_FPS times a second (60 by default), so a key
-# press would wait up to 17 ms for its repaint however fast the debugger
-# answers; stepping through a recording needs a shorter frame. A value the
-# person set wins.
-os.environ.setdefault("TEXTUAL_FPS", "240")
+# next frame, at most TEXTUAL_FPS times a second (60 by default), and a key
+# press waited about 10 ms for that frame however fast the debugger
+# answered; stepping through a recording needs a shorter wait (measured in
+# benchmarks/tui.py: a step went from 16 ms to 7 ms). The frame rate only
+# bounds how often a *changed* screen is painted, and the debugger changes
+# it once per key or playback tick. A value the person set wins.
+os.environ.setdefault("TEXTUAL_FPS", "500")
