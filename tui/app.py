@@ -14,6 +14,7 @@ same way.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from functools import partial
 from typing import ClassVar
@@ -27,19 +28,23 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import (
     Progress,
     Timeline,
     World,
     WorldDiff,
 )
+from chronoflow.inspect.live import LiveFrames, LiveSession
 from chronoflow.signals import Signal
 from tui.bookmarks import Bookmarks
 from tui.commands import DebuggerCommands
+from tui.exporting import ExportRange, check_target, write_export
 from tui.finding import SearchAndFilter
 from tui.keys import all_bindings
+from tui.literal import literal
 from tui.look import relative_time
-from tui.messages import CausesFound, IndexProgressed
+from tui.messages import CausesFound, FramesFound, IndexProgressed
 from tui.moment import Moment, causes_at, moment_at
 from tui.playback import Playback
 from tui.rows import AllRows, MatchingRows
@@ -50,6 +55,7 @@ from tui.widgets.mailbox import Mailbox
 from tui.widgets.process_tree import ProcessTree
 from tui.widgets.signal_detail import SignalDetail
 from tui.widgets.signal_list import SignalList
+from tui.widgets.source_pane import SourcePane
 from tui.widgets.status_bar import Position, StatusBar
 from tui.widgets.warning_banner import WarningBanner
 
@@ -73,10 +79,22 @@ class ChronoflowApp(SearchAndFilter, App[None]):
     #: The process whose mailbox is shown and whose signals n / p step through.
     selected_pid: reactive[int | None] = reactive(None, init=False, repaint=False)
 
-    def __init__(self, timeline: Timeline, *, at: int | None = None, follow: bool = False) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        at: int | None = None,
+        follow: bool = False,
+        live: LiveSession | None = None,
+    ) -> None:
         super().__init__()
         self.timeline = timeline
         self.following = follow
+        #: Live frames (``--workflow``): the real generators at the current seq.
+        self.live = live
+        self.frames: LiveFrames | None = None
+        self._live_lock = threading.Lock()
+        self._live_timer: Timer | None = None
         #: The engine's answers about the current seq.
         self.moment = Moment(-1)
         self.bookmarks = Bookmarks()
@@ -102,6 +120,8 @@ class ChronoflowApp(SearchAndFilter, App[None]):
             with Vertical(id="right"):
                 yield SignalList(self.timeline, self.template_of, id="signals")
                 yield SignalDetail(id="detail")
+                if self.live is not None:
+                    yield SourcePane(id="source")
         yield StatusBar(id="status")
         yield Footer(compact=True)
 
@@ -111,7 +131,9 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self.query_one("#mailbox").border_title = "Mailbox"
         self.query_one("#signals").border_title = "Timeline"
         self.query_one("#detail").border_title = "Signal"
-        self.title = f"chronoflow-tui — {self.timeline.path.name}"
+        if self.live is not None:
+            self.query_one("#source").border_title = "Source"
+        self.title = f"chronoflow-tui — {literal(self.timeline.path.name).plain}"
         self.timeline.add_listener(self._progress_from_thread)
         self._progress = self.timeline.progress
         total = len(self.timeline)
@@ -139,8 +161,10 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self._repaint()
 
     def watch_selected_pid(self) -> None:
-        """Another process was selected: its row and its mailbox."""
+        """Another process was selected: its row, its mailbox, its source."""
         self._show_processes()
+        if self.live is not None and self.frames is not None and self.frames.seq == self.seq:
+            self.query_one(SourcePane).show(self.frames, self.selected_pid)
 
     def _indexed(self, seq: int) -> bool:
         return self._progress.done or seq < self._progress.indexed
@@ -154,6 +178,13 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self.query_one(SignalList).show(moment.seq, everything=not moment.is_step_from(before))
         self._show_detail()
         self._show_status()
+        if self.live is not None and moment.seq >= 0:
+            # Why a delay: re-running the workflow up to the seq is the slowest
+            # answer on screen; a held key should not queue one per signal.
+            if self._live_timer is not None:
+                self._live_timer.stop()
+            self.query_one(SourcePane).show_message(f"running the workflow to seq {moment.seq}…")
+            self._live_timer = self.set_timer(0.05, partial(self._find_frames, moment.seq))
         if moment.links is None and moment.signal is not None:
             # Why a delay: finding links may scan the recording for tens of
             # milliseconds, holding the interpreter while the next key waits;
@@ -178,6 +209,34 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         links, message = causes_at(self.timeline, signal)
         if not get_current_worker().is_cancelled:
             self.post_message(CausesFound(signal.seq, links, message))
+
+    @work(thread=True, exclusive=True, group="live")
+    def _find_frames(self, seq: int) -> None:
+        if seq != self.seq or self.live is None:
+            return
+        with self._live_lock:  # one re-execution at a time: they share the workflow
+            if seq != self.seq:
+                return
+            try:
+                frames: LiveFrames | str = self.live.goto(seq)
+            except ChronoflowError as error:
+                frames = f"cannot run the workflow to seq {seq}: {error}"
+            except Exception as error:  # the user's code may raise anything
+                frames = f"the workflow raised {type(error).__name__}: {error}"
+        if not get_current_worker().is_cancelled:
+            self.post_message(FramesFound(seq, frames))
+
+    @on(FramesFound)
+    def _frames_found(self, found: FramesFound) -> None:
+        if not self.query(SourcePane) or found.seq != self.seq:
+            return
+        pane = self.query_one(SourcePane)
+        if isinstance(found.frames, str):
+            self.frames = None
+            pane.show_message(found.frames)
+        else:
+            self.frames = found.frames
+            pane.show(found.frames, self.selected_pid)
 
     @on(CausesFound)
     def _causes_found(self, found: CausesFound) -> None:
@@ -415,6 +474,41 @@ class ChronoflowApp(SearchAndFilter, App[None]):
     def action_help(self) -> None:
         """Show every key."""
         self.push_screen(HelpScreen())
+
+    def export_range(self) -> ExportRange:
+        """What ``x`` exports: from the last bookmark before here (or the start)
+        to the current seq; only the shown process when the timeline keeps one."""
+        start = 0
+        marked = self.bookmarks.before(self.seq)
+        if marked is not None and marked < self.seq:
+            start = marked
+        return ExportRange(start, max(self.seq, 0), self.view_filter.pid)
+
+    def action_export(self) -> None:
+        """Ask for a file name and export the current range there."""
+        if self.seq < 0:
+            return
+        chosen = self.export_range()
+
+        def done(target: str | None) -> None:
+            if target:
+                self._export(target, chosen)
+
+        hint = f"{chosen.describe()}: .mmd Mermaid, .jsonl JSON lines, .json Chrome trace"
+        self.push_screen(
+            PromptScreen("Export to file", hint, check_target, placeholder="diagram.mmd"), done
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, target: str, chosen: ExportRange) -> None:
+        try:
+            lines = write_export(self.timeline.path, target, chosen)
+        except (OSError, ChronoflowError) as error:
+            self.call_from_thread(self.notify, f"export failed: {error}", severity="error")
+            return
+        self.call_from_thread(
+            self.notify, f"exported {chosen.describe()} to {target} ({lines} lines)"
+        )
 
     def _progress_from_thread(self, progress: Progress) -> None:
         # Called by the engine's indexing thread: hand over to the app's thread.

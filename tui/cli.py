@@ -20,6 +20,7 @@ from rich.text import Text
 
 from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import Timeline
+from chronoflow.inspect.live import LiveSession
 from tui.literal import literal
 
 cli = typer.Typer(
@@ -76,6 +77,18 @@ def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
     return timeline
 
 
+def open_live(path: Path, workflow: Path) -> LiveSession:
+    """Load ``workflow`` for live frames of ``path``, or raise the one-line Exit."""
+    if not workflow.is_file():
+        raise fail(f"{workflow}: no such workflow file")
+    try:
+        return LiveSession(path, workflow)
+    except ChronoflowError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"{path}: {error.strerror or error}") from None
+
+
 @cli.command()
 def debug(
     file: Annotated[
@@ -105,6 +118,19 @@ def debug(
             ),
         ),
     ] = False,
+    workflow: Annotated[
+        Path | None,
+        typer.Option(
+            "--workflow",
+            "-w",
+            metavar="FILE",
+            help=(
+                "The workflow that made the recording: its code is run again, checked "
+                "against the recording, to show each process's source line and local "
+                "variables at the current seq (a Source panel)."
+            ),
+        ),
+    ] = None,
     version_: Annotated[
         bool,
         typer.Option(
@@ -126,9 +152,10 @@ def debug(
     """
     from tui.app import ChronoflowApp
 
+    live = open_live(file, workflow) if workflow is not None else None
     timeline = open_timeline(file, at=at, follow=follow)
     try:
-        ChronoflowApp(timeline, at=at, follow=follow).run()
+        ChronoflowApp(timeline, at=at, follow=follow, live=live).run()
     finally:
         timeline.close()
 

@@ -111,6 +111,13 @@ KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
                 show=False,
                 tooltip="Focus the previous panel",
             ),
+            Binding(
+                "x",
+                "export",
+                "Export",
+                show=False,
+                tooltip="Export from the last bookmark to here: .mmd Mermaid, .jsonl, .json trace",
+            ),
             Binding("question_mark", "help", "Help", tooltip="Show every key"),
             Binding("q", "quit", "Quit", tooltip="Quit"),
         ),

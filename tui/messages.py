@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from chronoflow.inspect import CausalLink, MessageTrace, Progress
+from chronoflow.inspect.live import LiveFrames
 
 
 @dataclass
@@ -54,3 +55,11 @@ class CausesFound(Message):
     seq: int
     links: tuple[CausalLink, ...]
     message: MessageTrace | None
+
+
+@dataclass
+class FramesFound(Message):
+    """The live frames at ``seq`` (``--workflow``), or why there are none."""
+
+    seq: int
+    frames: LiveFrames | str

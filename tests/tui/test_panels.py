@@ -96,7 +96,7 @@ async def test_using_and_killed_show_what_they_wait_for_or_why(app: ChronoflowAp
         app.go_to(KILL)
         app.select_process(9)
         await pilot.pause()
-        assert tree(app)["Sleeper[9]"] == "killed ✉ 0  « waiting→killed"
+        assert tree(app)["Sleeper[9]"] == "killed ✉ 0  « waiting→killed parent 5 ended"
         assert mailbox(app)[1] == "killed: parent 5 ended"
 
 

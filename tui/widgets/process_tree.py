@@ -165,7 +165,10 @@ class ProcessTree(VirtualList):
 
     def render_row(self, row: int, width: int) -> Text:
         """``▸ ├─ ○ Client[1] waiting ✉ 2  « +1 msg`` (the status's short name;
-        the help screen and the mailbox give its full label)."""
+        the help screen and the mailbox give its full label), the mark of what
+        this step changed, then what is known about supervision: ``↻2``
+        restarts made, ``⚑trap``, ``⛓4,5`` links, ``⏱1s`` an armed timer, and
+        a crash or kill reason."""
         assert self.world is not None
         pid, guide = self._shape[row]
         proc = self.world.process(pid)
@@ -183,6 +186,22 @@ class ProcessTree(VirtualList):
         if change is not None:
             text.append("  ")
             text.append(f"« {change_mark(change)}", "bold black on yellow")
+        # Supervision at a glance: restarts a supervisor made, exit trapping,
+        # links, and an armed timer.
+        if proc.restarts:
+            text.append(f" ↻{proc.restarts}", "bold magenta")
+        if proc.trap_exit:
+            text.append(" ⚑trap", "cyan")
+        if proc.links:
+            text.append(" ⛓" + ",".join(str(link) for link in proc.links), "dim cyan")
+        if proc.wait is not None and proc.wait.timeout is not None:
+            text.append(f" ⏱{proc.wait.timeout:g}s", "blue")
+        if proc.status.ended and proc.crash is not None:
+            text.append(" ")
+            text.append_text(literal(f"{proc.crash.error}: {proc.crash.message}", "red"))
+        elif proc.status.ended and proc.kill_reason:
+            text.append(" ")
+            text.append_text(literal(str(proc.kill_reason), "dim"))
         return text
 
     def action_move(self, delta: int) -> None:
