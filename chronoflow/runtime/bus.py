@@ -18,7 +18,7 @@ from chronoflow.runtime.process import Process
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
-    from chronoflow.runtime.replay import Replay
+    from chronoflow.runtime.checking import Replay
     from chronoflow.runtime.watchdog import Watchdog
 
 Observer = Callable[[Signal], None]

@@ -19,6 +19,7 @@ import asyncio
 from typing import Any
 
 from chronoflow.errors import AlreadyStartedError, MisuseError, ReplayError
+from chronoflow.runtime.checking import ReplayDiverged
 from chronoflow.runtime.effects import (
     YIELD_HELP,
     Join,
@@ -29,7 +30,6 @@ from chronoflow.runtime.effects import (
     describe_match,
 )
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.replay import ReplayDiverged
 from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.runtime.uses import Uses
 from chronoflow.signals import SignalType

@@ -20,9 +20,9 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from chronoflow.runtime.checking import recorded_exception
 from chronoflow.runtime.effects import Use
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.replay import recorded_exception
 from chronoflow.runtime.timers import Timers
 from chronoflow.signals import Signal, SignalType
 
