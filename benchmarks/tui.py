@@ -71,10 +71,14 @@ def _summary(values: list[float]) -> dict[str, float]:
 
 
 async def _measure(path: Path, samples: int) -> dict[str, Any]:
+    # The app's package first, as when chronoflow-tui starts: importing it
+    # sets Textual's frame rate, which Textual reads when it is imported.
+    from tui.app import ChronoflowApp
+
+    # isort: split
     from textual import events
 
     from chronoflow.inspect import Timeline
-    from tui.app import ChronoflowApp
 
     painted = asyncio.Event()
     started = time.perf_counter()
