@@ -137,7 +137,9 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self.timeline.add_listener(self._progress_from_thread)
         self._progress = self.timeline.progress
         total = len(self.timeline)
-        start = self._start_at if self._start_at is not None else 0
+        # Following a recording being written starts at its end, like tail -f.
+        first = total - 1 if self.following else 0
+        start = self._start_at if self._start_at is not None else first
         if start < total:
             # Why remembered otherwise: a torn recording is still being
             # indexed and may reach the seq asked for with --at later.
