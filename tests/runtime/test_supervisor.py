@@ -197,19 +197,30 @@ async def test_a_temporary_bystander_is_not_restarted_nor_counted() -> None:
     assert h.names() == ["perm"]
 
 
-async def test_a_child_that_fails_again_at_once_escalates() -> None:
-    @template
-    def Doomed(self: Process, name: str) -> Generator[Any, Any, None]:
-        raise RuntimeError(f"{name} cannot start")
-        yield
+@template
+def Doomed(self: Process, name: str) -> Generator[Any, Any, None]:
+    raise RuntimeError(f"{name} cannot start")
+    yield
 
+
+@pytest.mark.parametrize(
+    ("strategy", "restarted_each_time"),
+    [("one_for_all", ["a", "doomed"]), ("rest_for_one", ["doomed"])],
+)
+async def test_another_child_that_fails_its_restart_escalates(
+    strategy: str, restarted_each_time: list[str]
+) -> None:
+    """OTP's *_other_child_fails_restart: a child that fails again at once."""
     child_specs = [*specs("a"), ChildSpec("doomed", Doomed, ("doomed",))]
-    h = Harness("one_for_all", child_specs, intensity=3)
+    h = Harness(strategy, child_specs, intensity=3)
     await h.settle()
     assert (h.sup.status, h.sup.reason) == (ProcessStatus.KILLED, "shutdown")
-    # Three restarts of the whole group (both children each time), then the fourth
-    # failure within the period exceeds the intensity.
-    assert [r["restarts"] for r in h.restarts()] == [1, 1, 2, 2, 3, 3]
+    # Three restarts, then the fourth failure within the period exceeds the intensity.
+    assert [(r["child"], r["restarts"]) for r in h.restarts()] == [
+        (child, count) for count in (1, 2, 3) for child in restarted_each_time
+    ]
+    kinds = [k for p, k, _ in h.tape.brief() if p == h.sup.pid and k in ("RESTART", "KILL")]
+    assert kinds == ["RESTART"] * 3 * len(restarted_each_time) + ["KILL"]
 
 
 async def test_children_start_in_order_and_stop_in_reverse() -> None:
@@ -258,9 +269,10 @@ async def test_a_supervisor_in_a_restart_loop_can_still_be_stopped() -> None:
     assert h.sup.status is ProcessStatus.STOPPED
 
 
-async def test_nested_supervisors_escalate_to_their_parent() -> None:
-    inner = ChildSpec("inner", Supervisor, ("one_for_one", specs("w"), 0, 5.0))
-    h = Harness("one_for_one", [inner], intensity=2)
+@pytest.mark.parametrize("strategy", ["one_for_one", "one_for_all", "rest_for_one"])
+async def test_nested_supervisors_escalate_to_their_parent(strategy: str) -> None:
+    inner = ChildSpec("inner", Supervisor, (strategy, specs("w"), 0, 5.0))
+    h = Harness(strategy, [inner], intensity=2)
     await h.settle()
     [inner_pid] = h.pids()
     inner_proc = h.scheduler.processes[inner_pid]
