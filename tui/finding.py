@@ -48,8 +48,10 @@ class SearchAndFilter(_Base):
     view_filter: ViewFilter
     busy: str | None
 
-    def _show_status(self) -> None:
-        raise NotImplementedError  # the app's
+    if TYPE_CHECKING:
+
+        def _show_status(self) -> None:
+            """Repaint the status bar (the app's)."""
 
     def action_search(self) -> None:
         """Ask for a query and find its first match after the current seq."""

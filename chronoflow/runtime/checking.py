@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import operator
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def key_fields(signal: Signal, ordered: bool) -> Any:
     return {k: v for k, v in data.items() if k not in drop}
 
 
-class Replay:
+class Replay(ABC):
     """Checks a kernel's signals against recorded ones and supplies recorded inputs."""
 
     #: Whether recorded seqs must equal replayed seqs (whole recordings).
@@ -152,13 +153,13 @@ class Replay:
 
     # -- what subclasses provide ---------------------------------------------------
 
+    @abstractmethod
     def expected_for(self, signal: Signal) -> Signal | None:
         """Consume and return the recorded counterpart of ``signal`` (None: live)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def use_outcome(self, proc: Process, use: Signal) -> Any:
         """For a USE just produced: a recorded RESULT's data, an awaitable, or None (live)."""
-        raise NotImplementedError
 
     def next_result(self, pending: Mapping[int, tuple[Process, Any]]) -> int | None:
         """Which pending recorded use completes next, or None to let processes run first."""
