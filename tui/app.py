@@ -165,8 +165,13 @@ class ChronoflowApp(SearchAndFilter, App[None]):
     def watch_selected_pid(self) -> None:
         """Another process was selected: its row, its mailbox, its source."""
         self._show_processes()
-        if self.live is not None and self.frames is not None and self.frames.seq == self.seq:
-            self.query_one(SourcePane).show(self.frames, self.selected_pid)
+        if self.live is not None:
+            frames = self.frames
+            pid = self.selected_pid
+            if frames is not None and frames.seq == self.seq and pid in frames.frames:
+                self.query_one(SourcePane).show(frames, pid)
+            elif self.seq >= 0:
+                self._schedule_frames()
 
     def _indexed(self, seq: int) -> bool:
         return self._progress.done or seq < self._progress.indexed
@@ -181,12 +186,7 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         self._show_detail()
         self._show_status()
         if self.live is not None and moment.seq >= 0:
-            # Why a delay: re-running the workflow up to the seq is the slowest
-            # answer on screen; a held key should not queue one per signal.
-            if self._live_timer is not None:
-                self._live_timer.stop()
-            self.query_one(SourcePane).show_message(f"running the workflow to seq {moment.seq}…")
-            self._live_timer = self.set_timer(0.05, partial(self._find_frames, moment.seq))
+            self._schedule_frames()
         if moment.links is None and moment.signal is not None:
             # Why a delay: finding links may scan the recording for tens of
             # milliseconds, holding the interpreter while the next key waits;
@@ -212,15 +212,27 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(CausesFound(signal.seq, links, message))
 
+    def _schedule_frames(self) -> None:
+        """Ask for the live frames of the current seq, once it stays put briefly.
+
+        Why a delay: re-running the workflow up to the seq is the slowest
+        answer on screen; a held key should not queue one per signal.
+        """
+        if self._live_timer is not None:
+            self._live_timer.stop()
+        seq, pid = self.seq, self.selected_pid
+        self.query_one(SourcePane).show_message(f"running the workflow to seq {seq}…")
+        self._live_timer = self.set_timer(0.05, partial(self._find_frames, seq, pid))
+
     @work(thread=True, exclusive=True, group="live")
-    def _find_frames(self, seq: int) -> None:
+    def _find_frames(self, seq: int, pid: int | None) -> None:
         if seq != self.seq or self.live is None:
             return
         with self._live_lock:  # one re-execution at a time: they share the workflow
             if seq != self.seq:
                 return
             try:
-                frames: LiveFrames | str = self.live.goto(seq)
+                frames: LiveFrames | str = self.live.goto(seq, pid=pid)
             except ChronoflowError as error:
                 frames = f"cannot run the workflow to seq {seq}: {error}"
             except Exception as error:  # the user's code may raise anything

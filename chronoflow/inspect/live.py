@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chronoflow.inspect.timeline import Timeline
 from chronoflow.reexecution import Outcome, Reexecution
 from chronoflow.runtime import Process, ProcessStatus
 from chronoflow.runtime.effects import Join, Receive, Use
@@ -73,6 +74,8 @@ class LiveFrames:
     seq: int
     reached: int
     frames: Mapping[int, Frame]
+    #: Where the run started: "from the start" or "from the TRANSITION at seq N".
+    origin: str = "from the start"
 
 
 def _waiting_on(proc: Process) -> str:
@@ -123,14 +126,36 @@ class LiveSession:
     def __init__(self, recording: str | Path, workflow: str | Path) -> None:
         self.runner = Reexecution(recording, workflow)
         self._reached: int | None = None
+        self._timeline: Timeline | None = None
+        #: How the last :meth:`goto` got there: "from the start" or "from the
+        #: TRANSITION at seq N" (see :meth:`goto`).
+        self.started_from = ""
 
     def __len__(self) -> int:
         return len(self.runner.recorded)
 
-    def goto(self, seq: int) -> LiveFrames:
-        """Bring the generators to ``seq`` and report every live process's frame."""
+    def close(self) -> None:
+        """Release the recording's index, if one was opened."""
+        if self._timeline is not None:
+            self._timeline.close()
+            self._timeline = None
+
+    def goto(self, seq: int, pid: int | None = None) -> LiveFrames:
+        """Bring the generators to ``seq`` and report every live process's frame.
+
+        With ``pid``, only that process's frame is wanted, and it is brought
+        to ``seq`` from the nearest start point: its last TRANSITION at or
+        before ``seq`` when it has one (running that process alone, fed the
+        messages, results and timer firings the recording holds for it), else
+        the beginning of the whole workflow.
+        """
         if seq < 0:
             raise ValueError(f"seq must be 0 or more, got {seq}")
+        if pid is not None:
+            alone = solo_frames(self, pid, seq)
+            if alone is not None:
+                return alone
+        self.started_from = "from the start"
         asyncio.run(self._run_to(seq))
         scheduler = self.runner.scheduler
         assert scheduler is not None
@@ -150,3 +175,23 @@ class LiveSession:
         report = await self.runner.run(stop_at=seq)
         if report.outcome is Outcome.LEFT_OVER and seq < len(self.runner.recorded):
             raise ValueError(f"the workflow never reached seq {seq}")
+
+
+def timeline_of(session: LiveSession) -> Timeline:
+    """The session's recording, indexed (opened on first use)."""
+    if session._timeline is None:
+        session._timeline = Timeline.open(session.runner.path)
+        session._timeline.wait()
+    return session._timeline
+
+
+def solo_frames(session: LiveSession, pid: int, seq: int) -> LiveFrames | None:
+    """``pid`` alone, from its last TRANSITION at or before ``seq``; None if it cannot.
+
+    It cannot when the process made no TRANSITION before ``seq``, or when
+    between that TRANSITION and ``seq`` it spawned children or its full inbox
+    refused or dropped messages (decisions that need the other processes).
+    """
+    from chronoflow.inspect.solo import run_alone
+
+    return run_alone(session, timeline_of(session), pid, seq)

@@ -144,6 +144,8 @@ class Replay(ABC):
         #: Set once the replay reached the seq it should stop at: the kernel then
         #: runs no further process and ``update()`` reports idle.
         self.paused = False
+        #: Pause once the recorded signal with this seq has been reproduced.
+        self.stop_at: int | None = None
 
     def attach(self, kernel: Kernel) -> None:
         """Install this replay on ``kernel`` (before any process starts)."""
@@ -199,6 +201,8 @@ class Replay(ABC):
             raise error
         self.checked += 1
         self.matched.append(signal)
+        if self.stop_at is not None and expected.seq >= self.stop_at:
+            self.paused = True
 
     def divergence(self, expected: Signal | None, actual: Signal) -> NondeterminismError:
         """The error for ``actual`` not matching ``expected``."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from chronoflow.errors import InboxFullError
 from chronoflow.runtime.bus import SignalBus
+from chronoflow.runtime.checking import ReplayPaused
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.signals import Signal, SignalType
@@ -46,6 +47,10 @@ class Mailroom(SignalBus):
 
     def deliver_external(self, proc: Process, message: Any) -> None:
         """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal)."""
+        if self._replay is not None and self._replay.paused:
+            # Why before delivering: a replay paused at a seq must leave the
+            # world as it was there; the push belongs to a later seq.
+            raise ReplayPaused()
         seq = self._seq
         into, overflow = self._deliver(seq, message, proc)
         self._emit(proc, _S.DELIVER, {"msg": message, "into": into})

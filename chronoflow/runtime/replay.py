@@ -226,7 +226,7 @@ class RecordingReplay(Replay):
 
     def expected_for(self, signal: Signal) -> Signal | None:
         if self.stop_at is not None and signal.seq >= self.stop_at:
-            self.paused = True
+            self.paused = True  # also past the recording's end
         if signal.seq < len(self.recorded):
             return self.recorded[signal.seq]
         return None

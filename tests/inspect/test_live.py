@@ -10,7 +10,7 @@ import pytest
 from chronoflow import SimpleScheduler
 from chronoflow.inspect.live import LiveSession, safe_repr
 from chronoflow.recording import Recorder
-from chronoflow.workflow import load_workflow, run_workflow
+from chronoflow.workflow import load_workflow, run_workflow, scheduler_options
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_workflows"
 
@@ -70,3 +70,80 @@ def test_safe_repr_shortens_and_never_raises() -> None:
     assert safe_repr(Broken()).startswith("<Broken instance at 0x")
     assert len(safe_repr("x" * 1000)) <= 80
     assert safe_repr(list(range(100))).endswith("...]")
+
+
+STATEFUL = '''
+from chronoflow import Transition, template
+from chronoflow.runtime import TIMEOUT
+
+SCHEDULER_OPTIONS = {"clock": "virtual"}
+
+
+async def double(n):
+    return 2 * n
+
+
+def to_first(message):
+    return 0
+
+
+@template
+def Counter(self, total, step):
+    got = yield self.receive(timeout=5.0)
+    if got is TIMEOUT:
+        return total
+    doubled = yield self.use(double, got)
+    if step == 3:
+        yield self.sleep(1.0)
+    return Transition(Counter, total + doubled, step + 1)
+
+
+@template(route=to_first)
+def Feeder(self, count):
+    for n in range(1, count + 1):
+        self.send(n)
+        yield self.sleep(0.5)
+    return count
+
+
+def main(scheduler):
+    scheduler.create(Counter, 0, 1).start()
+    scheduler.create(Feeder, 5).start()
+'''
+
+
+def test_a_process_alone_from_its_last_transition_matches_the_whole_rerun(
+    tmp_path: Path,
+) -> None:
+    workflow = tmp_path / "stateful.py"
+    workflow.write_text(STATEFUL)
+    recording = tmp_path / "stateful.cfl"
+    module = load_workflow(workflow)
+    recorder = Recorder(recording, chunk_size=4)
+
+    async def go() -> None:
+        options = scheduler_options(module)
+        async with SimpleScheduler(record=recorder, **options) as scheduler:
+            await run_workflow(module, scheduler, [])
+
+    asyncio.run(go())
+    session = LiveSession(recording, workflow)
+    alone_count = 0
+    for seq in range(len(session)):
+        whole = session.goto(seq)
+        alone = session.goto(seq, pid=0)
+        if session.started_from.startswith("from the TRANSITION"):
+            alone_count += 1
+        expected, actual = whole.frames.get(0), alone.frames.get(0)
+        if expected is None:
+            assert actual is None, seq
+            continue
+        assert actual is not None, seq
+        assert (actual.template, actual.line, actual.locals, actual.waiting_on) == (
+            expected.template,
+            expected.line,
+            expected.locals,
+            expected.waiting_on,
+        ), seq
+    assert alone_count > len(session) // 2
+    session.close()

@@ -50,6 +50,7 @@ class SourcePane(VirtualList):
         lines.append(where)
         if frames.reached != frames.seq:
             lines.append(Text(f"(its step ends at seq {frames.reached})", "dim italic"))
+        lines.append(Text(f"re-run {frames.origin}", "dim italic"))
         first, source = frame.source
         for offset, code in enumerate(source):
             number = first + offset
