@@ -72,7 +72,7 @@ def test_safe_repr_shortens_and_never_raises() -> None:
     assert safe_repr(list(range(100))).endswith("...]")
 
 
-STATEFUL = '''
+STATEFUL = """
 from chronoflow import Transition, template
 from chronoflow.runtime import TIMEOUT
 
@@ -109,7 +109,7 @@ def Feeder(self, count):
 def main(scheduler):
     scheduler.create(Counter, 0, 1).start()
     scheduler.create(Feeder, 5).start()
-'''
+"""
 
 
 def test_a_process_alone_from_its_last_transition_matches_the_whole_rerun(
