@@ -163,3 +163,24 @@ def test_every_shipped_recording_replays_against_its_sample(name: str) -> None:
     report = asyncio.run(runner.run())
     assert report.outcome is Outcome.MATCHED, report.describe()
     assert report.checked == len(runner.recorded) > 0
+
+
+@pytest.mark.parametrize("limit", ["1", "10"])
+def test_replay_applies_recorded_inbox_decisions(tmp_path: Path, limit: str) -> None:
+    """Whether an inbox was full is taken from the recording, not decided again:
+    with another limit in the code, the replay still reproduces every refusal
+    and drop, and the producer sees the same refused sends."""
+    source = (SAMPLES / "bounded_mailbox.py").read_text()
+    assert "@template(inbox_limit=3)" in source
+    changed = tmp_path / "bounded_mailbox.py"
+    changed.write_text(
+        source.replace("@template(inbox_limit=3)", f"@template(inbox_limit={limit})")
+    )
+    runner = Reexecution(RECORDINGS / "bounded_mailbox.cfl", changed)
+    report = asyncio.run(runner.run())
+    assert report.outcome is Outcome.MATCHED, report.describe()
+    kinds = [s.type for s in runner.recorded]
+    assert SignalType.BACKOFF in kinds
+    assert runner.scheduler is not None
+    producer = runner.scheduler.processes[2]
+    assert producer.result == 8  # it was refused exactly as often as in the recording

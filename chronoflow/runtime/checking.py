@@ -163,6 +163,12 @@ class Replay(ABC):
     def use_outcome(self, proc: Process, use: Signal) -> Any:
         """For a USE just produced: a recorded RESULT's data, an awaitable, or None (live)."""
 
+    def delivery(self, seq: int) -> tuple[list[int], list[Signal]] | None:
+        """The recorded decision for the message created at ``seq``: the inboxes it
+        went into and the BACKOFF / overflow DROP signals that followed; None
+        when the replay has none (the kernel then decides as in a live run)."""
+        return None
+
     def next_result(self, pending: Mapping[int, tuple[Process, Any]]) -> int | None:
         """Which pending recorded use completes next, or None to let processes run first."""
         return None

@@ -32,14 +32,22 @@ class Mailroom(SignalBus):
         """The general path of ``Process.send`` once ``seq`` is reserved:
         deliver to the target and its descendants, emit SEND and the overflow
         decisions. True when the routed process took the message."""
-        if target is None or target.status >= ProcessStatus.STOPPED:
-            into: list[int] = []
-            overflow: list[tuple[Process, tuple[int, Any] | None]] = []
+        decided = None if self._replay is None else self._replay.delivery(seq)
+        overflow: list[tuple[Process, tuple[int, Any] | None]] = []
+        if decided is not None:
+            into = self._deliver_as_recorded(seq, message, decided[0])
+        elif target is None or target.status >= ProcessStatus.STOPPED:
+            into = []
         else:
             into, overflow = self._deliver(seq, message, target)
         data = {"msg": message, "to": to, "into": into}
         if self._observers:
             self._notify(seq, proc.pid, _S.SEND, data)
+        if decided is not None:
+            self._refused_as_recorded(decided[1])
+            if not into and not decided[1]:
+                self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
+            return target is not None and target.pid in into
         if not into and not overflow:
             self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
         self._overflowed(seq, message, overflow)
@@ -52,9 +60,54 @@ class Mailroom(SignalBus):
             # world as it was there; the push belongs to a later seq.
             raise ReplayPaused()
         seq = self._seq
+        decided = None if self._replay is None else self._replay.delivery(seq)
+        if decided is not None:
+            into = self._deliver_as_recorded(seq, message, decided[0])
+            self._emit(proc, _S.DELIVER, {"msg": message, "into": into})
+            self._refused_as_recorded(decided[1])
+            return
         into, overflow = self._deliver(seq, message, proc)
         self._emit(proc, _S.DELIVER, {"msg": message, "into": into})
         self._overflowed(seq, message, overflow)
+
+    def _deliver_as_recorded(self, mid: int, message: Any, into: list[int]) -> list[int]:
+        """Deliver into exactly the inboxes the recording names (a replay).
+
+        Why not decide again: whether an inbox was full depends on timing in a
+        real run; a replay applies the recorded decision instead of computing
+        it anew (and checks everything the process itself does).
+        """
+        reached = []
+        for pid in into:
+            proc = self.processes.get(pid)
+            if proc is None or not proc.alive:
+                continue
+            proc.inbox.append((mid, message))
+            reached.append(pid)
+            if proc.status is _WAITING:
+                proc.status = _READY
+                self._runq.append(proc)
+        return reached
+
+    def _refused_as_recorded(self, refusals: list[Signal]) -> None:
+        """Emit the recorded BACKOFF and overflow DROP signals, doing what they say."""
+        failed = None
+        for refusal in refusals:
+            proc = self.processes.get(refusal.pid)
+            if proc is None:
+                continue
+            data = refusal.data
+            if refusal.type == _S.DROP:
+                evicted = data.get("id")
+                for index, (mid, _) in enumerate(proc.inbox):
+                    if mid == evicted:
+                        del proc.inbox[index]
+                        break
+            elif proc.overflow == "fail" and failed is None:
+                failed = proc
+            self._emit(proc, refusal.type, data)
+        if failed is not None:
+            raise InboxFullError(failed.pid, failed.inbox_limit)
 
     def _overflowed(
         self, seq: int, message: Any, overflow: list[tuple[Process, tuple[int, Any] | None]]

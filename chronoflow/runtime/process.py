@@ -353,6 +353,7 @@ class Process:
             and not target.children
             and target.status < _ENDED
             and len(target.inbox) < target.inbox_limit
+            and kernel._replay is None
         ):
             # Why: the hop every message-passing program makes most, inlined:
             # one live target with no descendants and room in its inbox.

@@ -240,6 +240,26 @@ class RecordingReplay(Replay):
         result = self._results.get(use.seq)
         return None if result is None else result.data
 
+    def delivery(self, seq: int) -> tuple[list[int], list[Signal]] | None:
+        recorded = self.recorded
+        if seq >= len(recorded):
+            return None
+        created = recorded[seq]
+        if created.type not in (_S.SEND, _S.DELIVER) or not isinstance(created.data, dict):
+            return None
+        refusals = []
+        for later in recorded[seq + 1 :]:
+            data = later.data
+            if not isinstance(data, dict):
+                break
+            if (later.type == _S.BACKOFF and data.get("id") == seq) or (
+                later.type == _S.DROP and "reason" in data
+            ):
+                refusals.append(later)
+            else:
+                break
+        return list(created.data.get("into") or ()), refusals
+
     def next_timeout(self, pending: Mapping[int, Process]) -> int | None:
         assert self.kernel is not None
         seq = self.kernel.seq
