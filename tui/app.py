@@ -28,7 +28,6 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import (
     Progress,
     Timeline,
@@ -39,17 +38,18 @@ from chronoflow.inspect.live import LiveFrames, LiveSession
 from chronoflow.signals import Signal
 from tui.bookmarks import Bookmarks
 from tui.commands import DebuggerCommands
-from tui.exporting import ExportRange, check_target, write_export
+from tui.exporting import Exporting
 from tui.finding import SearchAndFilter
 from tui.keys import all_bindings
 from tui.literal import literal
 from tui.look import relative_time
-from tui.messages import CausesFound, FramesFound, IndexProgressed
+from tui.messages import CausesFound, IndexProgressed
 from tui.moment import Moment, causes_at, moment_at
 from tui.playback import Playback
 from tui.rows import AllRows, MatchingRows
 from tui.screens.help import HelpScreen
 from tui.screens.prompt import PromptScreen
+from tui.source import LiveSource
 from tui.view_filter import ViewFilter
 from tui.widgets.mailbox import Mailbox
 from tui.widgets.process_tree import ProcessTree
@@ -60,7 +60,7 @@ from tui.widgets.status_bar import Position, StatusBar
 from tui.widgets.warning_banner import WarningBanner
 
 
-class ChronoflowApp(SearchAndFilter, App[None]):
+class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):
     """The debugger over one open :class:`~chronoflow.inspect.Timeline`."""
 
     CSS_PATH = "chronoflow.tcss"
@@ -93,8 +93,8 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         #: Live frames (``--workflow``): the real generators at the current seq.
         self.live = live
         self.frames: LiveFrames | None = None
-        self._live_lock = threading.Lock()
-        self._live_timer: Timer | None = None
+        self.live_lock = threading.Lock()
+        self.live_timer: Timer | None = None
         #: The engine's answers about the current seq.
         self.moment = Moment(-1)
         self.bookmarks = Bookmarks()
@@ -166,12 +166,7 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         """Another process was selected: its row, its mailbox, its source."""
         self._show_processes()
         if self.live is not None:
-            frames = self.frames
-            pid = self.selected_pid
-            if frames is not None and frames.seq == self.seq and pid in frames.frames:
-                self.query_one(SourcePane).show(frames, pid)
-            elif self.seq >= 0:
-                self._schedule_frames()
+            self.show_source_of_selected()
 
     def _indexed(self, seq: int) -> bool:
         return self._progress.done or seq < self._progress.indexed
@@ -211,46 +206,6 @@ class ChronoflowApp(SearchAndFilter, App[None]):
         links, message = causes_at(self.timeline, signal)
         if not get_current_worker().is_cancelled:
             self.post_message(CausesFound(signal.seq, links, message))
-
-    def _schedule_frames(self) -> None:
-        """Ask for the live frames of the current seq, once it stays put briefly.
-
-        Why a delay: re-running the workflow up to the seq is the slowest
-        answer on screen; a held key should not queue one per signal.
-        """
-        if self._live_timer is not None:
-            self._live_timer.stop()
-        seq, pid = self.seq, self.selected_pid
-        self.query_one(SourcePane).show_message(f"running the workflow to seq {seq}…")
-        self._live_timer = self.set_timer(0.05, partial(self._find_frames, seq, pid))
-
-    @work(thread=True, exclusive=True, group="live")
-    def _find_frames(self, seq: int, pid: int | None) -> None:
-        if seq != self.seq or self.live is None:
-            return
-        with self._live_lock:  # one re-execution at a time: they share the workflow
-            if seq != self.seq:
-                return
-            try:
-                frames: LiveFrames | str = self.live.goto(seq, pid=pid)
-            except ChronoflowError as error:
-                frames = f"cannot run the workflow to seq {seq}: {error}"
-            except Exception as error:  # the user's code may raise anything
-                frames = f"the workflow raised {type(error).__name__}: {error}"
-        if not get_current_worker().is_cancelled:
-            self.post_message(FramesFound(seq, frames))
-
-    @on(FramesFound)
-    def _frames_found(self, found: FramesFound) -> None:
-        if not self.query(SourcePane) or found.seq != self.seq:
-            return
-        pane = self.query_one(SourcePane)
-        if isinstance(found.frames, str):
-            self.frames = None
-            pane.show_message(found.frames)
-        else:
-            self.frames = found.frames
-            pane.show(found.frames, self.selected_pid)
 
     @on(CausesFound)
     def _causes_found(self, found: CausesFound) -> None:
@@ -488,41 +443,6 @@ class ChronoflowApp(SearchAndFilter, App[None]):
     def action_help(self) -> None:
         """Show every key."""
         self.push_screen(HelpScreen())
-
-    def export_range(self) -> ExportRange:
-        """What ``x`` exports: from the last bookmark before here (or the start)
-        to the current seq; only the shown process when the timeline keeps one."""
-        start = 0
-        marked = self.bookmarks.before(self.seq)
-        if marked is not None and marked < self.seq:
-            start = marked
-        return ExportRange(start, max(self.seq, 0), self.view_filter.pid)
-
-    def action_export(self) -> None:
-        """Ask for a file name and export the current range there."""
-        if self.seq < 0:
-            return
-        chosen = self.export_range()
-
-        def done(target: str | None) -> None:
-            if target:
-                self._export(target, chosen)
-
-        hint = f"{chosen.describe()}: .mmd Mermaid, .jsonl JSON lines, .json Chrome trace"
-        self.push_screen(
-            PromptScreen("Export to file", hint, check_target, placeholder="diagram.mmd"), done
-        )
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self, target: str, chosen: ExportRange) -> None:
-        try:
-            lines = write_export(self.timeline.path, target, chosen)
-        except (OSError, ChronoflowError) as error:
-            self.call_from_thread(self.notify, f"export failed: {error}", severity="error")
-            return
-        self.call_from_thread(
-            self.notify, f"exported {chosen.describe()} to {target} ({lines} lines)"
-        )
 
     def _progress_from_thread(self, progress: Progress) -> None:
         # Called by the engine's indexing thread: hand over to the app's thread.
