@@ -93,12 +93,13 @@ def moment_at(timeline: Timeline, seq: int, *, indexed: bool) -> Moment:
     """
     if seq < 0:
         return Moment(seq, world=timeline.state_at(-1))
-    signal = timeline.signal(seq)
     if not indexed:
-        return Moment(seq, signal)
+        return Moment(seq, timeline.signal(seq))
     # Why changed_at first: it folds seq - 1 and then seq from it, so the
-    # world at seq is then in the engine's cache; asking for it first would
-    # make a jump seek twice.
+    # world at seq is then in the engine's cache (asking for it first would
+    # make a jump seek twice), and so is the signal itself (reading it first
+    # would decode its chunk once more).
     changed = timeline.changed_at(seq)
     world = timeline.state_at(seq)
+    signal = timeline.signal(seq)
     return Moment(seq, signal, world, changed, links=None)

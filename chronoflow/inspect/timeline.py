@@ -85,6 +85,8 @@ class Timeline:
         self._last_report = 0.0
         self._cache: OrderedDict[int, World] = OrderedDict()
         self._cache_lock = threading.Lock()
+        #: The last signal a seek read (see :meth:`signal`).
+        self._last_read: Signal | None = None
         self._thread: threading.Thread | None = None
         if background:
             self._thread = threading.Thread(target=self._run, name="chronoflow-index", daemon=True)
@@ -241,6 +243,11 @@ class Timeline:
 
     def signal(self, seq: int) -> Signal:
         """The signal at ``seq``."""
+        last = self._last_read
+        if last is not None and last.seq == seq:
+            # Why: a seek to ``seq`` has just read it; reading it again from
+            # the source would decode its whole chunk a second time.
+            return last
         if seq >= len(self) and not self._caught_up and seq >= 0:
             try:
                 return self.source.signal(seq)
@@ -272,6 +279,7 @@ class Timeline:
             for signal in signals:
                 yield signal
                 if signal.seq >= stop - 1:
+                    self._last_read = signal
                     return
         finally:
             close = getattr(signals, "close", None)
@@ -320,8 +328,32 @@ class Timeline:
         return diff_worlds(self.state_at(a), self.state_at(b))
 
     def changed_at(self, seq: int) -> WorldDiff:
-        """What signal ``seq`` changed: ``diff(seq - 1, seq)``."""
-        return self.diff(seq - 1, seq)
+        """What signal ``seq`` changed: ``diff(seq - 1, seq)``.
+
+        Why not simply ``diff``: after a jump neither world is cached, and
+        folding to ``seq - 1`` and then reading ``seq`` again would read its
+        chunk twice; here one read from the checkpoint gives both worlds.
+        """
+        with self._cache_lock:
+            cached = (seq - 1) in self._cache or seq in self._cache
+        if seq <= 0 or cached or seq >= self.index.indexed:
+            return self.diff(seq - 1, seq)
+        self._check(seq)
+        checkpoint = self.index.checkpoint_before(seq - 1)
+        state = checkpoint.restore()
+        signals = list(self._read(checkpoint.seq + 1, seq + 1))
+        _fold_range(state, signals[:-1])
+        state.seq = seq - 1
+        before = World(state.copy())
+        _fold_range(state, signals[-1:])
+        state.seq = seq
+        after = World(state)
+        with self._cache_lock:
+            for world in (before, after):
+                self._cache[world.seq] = world
+            while len(self._cache) > CACHED_WORLDS:
+                self._cache.popitem(last=False)
+        return diff_worlds(before, after)
 
     # -- search -----------------------------------------------------------------------
 
