@@ -6,23 +6,46 @@ recorder) receive them in one total order, and the debugger replays them.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import ChronoflowError
-from chronoflow.recording.scheduler import SimpleScheduler
-from chronoflow.runtime import (
-    Process,
-    ProcessStatus,
-    ProcessTemplate,
-    Transition,
-    template,
-)
 from chronoflow.signals import Signal, SignalType
 
-try:
-    __version__ = version("chronoflow")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+if TYPE_CHECKING:
+    from chronoflow.recording.scheduler import SimpleScheduler
+    from chronoflow.runtime import Process, ProcessStatus, ProcessTemplate, Transition, template
+
+    __version__: str
+
+#: Names imported on first use. Why lazily: a program that only reads
+#: recordings (the debugger) should not pay for loading the runtime and the
+#: recorder when it starts.
+_LAZY = {
+    "SimpleScheduler": "chronoflow.recording.scheduler",
+    "Process": "chronoflow.runtime",
+    "ProcessStatus": "chronoflow.runtime",
+    "ProcessTemplate": "chronoflow.runtime",
+    "Transition": "chronoflow.runtime",
+    "template": "chronoflow.runtime",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value: Any = version("chronoflow")
+        except PackageNotFoundError:  # a source tree that is not installed
+            value = "0.0.0+unknown"
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'chronoflow' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ChronoflowError",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -34,7 +34,6 @@ from chronoflow.inspect import (
     World,
     WorldDiff,
 )
-from chronoflow.inspect.live import LiveFrames, LiveSession
 from chronoflow.signals import Signal
 from tui.bookmarks import Bookmarks
 from tui.commands import DebuggerCommands
@@ -58,6 +57,9 @@ from tui.widgets.signal_list import SignalList
 from tui.widgets.source_pane import SourcePane
 from tui.widgets.status_bar import Position, StatusBar
 from tui.widgets.warning_banner import WarningBanner
+
+if TYPE_CHECKING:
+    from chronoflow.inspect.live import LiveFrames, LiveSession
 
 
 class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,7 +20,9 @@ from rich.text import Text
 
 from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import Timeline
-from chronoflow.inspect.live import LiveSession
+
+if TYPE_CHECKING:
+    from chronoflow.inspect.live import LiveSession
 from tui.literal import literal
 
 cli = typer.Typer(
@@ -79,6 +81,8 @@ def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
 
 def open_live(path: Path, workflow: Path) -> LiveSession:
     """Load ``workflow`` for live frames of ``path``, or raise the one-line Exit."""
+    from chronoflow.inspect.live import LiveSession  # only with --workflow
+
     if not workflow.is_file():
         raise fail(f"{workflow}: no such workflow file")
     try:

@@ -9,11 +9,14 @@ coalesces into the latest one (toolong does this for its scan progress).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from chronoflow.inspect import CausalLink, MessageTrace, Progress
-from chronoflow.inspect.live import LiveFrames
+
+if TYPE_CHECKING:
+    from chronoflow.inspect.live import LiveFrames
 
 
 @dataclass

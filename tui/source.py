@@ -21,11 +21,12 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from chronoflow.errors import ChronoflowError
-from chronoflow.inspect.live import LiveFrames, LiveSession
 from tui.messages import FramesFound
 from tui.widgets.source_pane import SourcePane
 
 if TYPE_CHECKING:
+    from chronoflow.inspect.live import LiveFrames, LiveSession
+
     _Base = App[None]
 else:
     _Base = object

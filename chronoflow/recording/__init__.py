@@ -13,6 +13,9 @@ them. ``docs/format.md`` specifies the format.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from chronoflow.recording.errors import (
     NotARecording,
     RecordingCorrupt,
@@ -23,10 +26,29 @@ from chronoflow.recording.errors import (
 )
 from chronoflow.recording.format import FORMAT_VERSION, MAGIC
 from chronoflow.recording.reader import ChunkView, ReadMode, RecordingReader, open_recording
-from chronoflow.recording.recorder import Recorder
-from chronoflow.recording.scheduler import SimpleScheduler
 from chronoflow.recording.values import Opaque
-from chronoflow.recording.writer import RecordingWriter
+
+if TYPE_CHECKING:
+    from chronoflow.recording.recorder import Recorder
+    from chronoflow.recording.scheduler import SimpleScheduler
+    from chronoflow.recording.writer import RecordingWriter
+
+#: The writing side, imported on first use: a program that only reads
+#: recordings does not load the runtime and the recorder.
+_LAZY = {
+    "Recorder": "chronoflow.recording.recorder",
+    "SimpleScheduler": "chronoflow.recording.scheduler",
+    "RecordingWriter": "chronoflow.recording.writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'chronoflow.recording' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "FORMAT_VERSION",

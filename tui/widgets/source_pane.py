@@ -10,11 +10,15 @@ Every string is shown as text, never as markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
-from chronoflow.inspect.live import Frame, LiveFrames
 from tui.literal import literal
 from tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from chronoflow.inspect.live import Frame, LiveFrames
 
 
 class SourcePane(VirtualList):
