@@ -58,12 +58,16 @@ class VirtualList(Widget, can_focus=True):
     # -- for subclasses ----------------------------------------------------------
 
     def row_count(self) -> int:
-        """How many rows the list has now."""
-        raise NotImplementedError
+        """How many rows the list has now (a subclass overrides; the base list is empty)."""
+        return 0
 
     def render_row(self, row: int, width: int) -> Text:
-        """The text of ``row`` (``0 <= row < row_count()``), at most ``width`` cells."""
-        raise NotImplementedError
+        """The text of ``row`` (``0 <= row < row_count()``), at most ``width`` cells.
+
+        A subclass overrides this together with :meth:`row_count`; the base
+        list has no rows, so it is never asked for one.
+        """
+        return Text("")
 
     def on_row_clicked(self, row: int) -> None:
         """Called when the mouse clicks ``row``."""
