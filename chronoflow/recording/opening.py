@@ -10,6 +10,7 @@ an error in strict mode and a warning otherwise.
 
 from __future__ import annotations
 
+import operator
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,13 +172,21 @@ def _read_footer(
 
 
 def _check_index(footer: Footer, data_start: int, data_end: int) -> str:
-    previous_seq, previous_offset = -1, data_start - 1
-    for entry in footer.chunks:
-        if entry.first_seq <= previous_seq or entry.offset <= previous_offset:
-            return "the footer index is not in order"
-        if entry.offset >= data_end or entry.count < 1:
-            return "the footer index points outside the signals"
-        previous_seq, previous_offset = entry.first_seq, entry.offset
-    if sum(entry.count for entry in footer.chunks) != footer.count:
+    if not footer.chunks:
+        return "" if footer.count == 0 else "the footer's signal count does not match its index"
+    # Why columns and C-level comparisons: see Footer.read.
+    chunks = footer.chunks
+    firsts = list(map(operator.attrgetter("first_seq"), chunks))
+    offsets = list(map(operator.attrgetter("offset"), chunks))
+    counts = list(map(operator.attrgetter("count"), chunks))
+    if firsts[0] < 0 or offsets[0] < data_start:
+        return "the footer index is not in order"
+    if not (
+        all(map(operator.lt, firsts, firsts[1:])) and all(map(operator.lt, offsets, offsets[1:]))
+    ):
+        return "the footer index is not in order"
+    if offsets[-1] >= data_end or min(counts) < 1:
+        return "the footer index points outside the signals"
+    if sum(counts) != footer.count:
         return "the footer's signal count does not match its index"
     return ""
