@@ -151,6 +151,9 @@ class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):
             self.set_reactive(ChronoflowApp.selected_pid, self.timeline.signal(self.seq).pid)
         self.query_one(SignalList).focus()
         self._repaint()
+        # Why after the first paint: the indexer shares the interpreter, and
+        # the first screen needs only the recording's first signals.
+        self.call_after_refresh(self.timeline.start_indexing)
 
     def on_unmount(self) -> None:
         """Stop listening to the indexer, and looking for links."""
@@ -171,7 +174,7 @@ class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):
             self.show_source_of_selected()
 
     def _indexed(self, seq: int) -> bool:
-        return self._progress.done or seq < self._progress.indexed
+        return self._progress.done or self.timeline.ready(seq)
 
     def _repaint(self) -> None:
         before = self.moment

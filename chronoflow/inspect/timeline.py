@@ -64,12 +64,19 @@ class Timeline:
         checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
         spill_limit: int = DEFAULT_SPILL_LIMIT,
         background: bool = True,
+        start: bool = True,
     ) -> None:
         """Index ``source``: in a daemon thread, or before returning if not ``background``.
 
         Checkpoints are taken at most ``interval`` signals apart; beyond
         ``checkpoint_memory`` bytes they go to a temporary file of at most
         ``spill_limit`` bytes, and beyond that the interval grows.
+
+        With ``start=False`` the thread waits for :meth:`start_indexing`
+        (or for the first question that needs the index), so that a front
+        end can draw its first screen without sharing the interpreter with
+        the indexer. A recording without a footer (torn, or still being
+        written) starts indexing at once: only the index knows its length.
         """
         if follow and not background:
             raise ValueError("a following timeline indexes in the background")
@@ -88,11 +95,13 @@ class Timeline:
         #: The last signal a seek read (see :meth:`signal`).
         self._last_read: Signal | None = None
         self._thread: threading.Thread | None = None
-        if background:
-            self._thread = threading.Thread(target=self._run, name="chronoflow-index", daemon=True)
-            self._thread.start()
-        else:
+        self._thread_lock = threading.Lock()
+        if not background:
             self._run()
+        elif start or self._total is None:
+            # Why a torn recording starts anyway: its length is known only
+            # as far as it has been indexed.
+            self.start_indexing()
 
     @classmethod
     def open(
@@ -104,8 +113,13 @@ class Timeline:
         interval: int = DEFAULT_INTERVAL,
         checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
         spill_limit: int = DEFAULT_SPILL_LIMIT,
+        start: bool = True,
     ) -> Timeline:
-        """Open the recording at ``path`` (tolerantly: a torn file gives its prefix)."""
+        """Open the recording at ``path`` (tolerantly: a torn file gives its prefix).
+
+        Indexing starts at once, or with ``start=False`` at
+        :meth:`start_indexing` (see :class:`Timeline`).
+        """
         reader = open_recording(Path(path), mode=ReadMode.TOLERANT)
         return cls(
             reader,
@@ -114,9 +128,33 @@ class Timeline:
             interval=interval,
             checkpoint_memory=checkpoint_memory,
             spill_limit=spill_limit,
+            start=start,
         )
 
     # -- indexing ---------------------------------------------------------------
+
+    def start_indexing(self) -> None:
+        """Start the indexing thread, unless it has started (or the timeline is closed)."""
+        with self._thread_lock:
+            if self._thread is not None or self._finished or self._stop.is_set():
+                return
+            self._thread = threading.Thread(target=self._run, name="chronoflow-index", daemon=True)
+            self._thread.start()
+
+    def ready(self, seq: int) -> bool:
+        """True when :meth:`state_at` answers ``seq`` without waiting for the indexer.
+
+        Why not only indexed seqs: within one interval of the index's end a
+        fold from its last checkpoint is as short as any seek, so the first
+        screen needs no index at all.
+        """
+        index = self.index
+        return self._caught_up or seq < index.indexed + index.interval
+
+    @property
+    def indexing_started(self) -> bool:
+        """True once indexing has begun (always, unless opened with ``start=False``)."""
+        return self._thread is not None or self._finished
 
     def _run(self) -> None:
         index = self.index
@@ -180,13 +218,16 @@ class Timeline:
         self._listeners.append(listener)
 
     def remove_listener(self, listener: ProgressListener) -> None:
-        """Stop calling ``listener``."""
-        self._listeners.remove(listener)
+        """Stop calling ``listener`` (nothing happens if it is not listening)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def wait(self, seq: int | None = None, timeout: float | None = None) -> bool:
         """Block until ``seq`` is indexed (None: until indexing is done); False on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         index = self.index
+        if not (seq is not None and index.indexed > seq):
+            self.start_indexing()
         with index.changed:
             while True:
                 if seq is None:
@@ -297,7 +338,7 @@ class Timeline:
         if seq == -1:
             return World.empty()
         self._check(seq)
-        if seq >= self.index.indexed and not self.wait(seq):
+        if not self.ready(seq) and not self.wait(seq):
             raise SeqOutOfRangeError(seq, len(self))
         with self._cache_lock:
             world = self._cache.get(seq)

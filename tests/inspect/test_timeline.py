@@ -203,3 +203,60 @@ def test_checkpoints_past_the_memory_bound_spill_to_a_file_or_thin() -> None:
     assert len(thinning.index.checkpoints) == 2
     assert thinning.index.spill.size == 0
     assert thinning.state_at(33) == final
+
+
+def test_indexing_can_wait_until_a_front_end_has_drawn_its_first_screen() -> None:
+    source = record_sample("parent_children")
+    signals = list(source.signals())
+    with Timeline(source, interval=4, start=False) as timeline:
+        assert not timeline.indexing_started
+        assert timeline.progress.indexed == 0
+        assert len(timeline) == len(signals)  # the recording says how long it is
+        # Within one interval of the index's end, state_at folds from the start.
+        assert timeline.ready(3)
+        assert not timeline.ready(4)
+        assert timeline.state_at(3) == fold(signals[:4])
+        assert timeline.changed_at(2) == timeline.diff(1, 2)
+        assert timeline.signal(20) == signals[20]
+        assert not timeline.indexing_started
+        # A question that needs the index starts it.
+        assert timeline.state_at(len(signals) - 1) == fold(signals)
+        assert timeline.indexing_started
+        timeline.start_indexing()  # a second start changes nothing
+        assert timeline.wait(timeout=10)
+        assert timeline.ready(len(signals) - 1)
+
+
+def test_start_indexing_starts_the_thread_once() -> None:
+    source = record_sample("greeter")
+    with Timeline(source, start=False) as timeline:
+        timeline.start_indexing()
+        timeline.start_indexing()
+        assert timeline.wait(timeout=10)
+        assert timeline.progress.done
+        assert sum(t.name == "chronoflow-index" for t in threading.enumerate()) <= 1
+
+
+def test_a_timeline_that_never_indexed_closes_its_source() -> None:
+    source = record_sample("greeter")
+    timeline = Timeline(source, start=False)
+    timeline.close()
+    timeline.start_indexing()  # closed: nothing starts
+    assert not timeline.indexing_started
+    assert source.closed
+
+
+def test_a_recording_without_a_stated_length_indexes_at_once() -> None:
+    signals = list(record_sample("filtering").signals())
+    source = MemorySource(signals, complete=False)
+    with Timeline(source, start=False) as timeline:
+        assert timeline.indexing_started  # only the index knows its length
+        assert timeline.wait(len(signals) - 1, timeout=10)
+
+
+def test_removing_a_listener_that_is_not_listening_is_harmless() -> None:
+    with Timeline(record_sample("greeter"), background=False) as timeline:
+        timeline.remove_listener(print)
+        timeline.add_listener(print)
+        timeline.remove_listener(print)
+        timeline.remove_listener(print)

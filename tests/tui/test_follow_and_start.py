@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
+
 from chronoflow.inspect import MemorySource, Timeline
 from chronoflow.signals import Signal
 from tests.tui.conftest import CLASSROOM, PARENT_JOINS, SIZE, TOTAL
@@ -82,3 +84,28 @@ async def test_an_empty_recording() -> None:
         assert app.seq == -1
         assert "seq - / 0" in status(app)
         assert tree(app) == {}
+
+
+async def test_the_first_screen_is_drawn_before_indexing_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timeline = Timeline.open(CLASSROOM, start=False)
+    at_start: list[tuple[int, dict[str, str], str]] = []
+    start = timeline.start_indexing
+
+    def recording_start() -> None:
+        at_start.append((timeline.progress.indexed, tree(app), status(app)))
+        start()
+
+    monkeypatch.setattr(timeline, "start_indexing", recording_start)
+    try:
+        app = ChronoflowApp(timeline)
+        async with app.run_test(size=SIZE):
+            await until(lambda: timeline.progress.done)
+            await until(lambda: "indexing" not in status(app))
+    finally:
+        timeline.close()
+    indexed, shown_tree, shown_status = at_start[0]
+    assert indexed == 0
+    assert shown_tree == {"Server[0]": "running ✉ 0  « new"}  # drawn without the index
+    assert "seq 0 / " in shown_status
