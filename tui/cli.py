@@ -9,8 +9,8 @@ complete prefix) and the app shows a warning banner.
 
 from __future__ import annotations
 
+import gc
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,6 +44,10 @@ def fail(message: str) -> typer.Exit:
 
 
 def _version_text() -> str:
+    # Why imported here: importlib.metadata costs 30 ms at start-up, and
+    # only --version needs it.
+    from importlib.metadata import PackageNotFoundError, version
+
     def of(package: str) -> str:
         try:
             return version(package)
@@ -67,7 +71,8 @@ def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
     if path.is_dir():
         raise fail(f"{path}: is a directory, not a recording")
     try:
-        timeline = Timeline.open(path, follow=follow)
+        # Indexing starts once the app has painted its first screen.
+        timeline = Timeline.open(path, follow=follow, start=False)
     except ChronoflowError as error:
         raise fail(str(error)) from None
     except OSError as error:
@@ -156,6 +161,10 @@ def debug(
     """
     from tui.app import ChronoflowApp
 
+    # Why: what start-up imported lives as long as the app; frozen, the
+    # collector stops walking it again and again while the first screen
+    # (and the recording's index) are built.
+    gc.freeze()
     live = open_live(file, workflow) if workflow is not None else None
     timeline = open_timeline(file, at=at, follow=follow)
     try:
