@@ -79,7 +79,9 @@ async def _measure(path: Path, samples: int) -> dict[str, Any]:
     from textual import events
 
     from chronoflow.inspect import Timeline
+    from tui.cli import tune_collector
 
+    tune_collector()  # as chronoflow-tui does before it starts the app
     painted = asyncio.Event()
     started = time.perf_counter()
     timeline = Timeline.open(path)
@@ -144,7 +146,7 @@ async def _measure(path: Path, samples: int) -> dict[str, Any]:
                 if following is None:
                     break
                 process_steps.append(await press("n", "n", following))
-        for _ in range(max(5, samples // 10)):
+        for _ in range(max(5, samples // 4)):
             jumps.append(await jump(rng.randrange(total)))
         for _ in range(5):
             ends.append(await press("end", None, total - 1))
