@@ -84,7 +84,7 @@ async def _measure(path: Path, samples: int) -> dict[str, Any]:
     tune_collector()  # as chronoflow-tui does before it starts the app
     painted = asyncio.Event()
     started = time.perf_counter()
-    timeline = Timeline.open(path)
+    timeline = Timeline.open(path, start=False)  # as chronoflow-tui opens it
     app = ChronoflowApp(timeline)
     first_paint = 0.0
 
