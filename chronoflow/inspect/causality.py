@@ -11,13 +11,12 @@ process's neighbouring signals.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING
 
 from chronoflow.inspect.errors import NotAMessageError
 from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.model import CausalLink, Hop, HopKind, MessageTrace
-from chronoflow.inspect.state import CHILDREN, FLOOR, INHERITS
+from chronoflow.inspect.state import CHILDREN, ENDED, FLOOR, INHERITS, Record
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
@@ -63,28 +62,8 @@ def trace(timeline: Timeline, mid: int) -> MessageTrace:
     end = index.indexed
     hops = [Hop(first, signal.pid, mid)]
     hops.extend(Hop(HopKind.DELIVERED, pid, mid) for pid in into)
-    outcomes: dict[int, Hop] = {}
-    for seq in index.refs.positions(mid, mid + 1, end):
-        what = _OUTCOMES.get(index.types[seq])
-        if what is not None:
-            pid = index.pids[seq]
-            outcomes.setdefault(pid, Hop(what, pid, seq))
-    holders = deque((pid, mid) for pid in into)
-    pending = []
     procs = state_of(timeline.state_at(end - 1)).procs if end > 0 else {}
-    while holders:
-        pid, arrived = holders.popleft()
-        outcome = outcomes.get(pid)
-        until = end if outcome is None else outcome.seq
-        if outcome is None:
-            pending.append(pid)
-        record = procs.get(pid)
-        for child in () if record is None else record[CHILDREN]:
-            copy = procs.get(child)
-            spawned = -1 if copy is None or not copy[INHERITS] else copy[FLOOR]
-            if arrived < spawned < until:
-                hops.append(Hop(HopKind.INHERITED, child, spawned))
-                holders.append((child, spawned))
+    outcomes, pending = _outcomes(timeline, procs, mid, into, hops)
     hops.extend(outcomes.values())
     hops.sort(key=lambda hop: hop.seq)
     sender = signal.pid if sent else data.get("from") if kind == _S.EXIT else None
@@ -96,6 +75,79 @@ def trace(timeline: Timeline, mid: int) -> MessageTrace:
         hops=tuple(hops),
         pending=tuple(sorted(pending)),
     )
+
+
+def _outcomes(
+    timeline: Timeline, procs: dict[int, Record], mid: int, into: list[int], hops: list[Hop]
+) -> tuple[dict[int, Hop], list[int]]:
+    """Where each copy of message ``mid`` ended: ``(outcome by pid, pids still holding it)``.
+
+    Appends an INHERITED hop to ``hops`` for every child that got a copy.
+
+    Why not simply every answer up to the end of the index: on a big
+    recording that scan takes tens of milliseconds for every message. The
+    scan stops once every process holding a copy has its outcome, or has
+    ended (an ended process receives nothing more). Copies refused or
+    dropped on arrival are answered right after the message's own signal,
+    one signal per inbox at most, so the first stretch is always scanned.
+    """
+    index = timeline.index
+    end = index.indexed
+    refs, types, pids = index.refs, index.types, index.pids
+    outcomes: dict[int, Hop] = {}
+    waiting: dict[int, int] = {}  # holder -> seq its copy arrived, while its outcome is unknown
+    pending: list[int] = []
+
+    def settle(pid: int, until: int) -> None:
+        """``pid``'s copy left it at ``until``: children spawned meanwhile inherited it."""
+        arrived = waiting.pop(pid)
+        record = procs.get(pid)
+        for child in () if record is None else record[CHILDREN]:
+            copy = procs.get(child)
+            spawned = -1 if copy is None or not copy[INHERITS] else copy[FLOOR]
+            if arrived < spawned < until:
+                hops.append(Hop(HopKind.INHERITED, child, spawned))
+                waiting[child] = spawned
+
+    def last_chance(pid: int) -> int:
+        record = procs.get(pid)
+        ended = None if record is None else record[ENDED]
+        return end if ended is None else min(end, ended + 1)
+
+    for pid in into:
+        waiting[pid] = mid
+    low, first_stretch = mid + 1, mid + 2 + len(procs)
+    while True:
+        settled = [pid for pid in waiting if pid in outcomes]
+        for pid in settled:
+            settle(pid, outcomes[pid].seq)
+        if settled:
+            continue
+        if not waiting and low >= first_stretch:
+            break
+        high = max([last_chance(pid) for pid in waiting] + [min(end, first_stretch)])
+        answered = None
+        for seq in refs.positions(mid, low, high):
+            what = _OUTCOMES.get(types[seq])
+            if what is None:
+                continue
+            pid = pids[seq]
+            if pid not in outcomes:
+                outcomes[pid] = Hop(what, pid, seq)
+                if pid in waiting:
+                    answered = seq
+                    break
+        if answered is not None:
+            low = answered + 1
+            continue
+        low = max(low, high)
+        if not waiting:
+            break
+        # Nothing more answers the holders left: they keep their copies.
+        for pid in list(waiting):
+            pending.append(pid)
+            settle(pid, end)
+    return outcomes, pending
 
 
 def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:

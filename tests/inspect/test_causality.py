@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 
 from chronoflow import Process, template
 from chronoflow.inspect import CausalLink, Hop, HopKind, NotAMessageError, Timeline
+from chronoflow.inspect.fold import state_of
+from chronoflow.inspect.state import CHILDREN, FLOOR, INHERITS
 from chronoflow.runtime import SimpleScheduler
 from tests.inspect.conftest import record, record_sample, timeline_of
 from tests.inspect.random_workflows import Program, programs
@@ -17,6 +20,7 @@ from tests.inspect.random_workflows import Program, programs
 pytestmark = pytest.mark.usefixtures("quiet")
 
 H = HopKind
+RECORDINGS = Path(__file__).resolve().parent.parent.parent / "recordings"
 
 
 def test_a_pushed_message_reaches_the_parent_and_every_child() -> None:
@@ -138,3 +142,76 @@ def test_every_receive_and_drop_is_a_hop_of_its_message(program: Program) -> Non
             assert Hop(kind, signal.pid, signal.seq) in hops
             # and the process had the message: delivered or inherited first
             assert any(h.pid == signal.pid and h.kind in (H.DELIVERED, H.INHERITED) for h in hops)
+
+
+def traced_by_a_full_scan(timeline: Timeline, mid: int) -> tuple[set[Hop], set[int]]:
+    """A message's hops and still-holding pids, from every answer up to the end
+    of the recording: the slow, obvious way."""
+    signal = timeline.signal(mid)
+    data = signal.data if isinstance(signal.data, dict) else {}
+    sent_or_pushed = signal.type in (5, 9)  # SEND, DELIVER
+    into = list(data.get("into", ())) if sent_or_pushed else [signal.pid]
+    procs = state_of(timeline.state_at(len(timeline) - 1)).procs
+    outcomes: dict[int, Hop] = {}
+    kinds = {10: H.RECEIVED, 8: H.DROPPED, 7: H.REFUSED}
+    for later in timeline.signals(mid + 1):
+        kind = kinds.get(later.type)
+        answers = later.data if later.type == 10 else (later.data or {}).get("id")
+        if kind is not None and answers == mid:
+            outcomes.setdefault(later.pid, Hop(kind, later.pid, later.seq))
+    hops = {Hop(H.DELIVERED, pid, mid) for pid in into} | set(outcomes.values())
+    holders, pending = [(pid, mid) for pid in into], set()
+    while holders:
+        pid, arrived = holders.pop()
+        outcome = outcomes.get(pid)
+        if outcome is None:
+            pending.add(pid)
+        until = len(timeline) if outcome is None else outcome.seq
+        for child in procs[pid][CHILDREN] if pid in procs else ():
+            copy = procs[child]  # FLOOR: the seq of the SPAWN that made it
+            if copy[INHERITS] and arrived < copy[FLOOR] < until:
+                hops.add(Hop(H.INHERITED, child, copy[FLOOR]))
+                holders.append((child, copy[FLOOR]))
+    return hops, pending
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program=programs)
+def test_a_trace_stops_early_yet_finds_what_a_full_scan_finds(program: Program) -> None:
+    source = record(program)
+    timeline = Timeline(source, background=False, interval=3)
+    for signal in source.signals():
+        if signal.type in (5, 9):  # SEND, DELIVER
+            trace = timeline.trace(signal.seq)
+            hops, pending = traced_by_a_full_scan(timeline, signal.seq)
+            assert (
+                set(trace.hops)
+                - {Hop(H.SENT, signal.pid, signal.seq)}
+                - {Hop(H.PUSHED, signal.pid, signal.seq)}
+                == hops
+            )
+            assert set(trace.pending) == pending
+
+
+def test_every_shipped_message_is_traced_as_a_full_scan_traces_it() -> None:
+    seen: set[HopKind] = set()
+    messages = 0
+    for path in sorted(RECORDINGS.glob("*.cfl")):
+        with Timeline.open(path) as timeline:
+            timeline.wait()
+            for signal in timeline.signals():
+                if signal.type in (5, 9):  # SEND, DELIVER
+                    messages += 1
+                    trace = timeline.trace(signal.seq)
+                    hops, pending = traced_by_a_full_scan(timeline, signal.seq)
+                    assert (
+                        set(trace.hops)
+                        - {Hop(H.SENT, signal.pid, signal.seq)}
+                        - {Hop(H.PUSHED, signal.pid, signal.seq)}
+                        == hops
+                    ), (path.name, signal.seq)
+                    assert set(trace.pending) == pending, (path.name, signal.seq)
+                    seen.update(hop.kind for hop in hops)
+    assert messages > 100
+    # The shipped samples cover every way a copy can end.
+    assert {H.RECEIVED, H.DROPPED, H.REFUSED, H.INHERITED} <= seen
