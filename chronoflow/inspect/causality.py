@@ -14,9 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chronoflow.inspect.errors import NotAMessageError
-from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.model import CausalLink, Hop, HopKind, MessageTrace
-from chronoflow.inspect.state import CHILDREN, ENDED, FLOOR, INHERITS, Record
+from chronoflow.inspect.state import CHILDREN, ENDED, FLOOR, INHERITS
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
@@ -58,12 +57,9 @@ def trace(timeline: Timeline, mid: int) -> MessageTrace:
         first = HopKind.SENT if sent else HopKind.PUSHED
     else:  # the runtime put it in the process's own inbox
         into, first = [signal.pid], HopKind.SIGNALLED
-    index = timeline.index
-    end = index.indexed
     hops = [Hop(first, signal.pid, mid)]
     hops.extend(Hop(HopKind.DELIVERED, pid, mid) for pid in into)
-    procs = state_of(timeline.state_at(end - 1)).procs if end > 0 else {}
-    outcomes, pending = _outcomes(timeline, procs, mid, into, hops)
+    outcomes, pending = _outcomes(timeline, mid, into, hops)
     hops.extend(outcomes.values())
     hops.sort(key=lambda hop: hop.seq)
     sender = signal.pid if sent else data.get("from") if kind == _S.EXIT else None
@@ -78,7 +74,7 @@ def trace(timeline: Timeline, mid: int) -> MessageTrace:
 
 
 def _outcomes(
-    timeline: Timeline, procs: dict[int, Record], mid: int, into: list[int], hops: list[Hop]
+    timeline: Timeline, mid: int, into: list[int], hops: list[Hop]
 ) -> tuple[dict[int, Hop], list[int]]:
     """Where each copy of message ``mid`` ended: ``(outcome by pid, pids still holding it)``.
 
@@ -90,10 +86,14 @@ def _outcomes(
     ended (an ended process receives nothing more). Copies refused or
     dropped on arrival are answered right after the message's own signal,
     one signal per inbox at most, so the first stretch is always scanned.
+    The processes' children, spawn seqs and ends come from the indexer's
+    own records (a child spawned or an end reached past ``end`` fails the
+    comparisons below), not from a seek to the end of the index.
     """
     index = timeline.index
     end = index.indexed
     refs, types, pids = index.refs, index.types, index.pids
+    record_of = index.live_record
     outcomes: dict[int, Hop] = {}
     waiting: dict[int, int] = {}  # holder -> seq its copy arrived, while its outcome is unknown
     pending: list[int] = []
@@ -101,22 +101,22 @@ def _outcomes(
     def settle(pid: int, until: int) -> None:
         """``pid``'s copy left it at ``until``: children spawned meanwhile inherited it."""
         arrived = waiting.pop(pid)
-        record = procs.get(pid)
-        for child in () if record is None else record[CHILDREN]:
-            copy = procs.get(child)
+        record = record_of(pid)
+        for child in () if record is None else tuple(record[CHILDREN]):
+            copy = record_of(child)
             spawned = -1 if copy is None or not copy[INHERITS] else copy[FLOOR]
             if arrived < spawned < until:
                 hops.append(Hop(HopKind.INHERITED, child, spawned))
                 waiting[child] = spawned
 
     def last_chance(pid: int) -> int:
-        record = procs.get(pid)
+        record = record_of(pid)
         ended = None if record is None else record[ENDED]
         return end if ended is None else min(end, ended + 1)
 
     for pid in into:
         waiting[pid] = mid
-    low, first_stretch = mid + 1, mid + 2 + len(procs)
+    low, first_stretch = mid + 1, mid + 2 + index.process_count
     while True:
         settled = [pid for pid in waiting if pid in outcomes]
         for pid in settled:
@@ -213,8 +213,9 @@ def _message_origin(timeline: Timeline, signal: Signal) -> list[CausalLink]:
         found = [CausalLink("down message", mid)]
     else:
         found = [CausalLink("pushed from outside", mid)]
-    procs = state_of(timeline.state_at(signal.seq)).procs
-    record = procs.get(signal.pid)
+    # Why the indexer's record: FLOOR (the spawn seq) never changes, and a
+    # seek to this seq would cost milliseconds.
+    record = timeline.index.live_record(signal.pid)
     if record is not None and mid < record[FLOOR]:
         found.append(CausalLink("inherited at spawn", record[FLOOR]))
     return found
@@ -236,7 +237,19 @@ def _answered(timeline: Timeline, seq: int, label: str) -> list[CausalLink]:
 
 
 def _end_of(timeline: Timeline, pid: int, after: int) -> int | None:
-    last = timeline.previous_for(pid, timeline.index.indexed)
+    index = timeline.index
+    record = index.live_record(pid)
+    ended: int | None = None if record is None else record[ENDED]
+    # Why first: the indexer knows where the process ended; looking for its
+    # last signal scans back from the end of the index.
+    if (
+        ended is not None
+        and after < ended < index.indexed
+        and index.pids[ended] == pid
+        and index.types[ended] in (_S.STOP, _S.CRASH, _S.KILL)
+    ):
+        return ended
+    last = timeline.previous_for(pid, index.indexed)
     if last is None or last <= after:
         return None
     if timeline.index.types[last] in (_S.STOP, _S.CRASH, _S.KILL):

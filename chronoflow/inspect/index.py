@@ -233,6 +233,11 @@ class Index:
         state.seq = seq
         return state
 
+    @property
+    def process_count(self) -> int:
+        """How many processes the indexer has met so far."""
+        return len(self._state.procs)
+
     def live_record(self, pid: int) -> Record | None:
         """The indexer's current record of ``pid`` (read-only; it keeps changing
         until indexing is done). Used for names, which rarely change."""
