@@ -157,7 +157,57 @@ async def _measure(path: Path, samples: int) -> dict[str, Any]:
         result["end_home"] = _summary(ends)
     timeline.close()
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["repaint_floor"] = _summary(await _repaint_floor(samples // 4))
     return result
+
+
+async def _repaint_floor(samples: int) -> list[float]:
+    """Baseline: Textual repainting four bordered panels of plain text, nothing else.
+
+    The same layout as the debugger's main screen at the same size, each
+    panel a Line-API widget whose lines are prebuilt strips: a jump that
+    repaints every panel cannot be faster than this on the same machine,
+    so the ratio of the two shows what the debugger adds, whatever the
+    machine's load at the time.
+    """
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.app import App, ComposeResult
+    from textual.containers import Horizontal, Vertical
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    line = Strip([Segment("x" * 200, Style(color="white", bgcolor="black"))], 200)
+
+    class Panel(Widget):
+        DEFAULT_CSS = "Panel { border: round gray; height: 1fr; }"
+
+        def render_line(self, y: int) -> Strip:
+            return line.crop(0, self.size.width)
+
+    class Floor(App[None]):
+        def compose(self) -> ComposeResult:
+            with Horizontal():
+                with Vertical():
+                    yield Panel()
+                    yield Panel()
+                with Vertical():
+                    yield Panel()
+                    yield Panel()
+
+    app = Floor()
+    times = []
+    async with app.run_test(size=SIZE):
+        panels = list(app.query(Panel))
+        for _ in range(max(5, samples)):
+            done = asyncio.Event()
+            begun = time.perf_counter()
+            for panel in panels:
+                panel.refresh()
+            app.call_after_refresh(done.set)
+            await done.wait()
+            times.append(time.perf_counter() - begun)
+    return times
 
 
 def _import_time() -> float:
@@ -193,6 +243,12 @@ def _report(r: dict[str, Any]) -> None:
             f"  {name:>12}: median {s['median_ms']:.1f} ms, p90 {s['p90_ms']:.1f} ms, "
             f"max {s['max_ms']:.1f} ms (n={s['n']})"
         )
+    floor = r["repaint_floor"]["median_ms"]
+    print(
+        f"  baseline, Textual repainting four panels of plain text: median {floor:.1f} ms "
+        f"(jump / baseline {r['jump']['median_ms'] / floor:.1f}x, "
+        f"step / baseline {r['step']['median_ms'] / floor:.1f}x)"
+    )
     print(f"  peak memory: {r['peak_rss_mb']:.0f} MB (budget {budget_mb:.0f} MB)")
     print(
         f"  budgets: first paint < 500 ms {_met(r['first_paint_s'] < 0.5)}; "
