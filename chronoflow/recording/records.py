@@ -89,7 +89,8 @@ class Chunk:
         """The payload for ``signals``, whose seqs must be consecutive."""
         _, pids, types, datas, stamps = zip(*signals, strict=True)
         try:
-            micros = list(map(round, map(_to_micros, stamps)))
+            # float.__round__: round() for a float, without round()'s dispatch.
+            micros = list(map(float.__round__, map(_to_micros, stamps)))
         except (ValueError, OverflowError, TypeError):
             micros = [_micros_or_zero(t) for t in stamps]
         base = micros[0]

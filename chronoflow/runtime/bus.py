@@ -92,6 +92,9 @@ class SignalBus:
         self._callbacks: list[Observer] = []
         #: Sinks' ``list.append``, given plain ``(seq, pid, type, data, ts)`` tuples.
         self._appends: list[Callable[[Any], None]] = []
+        #: The one sink's append when it is all that listens (a plain recording):
+        #: the hot paths then append without calling _notify.
+        self._sole_append: Callable[[Any], None] | None = None
         for observer in observers:
             self.add_observer(observer)
         self._runq: deque[Process] = deque()
@@ -132,6 +135,7 @@ class SignalBus:
         """Hand every later signal, in seq order, to ``observer``."""
         self._callbacks.append(observer)
         self._observers.append(observer)
+        self._sole_append = None
 
     def add_sink(self, sink: Sink) -> None:
         """Append every later signal to ``sink.buffer``, with no call per signal.
@@ -146,18 +150,25 @@ class SignalBus:
         self._buffers.append(sink)
         self._appends.append(append)
         self._observers.append(append)
+        self._sole_append = append if len(self._observers) == 1 else None
 
     def remove_observer(self, observer: Observer) -> None:
         """Stop handing signals to ``observer``."""
         self._callbacks.remove(observer)
         self._observers.remove(observer)
+        if len(self._observers) == 1 and self._appends:
+            self._sole_append = self._appends[0]
 
     def _emit(self, proc: Process, kind: SignalType, data: Any = None) -> int:
         seq = self._seq
         self._seq = seq + 1
         proc.seq += 1
         if self._observers:
-            self._notify(seq, proc.pid, kind, data)
+            append = self._sole_append
+            if append is not None:
+                append((seq, proc.pid, kind, data, self.clock()))
+            else:
+                self._notify(seq, proc.pid, kind, data)
         return seq
 
     def _notify(self, seq: int, pid: int, kind: SignalType, data: Any) -> None:

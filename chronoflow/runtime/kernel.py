@@ -261,7 +261,11 @@ class Kernel(Uses):
                             self._seq = seq + 1
                             proc.seq += 1
                             if self._observers:
-                                self._notify(seq, proc.pid, _S.RECEIVE, mid)
+                                append = self._sole_append
+                                if append is not None:
+                                    append((seq, proc.pid, _S.RECEIVE, mid, self.clock()))
+                                else:
+                                    self._notify(seq, proc.pid, _S.RECEIVE, mid)
                             proc._waited = False
                             effect = None
                         else:
@@ -277,7 +281,11 @@ class Kernel(Uses):
                                 self._seq = seq + 1
                                 proc.seq += 1
                                 if self._observers:
-                                    self._notify(seq, proc.pid, _S.WAIT, None)
+                                    append = self._sole_append
+                                    if append is not None:
+                                        append((seq, proc.pid, _S.WAIT, None, self.clock()))
+                                    else:
+                                        self._notify(seq, proc.pid, _S.WAIT, None)
                             return
                     else:
                         try:

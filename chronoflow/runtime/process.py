@@ -363,7 +363,12 @@ class Process:
                 target.status = _READY
                 kernel._runq.append(target)
             if kernel._observers:
-                kernel._notify(seq, self.pid, _SEND, {"msg": message, "to": to, "into": [to]})
+                data = {"msg": message, "to": to, "into": [to]}
+                append = kernel._sole_append
+                if append is not None:
+                    append((seq, self.pid, _SEND, data, kernel.clock()))
+                else:
+                    kernel._notify(seq, self.pid, _SEND, data)
             return True
         return kernel.finish_send(self, seq, message, to, target)
 

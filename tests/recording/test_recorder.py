@@ -71,6 +71,31 @@ async def test_record_one_liner_writes_every_signal_and_closes(tmp_path: Path) -
         assert reader.metadata["templates"] == []
 
 
+async def test_a_recording_alone_gets_the_signals_an_observer_gets(tmp_path: Path) -> None:
+    # Why: when the recorder is all that listens, the kernel's hot paths
+    # append to its buffer directly instead of going through _notify.
+    observed = await record_relay(PlainScheduler(clock=lambda: 7.0))
+    out = tmp_path / "alone.cfl"
+    async with SimpleScheduler(record=out, clock=lambda: 7.0) as scheduler:
+        assert scheduler._sole_append is not None
+        procs = [scheduler.create(Relay, 30) for _ in range(3)]
+        for proc in procs:
+            proc.start()
+        await procs[0].push((0, 0))
+        await scheduler.run()
+    with open_recording(out) as reader:
+        assert same_signals(reader.signals(), observed)
+    # Anything else listening turns the direct path off, and removing it back on.
+    scheduler = SimpleScheduler(record=tmp_path / "shared.cfl")
+    sole = scheduler._sole_append
+    assert sole is not None
+    scheduler.add_observer(print)
+    assert scheduler._sole_append is None
+    scheduler.remove_observer(print)
+    assert scheduler._sole_append is sole
+    scheduler.close()
+
+
 async def test_close_is_idempotent_and_a_plain_scheduler_records_nothing(tmp_path: Path) -> None:
     scheduler = SimpleScheduler(record=tmp_path / "x.cfl")
     await record_relay(scheduler)
