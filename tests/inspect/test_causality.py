@@ -175,6 +175,16 @@ def traced_by_a_full_scan(timeline: Timeline, mid: int) -> tuple[set[Hop], set[i
     return hops, pending
 
 
+def traced_as_a_full_scan_traces_it(timeline: Timeline, mid: int) -> set[HopKind]:
+    """Assert that message ``mid``'s trace is what a full scan finds; its hop kinds."""
+    trace = timeline.trace(mid)
+    hops, pending = traced_by_a_full_scan(timeline, mid)
+    made = {Hop(H.SENT, trace.hops[0].pid, mid), Hop(H.PUSHED, trace.hops[0].pid, mid)}
+    assert set(trace.hops) - made == hops, (timeline.path, mid)
+    assert set(trace.pending) == pending, (timeline.path, mid)
+    return {hop.kind for hop in hops}
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(program=programs)
 def test_a_trace_stops_early_yet_finds_what_a_full_scan_finds(program: Program) -> None:
@@ -182,15 +192,7 @@ def test_a_trace_stops_early_yet_finds_what_a_full_scan_finds(program: Program) 
     timeline = Timeline(source, background=False, interval=3)
     for signal in source.signals():
         if signal.type in (5, 9):  # SEND, DELIVER
-            trace = timeline.trace(signal.seq)
-            hops, pending = traced_by_a_full_scan(timeline, signal.seq)
-            assert (
-                set(trace.hops)
-                - {Hop(H.SENT, signal.pid, signal.seq)}
-                - {Hop(H.PUSHED, signal.pid, signal.seq)}
-                == hops
-            )
-            assert set(trace.pending) == pending
+            traced_as_a_full_scan_traces_it(timeline, signal.seq)
 
 
 def test_every_shipped_message_is_traced_as_a_full_scan_traces_it() -> None:
@@ -202,16 +204,7 @@ def test_every_shipped_message_is_traced_as_a_full_scan_traces_it() -> None:
             for signal in timeline.signals():
                 if signal.type in (5, 9):  # SEND, DELIVER
                     messages += 1
-                    trace = timeline.trace(signal.seq)
-                    hops, pending = traced_by_a_full_scan(timeline, signal.seq)
-                    assert (
-                        set(trace.hops)
-                        - {Hop(H.SENT, signal.pid, signal.seq)}
-                        - {Hop(H.PUSHED, signal.pid, signal.seq)}
-                        == hops
-                    ), (path.name, signal.seq)
-                    assert set(trace.pending) == pending, (path.name, signal.seq)
-                    seen.update(hop.kind for hop in hops)
+                    seen |= traced_as_a_full_scan_traces_it(timeline, signal.seq)
     assert messages > 100
     # The shipped samples cover every way a copy can end.
     assert {H.RECEIVED, H.DROPPED, H.REFUSED, H.INHERITED} <= seen
