@@ -9,7 +9,6 @@ complete prefix) and the app shows a warning banner.
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,10 +19,13 @@ from rich.text import Text
 
 from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import Timeline
+from chronoflow.inspect.collector import COLLECTOR_THRESHOLDS, tune_collector
 
 if TYPE_CHECKING:
     from chronoflow.inspect.live import LiveSession
 from tui.literal import literal
+
+__all__ = ["COLLECTOR_THRESHOLDS", "cli", "run", "tune_collector"]
 
 cli = typer.Typer(
     name="chronoflow-tui",
@@ -62,25 +64,6 @@ def _show_version(value: bool) -> None:
     if value:
         typer.echo(_version_text())
         raise typer.Exit()
-
-
-#: The collector's thresholds while the debugger runs (Python's are 700, 10, 10).
-COLLECTOR_THRESHOLDS = (20_000, 20, 10)
-
-
-def tune_collector() -> None:
-    """Keep Python's cycle collector out of the way of key presses.
-
-    Why: a jump restores a checkpoint and builds rows, allocating tens of
-    thousands of objects, and with the default thresholds the collector
-    ran several times per jump, walking everything the app holds; that was
-    a quarter of a jump's time. What start-up imported lives as long as
-    the app, so it is frozen out of the collector's walks, and young
-    objects are collected every 20,000 allocations instead of every 700.
-    Almost everything the debugger drops is freed by reference counting.
-    """
-    gc.freeze()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
 def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:

@@ -19,6 +19,7 @@ from rich.tree import Tree
 
 from chronoflow.cli.app import app, err_console, reports_errors
 from chronoflow.inspect import ProcessState, Query, SeqOutOfRangeError, Status, Timeline, World
+from chronoflow.inspect.collector import tune_collector
 from chronoflow.inspect.summary import short, summary
 
 console = Console(highlight=False)
@@ -138,6 +139,7 @@ def state(
 
     Example: [bold]chronoflow state recordings/client_server.cfl --at 10[/]
     """
+    tune_collector()
     with Timeline.open(recording) as timeline:
         _wait(timeline, at)
         if at is None:
@@ -170,6 +172,7 @@ def find(
     ] = False,
 ) -> None:
     parsed = Query.parse(query)
+    tune_collector()
     with Timeline.open(recording) as timeline:
         _wait(timeline, None)
         found = 0

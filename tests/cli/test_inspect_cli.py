@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from chronoflow import Process, template
 from chronoflow.cli import app
+from chronoflow.inspect.collector import COLLECTOR_THRESHOLDS
 from chronoflow.recording import Recorder, RecordingWriter, open_recording
 from chronoflow.runtime import SimpleScheduler
 from chronoflow.workflow import load_workflow, run_workflow
@@ -175,3 +177,17 @@ def test_a_torn_recording_shows_its_prefix_with_a_warning(family: Path, tmp_path
     assert result.exit_code == 0, result.output
     assert lines(result.stdout)[0] == "world at seq 29 of 29"
     assert result.stderr.startswith("warning: ")
+
+
+@pytest.mark.parametrize(("command", "extra"), [("state", []), ("find", ["type:SEND"])])
+def test_state_and_find_tune_the_collector_but_run_does_not(
+    command: str, extra: list[str], client_server: Path
+) -> None:
+    gc.set_threshold(700, 10, 10)
+    result = runner.invoke(app, [command, str(client_server), *extra], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert gc.get_threshold() == COLLECTOR_THRESHOLDS
+    gc.set_threshold(700, 10, 10)
+    result = runner.invoke(app, ["run", str(ROOT / "sample_workflows/greeter.py")], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert gc.get_threshold() == (700, 10, 10)

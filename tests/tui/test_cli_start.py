@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -14,18 +13,6 @@ from tui.app import ChronoflowApp
 from tui.cli import COLLECTOR_THRESHOLDS, cli
 
 
-@pytest.fixture
-def collector() -> Iterator[None]:
-    """Put Python's collector back as it was after the test."""
-    thresholds = gc.get_threshold()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
-
-
-@pytest.mark.usefixtures("collector")
 def test_the_command_tunes_the_collector_and_defers_indexing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
