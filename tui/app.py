@@ -474,6 +474,7 @@ class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):
             if total != self._shown_total:
                 signals.refresh_rows()
             self._show_status()
+        signals.names_known()
         self._shown_total = total
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 
 from chronoflow.inspect import MemorySource, Timeline
 from chronoflow.signals import Signal
 from tests.tui.conftest import CLASSROOM, PARENT_JOINS, SIZE, TOTAL
-from tests.tui.panels import status, tree
+from tests.tui.panels import rows, screen_lines, status, tree
 from tui.app import ChronoflowApp
+from tui.widgets import signal_list
+from tui.widgets.signal_list import SignalList
 
 
 def classroom_signals() -> list[Signal]:
@@ -109,3 +112,39 @@ async def test_the_first_screen_is_drawn_before_indexing_starts(
     assert indexed == 0
     assert shown_tree == {"Server[0]": "running ✉ 0  « new"}  # drawn without the index
     assert "seq 0 / " in shown_status
+
+
+async def test_the_first_screen_names_every_process_before_any_indexing() -> None:
+    timeline = Timeline.open(CLASSROOM, start=False)
+    try:
+        app = ChronoflowApp(timeline)
+        async with app.run_test(size=SIZE):
+            # Painted before the index knew anything: the START rows named them.
+            first = rows(app.query_one(SignalList))[:5]
+            assert [row.split()[2] for row in first[1:4]] == ["Client", "Monitor", "Lookup"]
+            await until(lambda: timeline.progress.done)
+    finally:
+        timeline.close()
+
+
+async def test_rows_painted_before_their_process_was_known_are_named_once_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As if the START rows were out of view: the list learns no names from them.
+    monkeypatch.setattr(signal_list, "SignalType", SimpleNamespace(START=-1))
+    timeline = Timeline.open(CLASSROOM, start=False)
+    try:
+        app = ChronoflowApp(timeline)
+        async with app.run_test(size=SIZE):
+            signals = app.query_one(SignalList)
+
+            def third_column_of_seq_5() -> str:  # seq 5 is a SEND by Client[1]
+                line = next(ln for ln in screen_lines(signals) if ln.split()[:2] == ["5", "1"])
+                return line.split()[2]
+
+            assert third_column_of_seq_5() == "SEND"  # no template: painted unnamed
+            await until(lambda: timeline.progress.done)
+            await until(lambda: third_column_of_seq_5() == "Client")
+        assert not signals._unnamed
+    finally:
+        timeline.close()

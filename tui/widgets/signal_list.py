@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from chronoflow.inspect import Timeline, summary
-from chronoflow.signals import Signal
+from chronoflow.signals import Signal, SignalType
 from tui.literal import literal
 from tui.look import relative_time, type_name, type_style
 from tui.rows import AllRows, Rows
@@ -66,6 +66,11 @@ class SignalList(VirtualList):
         self.seq = -1
         self._cache: OrderedDict[int, tuple[Signal, str]] = OrderedDict()
         self._origin: float | None = None
+        #: Templates named by START signals the list has read, for processes
+        #: the engine cannot name yet (it has not indexed that far).
+        self._started_as: dict[int, str] = {}
+        #: True when a row was painted without its process's template.
+        self._unnamed = False
 
     # -- what the app tells the list ---------------------------------------------
 
@@ -87,6 +92,12 @@ class SignalList(VirtualList):
         self.refresh_rows()
         if row >= 0:
             self.scroll_to_row(min(row, max(count - 1, 0)), center=True)
+
+    def names_known(self) -> None:
+        """The engine has indexed further: repaint rows painted without a template."""
+        if self._unnamed:
+            self._unnamed = False
+            self.refresh_rows()
 
     def set_rows(self, rows: Rows) -> None:
         """Show ``rows`` instead (a filter was set or cleared)."""
@@ -118,6 +129,10 @@ class SignalList(VirtualList):
         return entry
 
     def _remember(self, signal: Signal) -> tuple[Signal, str]:
+        if signal.type == SignalType.START and isinstance(signal.data, dict):
+            name = signal.data.get("template")
+            if isinstance(name, str):
+                self._started_as[signal.pid] = name
         entry = (signal, summary(signal))
         self._cache[signal.seq] = entry
         while len(self._cache) > CACHE_SIZE:
@@ -142,7 +157,9 @@ class SignalList(VirtualList):
         text.append("▶ " if current else "  ", "bold")
         text.append(f"{seq:>{self._seq_width()}} ", "bold" if current else "dim")
         text.append(f"{signal.pid:>3} ")
-        template = self._template_of(signal.pid) or ""
+        template = self._template_of(signal.pid) or self._started_as.get(signal.pid)
+        if template is None:
+            template, self._unnamed = "", True
         text.append_text(literal(f"{template[:12]:<12} ", "italic"))
         text.append(f"{type_name(signal.type):<10} ", type_style(signal.type))
         if width >= WIDE:
