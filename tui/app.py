@@ -108,6 +108,8 @@ class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):
         self._progress = timeline.progress
         self._timer: Timer | None = None
         self._causes_timer: Timer | None = None
+        #: True while the shown links were found before indexing was done.
+        self._partial_links = False
         self._shown_total = len(timeline)
 
     # -- layout -------------------------------------------------------------------
@@ -208,16 +210,18 @@ class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):
     def _find_causes(self, signal: Signal) -> None:
         if signal.seq != self.seq:  # stepped on meanwhile: nobody will see it
             return
+        complete = self.timeline.progress.done
         links, message = causes_at(self.timeline, signal)
         if not get_current_worker().is_cancelled:
-            self.post_message(CausesFound(signal.seq, links, message))
+            self.post_message(CausesFound(signal.seq, links, message, complete))
 
     @on(CausesFound)
     def _causes_found(self, found: CausesFound) -> None:
         if not self.query(SignalDetail):  # the app is closing
             return
-        if found.seq == self.moment.seq and self.moment.links is None:
+        if found.seq == self.moment.seq and (self.moment.links is None or self._partial_links):
             self.moment = replace(self.moment, links=found.links, message=found.message)
+            self._partial_links = not found.complete
             self._show_detail()
 
     @property
@@ -475,6 +479,9 @@ class ChronoflowApp(SearchAndFilter, LiveSource, Exporting, App[None]):
                 signals.refresh_rows()
             self._show_status()
         signals.names_known()
+        if self._partial_links and message.progress.done and self.signal is not None:
+            # Links into the part indexed since may have been missing.
+            self._find_causes(self.signal)
         self._shown_total = total
 
 

@@ -58,6 +58,9 @@ class CausesFound(Message):
     seq: int
     links: tuple[CausalLink, ...]
     message: MessageTrace | None
+    #: False when they were looked for before the whole recording was indexed
+    #: (a link into the part not indexed yet could be missing).
+    complete: bool = True
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 from chronoflow.inspect import MemorySource, Timeline
 from chronoflow.signals import Signal
 from tests.tui.conftest import CLASSROOM, PARENT_JOINS, SIZE, TOTAL
-from tests.tui.panels import rows, screen_lines, status, tree
+from tests.tui.panels import detail, rows, screen_lines, settle, status, tree
 from tui.app import ChronoflowApp
 from tui.widgets import signal_list
 from tui.widgets.signal_list import SignalList
@@ -146,5 +146,24 @@ async def test_rows_painted_before_their_process_was_known_are_named_once_it_is(
             await until(lambda: timeline.progress.done)
             await until(lambda: third_column_of_seq_5() == "Client")
         assert not signals._unnamed
+    finally:
+        timeline.close()
+
+
+async def test_links_looked_for_before_indexing_ended_are_looked_for_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timeline = Timeline.open(CLASSROOM, start=False)
+    start = timeline.start_indexing
+    monkeypatch.setattr(timeline, "start_indexing", lambda: None)  # hold the indexer back
+    try:
+        app = ChronoflowApp(timeline, at=5)  # Client sends 100; Server receives it at 11
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert timeline.progress.indexed == 0
+            assert "received by" not in detail(app)  # the receive is not indexed yet
+            start()
+            await until(lambda: timeline.progress.done)
+            await until(lambda: "received by Server[0]" in detail(app))
     finally:
         timeline.close()
