@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from chronoflow.inspect import causality, search
+from chronoflow.inspect import causality
 from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import SeqOutOfRangeError
 from chronoflow.inspect.fold import state_of
@@ -30,16 +30,16 @@ from chronoflow.inspect.index import (
 )
 from chronoflow.inspect.index import fold_range as _fold_range
 from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
-from chronoflow.inspect.query import Predicate, Query
+from chronoflow.inspect.query import Query
+from chronoflow.inspect.searching import QueryLike, Searching
 from chronoflow.inspect.source import SignalSource
 from chronoflow.inspect.state import TEMPLATE
 from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
 from chronoflow.recording import ReadMode, open_recording
-from chronoflow.signals import Signal, SignalType
+from chronoflow.signals import Signal
 
 ProgressListener = Callable[[Progress], None]
-QueryLike = Query | str | SignalType | Predicate
 
 #: Seconds between polls of a followed recording for new signals.
 FOLLOW_POLL = 0.2
@@ -51,7 +51,7 @@ CACHED_WORLDS = 8
 NEAR = 256
 
 
-class Timeline:
+class Timeline(Searching):
     """Answers about one recording at any seq (see ``docs/engine.md``)."""
 
     def __init__(
@@ -395,54 +395,6 @@ class Timeline:
             while len(self._cache) > CACHED_WORLDS:
                 self._cache.popitem(last=False)
         return diff_worlds(before, after)
-
-    # -- search -----------------------------------------------------------------------
-
-    def find_all(
-        self, query: QueryLike, start: int | None = None, *, backward: bool = False
-    ) -> Iterator[int]:
-        """Every matching seq from ``start`` (inclusive), forward or backward."""
-        if start is None:
-            start = len(self) - 1 if backward else 0
-        return search.find_all(
-            self.index, self._read, self.__len__, Query.of(query), start, backward=backward
-        )
-
-    def find(self, query: QueryLike, start: int = 0, *, backward: bool = False) -> int | None:
-        """The first matching seq ``>= start`` (the last ``<= start`` when ``backward``)."""
-        return next(self.find_all(query, start, backward=backward), None)
-
-    def next_match(self, seq: int, query: QueryLike) -> int | None:
-        """The nearest matching seq after ``seq``."""
-        return self.find(query, seq + 1)
-
-    def previous_match(self, seq: int, query: QueryLike) -> int | None:
-        """The nearest matching seq before ``seq``."""
-        return None if seq <= 0 else self.find(query, seq - 1, backward=True)
-
-    def next_for(self, pid: int, seq: int) -> int | None:
-        """The nearest signal of ``pid`` after ``seq``."""
-        return self.find(Query.parse(f"pid:{pid}"), seq + 1)
-
-    def previous_for(self, pid: int, seq: int) -> int | None:
-        """The nearest signal of ``pid`` before ``seq``."""
-        return None if seq <= 0 else self.find(Query.parse(f"pid:{pid}"), seq - 1, backward=True)
-
-    def _pid_at(self, seq: int) -> int:
-        if seq < self.index.indexed:
-            pids = self.index.pids
-            pid = pids[seq]
-            if pid != pids.missing:
-                return pid
-        return self.signal(seq).pid
-
-    def next_of_process(self, seq: int) -> int | None:
-        """The nearest signal after ``seq`` of the process that made signal ``seq``."""
-        return self.next_for(self._pid_at(seq), seq)
-
-    def previous_of_process(self, seq: int) -> int | None:
-        """The nearest signal before ``seq`` of the process that made signal ``seq``."""
-        return self.previous_for(self._pid_at(seq), seq)
 
     # -- causality --------------------------------------------------------------------
 
