@@ -132,9 +132,12 @@ def test_use_result_and_kill_links() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(program=programs)
 def test_every_receive_and_drop_is_a_hop_of_its_message(program: Program) -> None:
+    """And every trace, which stops early, finds what a full scan finds."""
     source = record(program)
     timeline = Timeline(source, background=False, interval=3)
     for signal in source.signals():
+        if signal.type in (5, 9):  # SEND, DELIVER
+            traced_as_a_full_scan_traces_it(timeline, signal.seq)
         if signal.type in (10, 8):  # RECEIVE, DROP
             mid = signal.data if signal.type == 10 else signal.data["id"]
             kind = H.RECEIVED if signal.type == 10 else H.DROPPED
@@ -183,16 +186,6 @@ def traced_as_a_full_scan_traces_it(timeline: Timeline, mid: int) -> set[HopKind
     assert set(trace.hops) - made == hops, (timeline.path, mid)
     assert set(trace.pending) == pending, (timeline.path, mid)
     return {hop.kind for hop in hops}
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(program=programs)
-def test_a_trace_stops_early_yet_finds_what_a_full_scan_finds(program: Program) -> None:
-    source = record(program)
-    timeline = Timeline(source, background=False, interval=3)
-    for signal in source.signals():
-        if signal.type in (5, 9):  # SEND, DELIVER
-            traced_as_a_full_scan_traces_it(timeline, signal.seq)
 
 
 def test_every_shipped_message_is_traced_as_a_full_scan_traces_it() -> None:
