@@ -79,7 +79,7 @@ async def _measure(path: Path, samples: int) -> dict[str, Any]:
     from textual import events
 
     from chronoflow.inspect import Timeline
-    from tui.cli import tune_collector
+    from chronoflow.inspect.collector import tune_collector
 
     tune_collector()  # as chronoflow-tui does before it starts the app
     painted = asyncio.Event()

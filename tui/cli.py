@@ -19,13 +19,11 @@ from rich.text import Text
 
 from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import Timeline
-from chronoflow.inspect.collector import COLLECTOR_THRESHOLDS, tune_collector
+from chronoflow.inspect.collector import tune_collector
 
 if TYPE_CHECKING:
     from chronoflow.inspect.live import LiveSession
 from tui.literal import literal
-
-__all__ = ["COLLECTOR_THRESHOLDS", "cli", "run", "tune_collector"]
 
 cli = typer.Typer(
     name="chronoflow-tui",

@@ -8,9 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from chronoflow.inspect import Timeline
+from chronoflow.inspect.collector import COLLECTOR_THRESHOLDS
 from tests.tui.conftest import CLASSROOM
 from tui.app import ChronoflowApp
-from tui.cli import COLLECTOR_THRESHOLDS, cli
+from tui.cli import cli
 
 
 def test_the_command_tunes_the_collector_and_defers_indexing(
