@@ -166,15 +166,18 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
     elif kind in (_S.RECEIVE, _S.DROP, _S.BACKOFF):
         found.extend(_message_origin(timeline, signal))
     elif kind == _S.USE:
-        found.extend(_answers(timeline, seq, _S.RETRY, "retry"))
-        found.extend(_answers(timeline, seq, _S.RESULT, "result"))
+        # Only the process that called is answered (a failed try's RESULT may
+        # be followed by a RETRY, so no answer is known to be the last).
+        found.extend(_answers(timeline, seq, {_S.RETRY: "retry", _S.RESULT: "result"}, signal.pid))
     elif kind in (_S.RESULT, _S.RETRY):
         found.extend(_answered(timeline, seq, "use call"))
     elif kind == _S.TIMEOUT:
         found.extend(_answered(timeline, seq, "wait began"))
     elif kind == _S.MONITOR:
-        found.extend(_answers(timeline, seq, _S.DOWN, "down"))
-        found.extend(_answers(timeline, seq, _S.DEMONITOR, "demonitor"))
+        # Only the monitoring process gets the DOWN or makes the DEMONITOR.
+        found.extend(
+            _answers(timeline, seq, {_S.DOWN: "down", _S.DEMONITOR: "demonitor"}, signal.pid)
+        )
     elif kind == _S.DEMONITOR:
         found.extend(_answered(timeline, seq, "monitor"))
     elif kind == _S.SPAWN:
@@ -188,13 +191,10 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
     elif kind == _S.JOIN:
         found.extend(_answered(timeline, seq, "child ended"))
     elif kind in (_S.STOP, _S.CRASH):
-        found.extend(_answers(timeline, seq, _S.JOIN, "joined by {}"))
-        found.extend(_answers(timeline, seq, _S.KILL, "killed {}"))
-        found.extend(_answers(timeline, seq, _S.EXIT, "exit signal to {}"))
+        found.extend(_answers(timeline, seq, _ENDING_ANSWERS))
     elif kind == _S.KILL:
         found.extend(_answered(timeline, seq, "ending that killed it"))
-        found.extend(_answers(timeline, seq, _S.KILL, "killed {}"))
-        found.extend(_answers(timeline, seq, _S.EXIT, "exit signal to {}"))
+        found.extend(_answers(timeline, seq, _KILL_ANSWERS))
     return tuple(found)
 
 
@@ -221,14 +221,43 @@ def _message_origin(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     return found
 
 
-def _answers(timeline: Timeline, seq: int, kind: SignalType, label: str) -> list[CausalLink]:
-    """Signals of ``kind`` that answer ``seq``; ``{}`` in ``label`` takes their process."""
+def _answers(
+    timeline: Timeline,
+    seq: int,
+    labels: dict[int, str],
+    holder: int | None = None,
+) -> list[CausalLink]:
+    """Signals of the kinds in ``labels`` that answer ``seq``, kind by kind in
+    ``labels``' order; ``{}`` in a label takes the answering process.
+
+    One pass over the column of answered seqs, to the end of the index; or,
+    when only process ``holder`` can answer, to where it ended.
+    """
     index = timeline.index
-    return [
-        CausalLink(label.format(timeline.name_of(index.pids[other])), other)
-        for other in index.refs.positions(seq, seq + 1, index.indexed)
-        if index.types[other] == kind
-    ]
+    stop = index.indexed
+    if holder is not None:
+        record = index.live_record(holder)
+        ended = None if record is None else record[ENDED]
+        if ended is not None:
+            stop = min(stop, ended + 1)
+    found: dict[int, list[CausalLink]] = {kind: [] for kind in labels}
+    for other in index.refs.positions(seq, seq + 1, stop):
+        kind = index.types[other]
+        label = labels.get(kind)
+        if label is None:
+            continue
+        found[kind].append(CausalLink(label.format(timeline.name_of(index.pids[other])), other))
+    return [link for links in found.values() for link in links]
+
+
+#: What answers a STOP or CRASH: the parent's JOIN, the kills and exit signals it caused.
+_ENDING_ANSWERS: dict[int, str] = {
+    _S.JOIN: "joined by {}",
+    _S.KILL: "killed {}",
+    _S.EXIT: "exit signal to {}",
+}
+#: What answers a KILL: the kills and exit signals it caused in turn.
+_KILL_ANSWERS: dict[int, str] = {_S.KILL: "killed {}", _S.EXIT: "exit signal to {}"}
 
 
 def _answered(timeline: Timeline, seq: int, label: str) -> list[CausalLink]:
@@ -266,7 +295,7 @@ def _spawn_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     end = _end_of(timeline, child, signal.seq)
     if end is not None:
         found.append(CausalLink(f"{timeline.name_of(child)} ends", end))
-        found.extend(_answers(timeline, end, _S.JOIN, "joined by {}"))
+        found.extend(_answers(timeline, end, {_S.JOIN: "joined by {}"}))
     return found
 
 

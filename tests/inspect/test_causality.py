@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 
 from chronoflow import Process, template
 from chronoflow.inspect import CausalLink, Hop, HopKind, NotAMessageError, Timeline
+from chronoflow.inspect.causality import _answers
 from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.state import CHILDREN, FLOOR, INHERITS
 from chronoflow.runtime import SimpleScheduler
+from chronoflow.signals import SignalType
 from tests.inspect.conftest import record, record_sample, timeline_of
 from tests.inspect.random_workflows import Program, programs
 
@@ -201,3 +203,26 @@ def test_every_shipped_message_is_traced_as_a_full_scan_traces_it() -> None:
     assert messages > 100
     # The shipped samples cover every way a copy can end.
     assert {H.RECEIVED, H.DROPPED, H.REFUSED, H.INHERITED} <= seen
+
+
+def test_answers_read_no_further_than_they_need_yet_find_every_one() -> None:
+    """USE and MONITOR links stop where the one process that can answer
+    ended; they must find what reading to the end finds."""
+    S = SignalType
+    kinds: dict[int, dict[int, str]] = {
+        S.USE: {S.RETRY: "retry", S.RESULT: "result"},
+        S.MONITOR: {S.DOWN: "down", S.DEMONITOR: "demonitor"},
+    }
+    checked = 0
+    for path in sorted(RECORDINGS.glob("*.cfl")):
+        with Timeline.open(path) as timeline:
+            timeline.wait()
+            for signal in timeline.signals():
+                if signal.type not in kinds:
+                    continue
+                labels = kinds[signal.type]
+                early = _answers(timeline, signal.seq, labels, signal.pid)
+                everything = _answers(timeline, signal.seq, labels)
+                assert early == everything, (path.name, signal.seq)
+                checked += bool(everything)
+    assert checked >= 3  # the samples use, retry and monitor
