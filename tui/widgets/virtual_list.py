@@ -23,7 +23,7 @@ a ``cursor_row``, which is drawn highlighted and kept in view by
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -37,6 +37,16 @@ from textual.widget import Widget
 WHEEL_ROWS = 3
 #: Combined styles remembered per list (a theme change starts afresh).
 _STYLES_KEPT = 512
+
+
+class _Frame(NamedTuple):
+    """What the lines of one paint share."""
+
+    rows: int
+    scrollable: bool
+    thumb: range
+    width: int
+    styles: tuple[Style, Style, Style, Style]
 
 
 class VirtualList(Widget, can_focus=True):
@@ -55,6 +65,8 @@ class VirtualList(Widget, can_focus=True):
         #: The row shown on the first line.
         self.top = 0
         self._painted_styles: tuple[Style, Style, Style, Style] | None = None
+        #: What every line of the paint in progress shares (see render_lines).
+        self._frame: _Frame | None = None
         #: ``(under, text style, span style)`` -> the style a segment is drawn in.
         self._combined: dict[tuple[Style, str | Style, str | Style], Style] = {}
         self._painted_count = 0
@@ -173,6 +185,26 @@ class VirtualList(Widget, can_focus=True):
         start = min(page - size, self.top * page // count)
         return range(start, start + size)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint the lines in ``crop``, working out what they share once.
+
+        Why: the widget's size, the row count, the scroll bar and the styles
+        are the same for every line of one paint, and Textual's ``size``
+        property walks the layout each time it is read.
+        """
+        self._frame = self._paint_frame()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _paint_frame(self) -> _Frame:
+        count = self.row_count()
+        scrollable = self._scrollable(count)
+        thumb = self._thumb(count) if scrollable else range(0)
+        width = self.size.width - (1 if scrollable else 0)
+        return _Frame(count, scrollable, thumb, width, self._styles())
+
     def render_line(self, y: int) -> Strip:
         """Paint screen line ``y``: the row at ``top + y``, padded, then the scroll bar.
 
@@ -181,26 +213,25 @@ class VirtualList(Widget, can_focus=True):
         ``extend_cell_length`` and ``join`` built four of them per line; a
         jump repaints some seventy lines.
         """
-        base, cursor, bar, thumb = self._styles()
-        count = self.row_count()
-        scrollable = self._scrollable(count)
-        width = self.size.width - (1 if scrollable else 0)
+        frame = self._frame or self._paint_frame()
+        base, cursor, bar, thumb = frame.styles
+        width = frame.width
         row = self.top + y
-        if 0 <= row < count:
+        if 0 <= row < frame.rows:
             text = self.render_row(row, width)
-            if text.cell_len > width:
+            length = text.cell_len
+            if length > width:
                 text.truncate(width, overflow="ellipsis")
+                length = width
             under = base + cursor if row == self.cursor_row else base
             segments = self._segments(text, under)
-            length = min(text.cell_len, width)
             if length < width:
                 segments.append(Segment(" " * (width - length), Style(bgcolor=under.bgcolor)))
         else:
             segments = [Segment(" " * width, base)]
-        if scrollable:
-            on_thumb = y in self._thumb(count)
-            segments.append(Segment(" ", thumb if on_thumb else bar))
-            width += 1
+        if frame.scrollable:
+            segments.append(Segment(" ", thumb if y in frame.thumb else bar))
+            return Strip(segments, width + 1)
         return Strip(segments, width)
 
     def _segments(self, text: Text, under: Style) -> list[Segment]:
