@@ -265,3 +265,17 @@ def test_world_views_agree_with_each_other() -> None:
         world.process(9)
     assert World.empty().pids == ()
     assert timeline.state_at(-1) == World.empty()
+
+
+@pytest.mark.parametrize("sample", ["parent_children", "supervised_pool"])
+def test_the_tree_order_is_the_trees_without_building_states(sample: str) -> None:
+    timeline = timeline_of(record_sample(sample))
+    deepest = 0
+    for seq in range(len(timeline)):
+        world = timeline.state_at(seq)
+        order = list(world.tree_order())
+        assert world._cache == {}  # laid out without a single ProcessState
+        assert order == [(depth, proc.pid) for depth, proc in world.tree()]
+        assert sorted(pid for _, pid in order) == sorted(world.pids)
+        deepest = max([deepest, *(depth for depth, _ in order)])
+    assert deepest >= 1  # the sample nests processes

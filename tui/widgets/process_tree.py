@@ -35,7 +35,7 @@ _SHAPES_KEPT = 8
 
 def tree_shape(world: World) -> tuple[tuple[int, str], ...]:
     """``(pid, guide)`` per process in pre-order; ``guide`` is the ``├─``/``└─`` prefix."""
-    order = [(depth, proc.pid) for depth, proc in world.tree()]
+    order = list(world.tree_order())
     last = [False] * len(order)
     sibling_follows: list[bool] = []
     for index in range(len(order) - 1, -1, -1):
