@@ -275,8 +275,9 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
         For the timeline's template column: a process that has not started
         at the current seq is named by the engine from the indexed end.
         """
-        if self.world is not None and pid in self.world:
-            return self.world.process(pid).template
+        template = None if self.world is None else self.world.template_of(pid)
+        if template is not None:
+            return template
         name = self.timeline.name_of(pid)
         suffix = f"[{pid}]"
         return name[: -len(suffix)] if name.endswith(suffix) else None

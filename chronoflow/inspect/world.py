@@ -174,6 +174,15 @@ class World:
             state = self._cache[pid] = process_state(record)
         return state
 
+    def template_of(self, pid: int) -> str | None:
+        """The template ``pid`` runs at :attr:`seq` (None if it has not started).
+
+        Why not ``process(pid).template``: a timeline names the process of
+        every row it shows, and that would build each one's whole state.
+        """
+        record = self._state.procs.get(pid)
+        return None if record is None else str(record[TEMPLATE])
+
     def __contains__(self, pid: object) -> bool:
         return pid in self._state.procs
 

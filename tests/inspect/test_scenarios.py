@@ -267,15 +267,21 @@ def test_world_views_agree_with_each_other() -> None:
     assert timeline.state_at(-1) == World.empty()
 
 
-@pytest.mark.parametrize("sample", ["parent_children", "supervised_pool"])
-def test_the_tree_order_is_the_trees_without_building_states(sample: str) -> None:
+@pytest.mark.parametrize(
+    ("sample", "nests"),
+    [("parent_children", True), ("supervised_pool", True), ("transitions", False)],
+)
+def test_tree_order_and_template_of_build_no_process_state(sample: str, nests: bool) -> None:
     timeline = timeline_of(record_sample(sample))
     deepest = 0
     for seq in range(len(timeline)):
         world = timeline.state_at(seq)
         order = list(world.tree_order())
-        assert world._cache == {}  # laid out without a single ProcessState
+        names = {pid: world.template_of(pid) for pid in world.pids}
+        assert world.template_of(10_000) is None
+        assert world._cache == {}  # laid out and named without a single ProcessState
+        assert names == {pid: world.process(pid).template for pid in world.pids}
         assert order == [(depth, proc.pid) for depth, proc in world.tree()]
         assert sorted(pid for _, pid in order) == sorted(world.pids)
         deepest = max([deepest, *(depth for depth, _ in order)])
-    assert deepest >= 1  # the sample nests processes
+    assert (deepest >= 1) == nests
