@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from chronoflow.cli.app import app, fail, reports_errors
+from chronoflow.inspect.collector import tune_collector
 from chronoflow.inspect.export import FORMATS, export
 
 
@@ -50,6 +51,7 @@ def export_command(
     if stop is not None and stop < start:
         raise fail(f"--to {stop} is before --from {start}")
     chosen = set(pids) if pids else None
+    tune_collector()
     lines = export(recording, output_format, start=start, stop=stop, pids=chosen)
     if output is None:
         for line in lines:

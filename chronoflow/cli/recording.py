@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chronoflow.cli.app import app, err_console, fail, reports_errors
+from chronoflow.inspect.collector import tune_collector
 from chronoflow.inspect.export import json_line
 from chronoflow.recording import open_recording
 from chronoflow.recording.regenerate import (
@@ -151,6 +152,7 @@ def dump(
         raise fail(f"--format is table or jsonl, not {output_format!r}")
     wanted_types = _parse_types(types or [])
     wanted_pids = set(pids or [])
+    tune_collector()
     reader = open_recording(recording)
     selected = (
         signal
@@ -191,6 +193,7 @@ def _format_ts(ts: float | None) -> str:
 @reports_errors
 def info(recording: RecordingFile) -> None:
     """Show RECORDING's metadata, signal counts, processes, time span and integrity."""
+    tune_collector()
     with scan_progress(recording, "reading") as progress:
         summary = summarize(recording, progress=progress)
     _print_summary(summary)
@@ -250,6 +253,7 @@ def check_command(
     """Exit 0 if RECORDING is intact; otherwise list each damaged span and exit 1."""
     if salvage_to is not None and salvage_to.resolve() == recording.resolve():
         raise fail("--salvage needs a new file, not the recording being checked")
+    tune_collector()
     with scan_progress(recording, "checking") as progress:
         summary = check(recording, progress=progress)
     for warning in summary.warnings:

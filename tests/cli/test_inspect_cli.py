@@ -179,8 +179,18 @@ def test_a_torn_recording_shows_its_prefix_with_a_warning(family: Path, tmp_path
     assert result.stderr.startswith("warning: ")
 
 
-@pytest.mark.parametrize(("command", "extra"), [("state", []), ("find", ["type:SEND"])])
-def test_state_and_find_tune_the_collector_but_run_does_not(
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        ("state", []),
+        ("find", ["type:SEND"]),
+        ("dump", []),
+        ("info", []),
+        ("check", []),
+        ("export", ["--format", "jsonl"]),
+    ],
+)
+def test_commands_that_read_recordings_tune_the_collector_but_run_does_not(
     command: str, extra: list[str], client_server: Path
 ) -> None:
     gc.set_threshold(700, 10, 10)
