@@ -37,7 +37,9 @@ def export_command(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", dir_okay=False, help="Write here instead of stdout."),
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="Write here instead of stdout ('-': stdout)."
+        ),
     ] = None,
 ) -> None:
     """Export RECORDING, or the seqs --from..--to of it, for slides, notes and tools.
@@ -53,7 +55,7 @@ def export_command(
     chosen = set(pids) if pids else None
     tune_collector()
     lines = export(recording, output_format, start=start, stop=stop, pids=chosen)
-    if output is None:
+    if output is None or str(output) == "-":
         for line in lines:
             typer.echo(line)
         return

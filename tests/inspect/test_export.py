@@ -203,6 +203,12 @@ def test_the_export_command(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("sequenceDiagram\n")
+    dash = runner.invoke(
+        app, ["export", str(RECORDINGS / "process_ring.cfl"), "--to", "10", "-o", "-"]
+    )
+    assert dash.exit_code == 0, dash.output
+    assert dash.output == out.read_text()  # "-" is standard output, not a file named "-"
+    assert not Path("-").exists()
     bad = runner.invoke(app, ["export", str(RECORDINGS / "process_ring.cfl"), "-f", "svg"])
     assert bad.exit_code == 1
     assert "--format must be one of mermaid, jsonl, chrome-trace, not 'svg'" in bad.output
