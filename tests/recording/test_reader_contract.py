@@ -168,3 +168,32 @@ def test_a_file_closed_while_it_is_read_becomes_complete(tmp_path: Path, mode: R
     assert reader.complete
     assert reader.count() == 40
     assert reader.warnings == []
+
+
+def test_bounded_reads_keep_their_chunks_and_passes_to_the_end_do_not(
+    tmp_path: Path, mode: ReadMode
+) -> None:
+    signals = make_signals(200)
+    reader = open_recording(write_recording(tmp_path / "r.cfl", signals, chunk=16), mode)
+    assert same_signals(reader.signals(), signals)  # a pass to the end...
+    assert len(reader._cache) == 0  # ...keeps nothing
+    assert same_signals(list(reader.chunks(0))[3].signals, signals[48:64])
+    assert len(reader._cache) == 0
+    assert same_signals(reader.signals(34, 40), signals[34:40])  # a bounded read...
+    assert len(reader._cache) == 1  # ...keeps the chunk it decoded, for the next read nearby
+    assert same_signals([reader.signal(45)], [signals[45]])
+    assert len(reader._cache) == 1
+    # A read ending with a chunk does not decode the next one to find nothing in it.
+    assert same_signals(reader.signals(32, 48), signals[32:48])
+    assert len(reader._cache) == 1
+
+
+def test_a_pass_to_the_end_still_indexes_a_file_without_footer(
+    tmp_path: Path, mode: ReadMode
+) -> None:
+    signals = make_signals(100)
+    reader = open_recording(write_recording(tmp_path / "torn.cfl", signals, close=False), mode)
+    assert same_signals(reader.signals(), signals)
+    assert len(reader._cache) == 0
+    assert len(reader._index) == 100 // 16 + 1  # every chunk found, for random access
+    assert same_signals([reader.signal(90)], [signals[90]])
