@@ -1,6 +1,8 @@
 """The index of one recording: checkpoints and per-signal columns, built in one pass.
 
-The indexer folds every signal once, in order, on a private mutable state.
+The indexer folds every signal once, in order, on a private mutable state,
+reading the source as runs of columns (:class:`~chronoflow.inspect.source.Run`:
+a recording's chunks, decoded without building a ``Signal`` per signal).
 Every K signals (the *interval*) it freezes that state into a
 :class:`~chronoflow.inspect.state.Checkpoint`; for every signal it appends
 its pid, type and answered seq to :mod:`columns <chronoflow.inspect.columns>`.
@@ -19,24 +21,31 @@ longer fold per seek for bounded memory.
 Threads: one indexer thread appends; any thread reads. Readers only look
 at seqs below :attr:`Index.indexed`, which the indexer raises after the
 columns hold those seqs, so no lock is needed on the hot path; the
-condition variable only wakes threads that wait for a seq.
+condition variable only wakes threads that wait for a seq. A packer thread
+compresses each checkpoint while the indexer folds on (zlib releases the
+interpreter lock); the indexer settles the previous checkpoint's memory
+accounting when it takes the next one, so only it ever spills or thins.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import Any
 
 from chronoflow.inspect.columns import Column
 from chronoflow.inspect.fold import MALFORMED, TABLE
+from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import Checkpoint, FoldState, Record, SpillFile
-from chronoflow.signals import Signal, SignalType
+from chronoflow.signals import SignalType
 
 #: Signals between checkpoints unless the caller asks otherwise.
-DEFAULT_INTERVAL = 2048
+DEFAULT_INTERVAL = 4096
 
 #: Bytes of compressed checkpoints kept in memory; later ones go to a spill file.
 DEFAULT_CHECKPOINT_MEMORY = 32 * 1024 * 1024
@@ -48,6 +57,7 @@ DEFAULT_SPILL_LIMIT = 2 * 1024 * 1024 * 1024
 MAX_WARNINGS = 100
 
 NO_REF = 0xFFFFFFFF
+_NO_REF = array("I", [NO_REF])
 NO_TYPE = 255
 #: "No pid" in the pid column: the column's ``missing`` value. Pids start in
 #: two bytes (``NARROW_NO_PID``) and the column widens to four if needed.
@@ -84,64 +94,57 @@ class Index:
         self.malformed = 0
         self.changed = threading.Condition()
         self._state = FoldState()
+        self._packer: ThreadPoolExecutor | None = None
+        self._pending: tuple[Checkpoint, Future[None]] | None = None
 
     # -- building (the indexer thread) ------------------------------------------
 
     def extend(
         self,
-        batches: Iterable[Iterable[Signal]],
+        runs: Iterable[Run],
         should_stop: Callable[[], bool],
         published: Callable[[], None],
     ) -> bool:
-        """Fold the signals of ``batches`` from seq :attr:`indexed` on into the index.
+        """Fold the signals of ``runs`` from seq :attr:`indexed` on into the index.
 
-        A batch is a run of signals the source decodes together (a chunk of
-        the file). A checkpoint is taken at the end of a batch once half an
-        interval has passed since the last one, and inside a batch when a
-        whole interval has: so a seek usually decodes one batch, and never
-        folds more than ``interval - 1`` signals. Signals before
-        :attr:`indexed` are skipped (a batch may begin earlier). Checks
-        ``should_stop`` and calls ``published`` after each checkpoint.
-        Returns False if it stopped early at a gap in the seqs (with a warning).
+        A run is a stretch of consecutive signals the source decodes together
+        (a chunk of the file), as columns. A checkpoint is taken at the end of
+        a run once half an interval has passed since the last one, and inside
+        a run when a whole interval has: so a seek usually decodes one chunk,
+        and never folds more than ``interval - 1`` signals. Signals before
+        :attr:`indexed` are skipped (a run may begin earlier). Checks
+        ``should_stop`` and calls ``published`` after each run. Returns False
+        if it stopped early at a gap in the seqs (with a warning).
         """
         state = self._state
-        table = TABLE
-        pids = self.pids.data.append
-        types = self.types.data.append
-        refs = self.refs.data.append
         expected = self.indexed
         last = self.checkpoints[-1].seq
-        limit = last + self.interval
-        for batch in batches:
-            for signal in batch:
-                seq, pid, kind, data, _ts = signal
-                if seq != expected:
-                    if seq < expected:
-                        continue
-                    self._warn(f"seq {expected}: found seq {seq} next; indexing stops here")
+        for run in runs:
+            first, pids, types, datas = run.first, run.pids, run.types, run.datas
+            if first != expected:
+                if first > expected:
+                    self._warn(f"seq {expected}: found seq {first} next; indexing stops here")
                     self._finish_batch(state, expected, published)
                     return False
-                try:
-                    ref = table[kind](state, seq, pid, data)
-                except MALFORMED as error:
-                    ref = None
-                    self._malformed(seq, kind, error)
-                try:
-                    pids(pid)
-                    types(kind)
-                    refs(NO_REF if ref is None else ref)
-                except (OverflowError, TypeError):
-                    self._append_odd(seq, pid, kind, ref)
-                    pids = self.pids.data.append  # the column may have widened
-                expected = seq + 1
-                if seq == limit:
-                    last = self._checkpoint(state, seq)
-                    limit = last + self.interval
-                    self._publish(expected)
-                    published()
+                skip = expected - first
+                if skip >= len(pids):
+                    continue
+                first, pids, types, datas = expected, pids[skip:], types[skip:], datas[skip:]
+            while True:
+                # Why cut: a checkpoint is due after seq ``last + interval``.
+                take = last + self.interval - first + 1
+                if take >= len(pids):
+                    self._fold(state, first, pids, types, datas)
+                    expected = first + len(pids)
+                    break
+                self._fold(state, first, pids[:take], types[:take], datas[:take])
+                first += take
+                pids, types, datas = pids[take:], types[take:], datas[take:]
+                last = self._checkpoint(state, first - 1)
+                self._publish(first)
+                published()
             if expected - 1 - last >= self.interval // 2:
                 last = self._checkpoint(state, expected - 1)
-                limit = last + self.interval
             self._publish(expected)
             published()
             if should_stop():
@@ -149,23 +152,75 @@ class Index:
         self._finish_batch(state, expected, published)
         return True
 
+    def _fold(
+        self,
+        state: FoldState,
+        first: int,
+        pids: Sequence[Any],
+        types: Sequence[Any],
+        datas: Sequence[Any],
+    ) -> None:
+        """Fold consecutive signals from seq ``first`` and append their columns.
+
+        Why by columns: per signal this is one handler call and, for the few
+        signals that answer another, one store; pids and types are appended
+        in bulk.
+        """
+        count = len(pids)
+        refs = self.refs.data
+        refs.extend(_NO_REF * count)
+        table = TABLE
+        for seq, pid, kind, data in zip(
+            range(first, first + count), pids, types, datas, strict=True
+        ):
+            try:
+                ref = table[kind](state, seq, pid, data)
+            except MALFORMED as error:
+                self._malformed(seq, kind, error)
+                continue
+            if ref is not None:
+                # Why not contextlib.suppress: see fold_runs. An answered seq
+                # that does not fit the column stays NO_REF.
+                try:  # noqa: SIM105
+                    refs[seq] = ref
+                except (OverflowError, TypeError):
+                    pass
+        self._append_pids(pids)
+        self._append_types(types)
+
     def _finish_batch(self, state: FoldState, expected: int, published: Callable[[], None]) -> None:
+        self._settle()
         state.seq = expected - 1
         self._publish(expected)
         published()
 
-    def _append_odd(self, seq: int, pid: Any, kind: Any, ref: int | None) -> None:
-        """Store a signal whose pid, type or answered seq does not fit a column."""
-        for column in (self.pids, self.types, self.refs):
-            del column.data[seq:]
-        pids = self.pids
-        if isinstance(pid, int) and pids.width == 2 and 0 <= pid < NO_PID:
-            pids.widen("I", NO_PID)
-        pids.data.append(pid if isinstance(pid, int) and pids.fits(pid) else pids.missing)
-        ok_kind = isinstance(kind, int) and self.types.fits(kind)
-        self.types.data.append(kind if ok_kind else NO_TYPE)
-        ok_ref = isinstance(ref, int) and self.refs.fits(ref)
-        self.refs.data.append(ref if ok_ref and ref is not None else NO_REF)
+    def _append_pids(self, pids: Sequence[Any]) -> None:
+        column = self.pids
+        data = column.data
+        size = len(data)
+        try:
+            data.extend(pids)
+        except (OverflowError, TypeError):
+            del data[size:]
+            for pid in pids:
+                ok = isinstance(pid, int)
+                if ok and column.width == 2 and 0 <= pid < NO_PID and not column.fits(pid):
+                    column.widen("I", NO_PID)  # replaces column.data
+                column.data.append(pid if ok and column.fits(pid) else column.missing)
+
+    def _append_types(self, types: Sequence[Any]) -> None:
+        column = self.types
+        data = column.data
+        size = len(data)
+        try:
+            if type(types) is bytes:
+                data.frombytes(types)
+            else:
+                data.extend(types)
+        except (OverflowError, TypeError):
+            del data[size:]
+            for kind in types:
+                data.append(kind if isinstance(kind, int) and column.fits(kind) else NO_TYPE)
 
     def _malformed(self, seq: int, kind: Any, error: BaseException) -> None:
         self.malformed += 1
@@ -180,19 +235,38 @@ class Index:
             self.warnings.append(text)
 
     def _checkpoint(self, state: FoldState, seq: int) -> int:
-        """Freeze ``state`` after ``seq``; returns the seq of the last checkpoint kept."""
+        """Freeze ``state`` after ``seq``; returns the seq of the last checkpoint kept.
+
+        The new checkpoint is compressed on the packer thread while the fold
+        goes on; the one before it is settled now (see :meth:`_settle`).
+        """
         state.seq = seq
-        checkpoint = Checkpoint(state)
+        checkpoint = Checkpoint(state, defer=True)
+        self.checkpoints.append(checkpoint)
+        self._settle()
+        if checkpoint.pending:
+            if self._packer is None:
+                self._packer = ThreadPoolExecutor(1, thread_name_prefix="chronoflow-checkpoints")
+            self._pending = (checkpoint, self._packer.submit(checkpoint.compress))
+        return self.checkpoints[-1].seq
+
+    def _settle(self) -> None:
+        """Wait for the checkpoint being compressed, then count its bytes:
+        spill it past the memory bound, or thin the checkpoints."""
+        pending = self._pending
+        if pending is None:
+            return
+        self._pending = None
+        checkpoint, packed = pending
+        packed.result()
         over = self.checkpoint_bytes + checkpoint.size > self.checkpoint_memory
         if over and checkpoint.spillable:
             # Why suppress: without a spill file the thinning below bounds memory.
             with contextlib.suppress(OSError):
                 checkpoint.spill(self.spill)
-        self.checkpoints.append(checkpoint)
         self.checkpoint_bytes += 0 if checkpoint.spilled else checkpoint.size
         while self.checkpoint_bytes > self.checkpoint_memory and len(self.checkpoints) > 2:
             self._thin()
-        return self.checkpoints[-1].seq
 
     def _thin(self) -> None:
         """Double the interval and drop every other checkpoint (never the empty world).
@@ -211,7 +285,9 @@ class Index:
             self.changed.notify_all()
 
     def close(self) -> None:
-        """Free the spill file (after the indexer has stopped)."""
+        """Stop the packer thread and free the spill file (after the indexer has stopped)."""
+        if self._packer is not None:
+            self._packer.shutdown(wait=True)
         self.spill.close()
 
     # -- reading (any thread) -----------------------------------------------------
@@ -221,15 +297,16 @@ class Index:
         checkpoints = self.checkpoints
         return checkpoints[bisect_right(checkpoints, seq, key=_seq_of) - 1]
 
-    def seek(self, seq: int, signals: Callable[[int, int], Iterable[Signal]]) -> FoldState:
+    def seek(self, seq: int, runs: Callable[[int, int], Iterable[Run]]) -> FoldState:
         """A fresh state at ``seq``: the nearest checkpoint plus a short fold.
 
-        ``signals(start, stop)`` reads the signals to fold from the source.
+        ``runs(start, stop)`` reads the signals to fold from the source, as
+        runs that may reach beyond ``start`` and ``stop``.
         """
         checkpoint = self.checkpoint_before(seq)
         state = checkpoint.restore()
         if seq > checkpoint.seq:
-            fold_range(state, signals(checkpoint.seq + 1, seq + 1))
+            fold_runs(state, runs(checkpoint.seq + 1, seq + 1), checkpoint.seq + 1, seq + 1)
         state.seq = seq
         return state
 
@@ -251,18 +328,25 @@ class Index:
         return None if ref == NO_REF else ref
 
 
-def fold_range(state: FoldState, signals: Iterable[Signal]) -> None:
-    """Fold ``signals`` into ``state`` in place, skipping malformed ones."""
+def fold_runs(state: FoldState, runs: Iterable[Run], start: int, stop: int) -> None:
+    """Fold the signals ``start <= seq < stop`` of ``runs`` into ``state`` in
+    place, skipping malformed ones."""
     table = TABLE
-    for signal in signals:
-        seq, pid, kind, data, _ts = signal
-        # Why not contextlib.suppress: entering a context manager per signal
-        # costs more than the fold itself; try is free until something raises.
-        try:  # noqa: SIM105
-            table[kind](state, seq, pid, data)
-        except MALFORMED:
-            pass
-        state.seq = seq
+    for run in runs:
+        first, pids = run.first, run.pids
+        low, high = max(start - first, 0), min(stop - first, len(pids))
+        if low >= high:
+            continue
+        # Why not strict: the run may reach beyond ``stop``.
+        signals = zip(range(first, first + high), pids, run.types, run.datas, strict=False)
+        for seq, pid, kind, data in islice(signals, low, None):
+            # Why not contextlib.suppress: entering a context manager per signal
+            # costs more than the fold itself; try is free until something raises.
+            try:  # noqa: SIM105
+                table[kind](state, seq, pid, data)
+            except MALFORMED:
+                pass
+        state.seq = first + high - 1
 
 
 def _seq_of(checkpoint: Checkpoint) -> int:

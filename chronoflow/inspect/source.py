@@ -8,10 +8,10 @@ only ever reads signals through these members, so it never touches bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from chronoflow.signals import Signal
 
@@ -61,6 +61,68 @@ class SignalSource(Protocol):
     def close(self) -> None:
         """Release the source's resources."""
         ...
+
+
+class Run(Protocol):
+    """Signals ``first, first + 1, ...`` as columns, the form the indexer folds.
+
+    A recording reader's ``columns()`` yields its chunks in this form
+    (``types`` is then a byte string); :func:`runs` cuts any other source's
+    signals into it.
+    """
+
+    @property
+    def first(self) -> int:
+        """The seq of the first signal."""
+        ...
+
+    @property
+    def pids(self) -> Sequence[Any]:
+        """One pid per signal."""
+        ...
+
+    @property
+    def types(self) -> Sequence[Any]:
+        """One type number per signal."""
+        ...
+
+    @property
+    def datas(self) -> Sequence[Any]:
+        """One ``data`` per signal."""
+        ...
+
+
+class SignalRun(NamedTuple):
+    """A :class:`Run` cut from a stream of :class:`Signal` objects."""
+
+    first: int
+    pids: list[Any]
+    types: list[Any]
+    datas: list[Any]
+
+
+#: Signals per run when a source has no chunks of its own (a recorder's chunk size).
+RUN_SIZE = 1024
+
+
+def runs(signals: Iterable[Signal], size: int = RUN_SIZE) -> Iterator[SignalRun]:
+    """``signals`` as runs of at most ``size`` consecutive seqs; a gap starts a new run."""
+    pids: list[Any] = []
+    types: list[Any] = []
+    datas: list[Any] = []
+    first = following = -1
+    for seq, pid, kind, data, _ts in signals:
+        if seq != following or len(pids) >= size:
+            if pids:
+                yield SignalRun(first, pids, types, datas)
+                pids, types, datas = [], [], []
+            first = seq
+        pids.append(pid)
+        types.append(kind)
+        datas.append(data)
+        following = seq + 1
+    if pids:
+        yield SignalRun(first, pids, types, datas)
 
 
 class MemorySource:

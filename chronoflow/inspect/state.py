@@ -122,13 +122,19 @@ class Checkpoint:
     pickle cannot write either is kept as a private copy.
 
     The bytes may move to a :class:`SpillFile` to keep memory bounded.
+
+    With ``defer`` the bytes stay uncompressed until :meth:`compress`, which
+    the indexer runs on another thread: zlib lets go of the GIL while it
+    works, so on a second core it costs the fold nothing. Until then a
+    restore reads the uncompressed bytes.
     """
 
-    __slots__ = ("_copy", "_packed", "_pickled", "_spill", "_where", "seq", "size")
+    __slots__ = ("_copy", "_packed", "_pickled", "_raw", "_spill", "_where", "seq", "size")
 
-    def __init__(self, state: FoldState) -> None:
+    def __init__(self, state: FoldState, *, defer: bool = False) -> None:
         self.seq = state.seq
         self._packed: bytes | None = None
+        self._raw: bytes | None = None
         self._pickled = False
         self._copy: FoldState | None = None
         self._spill: SpillFile | None = None
@@ -143,8 +149,28 @@ class Checkpoint:
                 self.size = 200 * len(state.procs) + 64
                 return
             self._pickled = True
-        self._packed = zlib.compress(raw, 1)
-        self.size = len(self._packed) + 64
+        if defer:
+            self._raw = raw
+            self.size = len(raw) + 64
+        else:
+            self._packed = zlib.compress(raw, 1)
+            self.size = len(self._packed) + 64
+
+    @property
+    def pending(self) -> bool:
+        """True while the bytes wait for :meth:`compress`."""
+        return self._raw is not None
+
+    def compress(self) -> None:
+        """Compress bytes frozen with ``defer`` (from any thread, once)."""
+        raw = self._raw
+        if raw is not None:
+            packed = zlib.compress(raw, 1)
+            self.size = len(packed) + 64
+            # Why this order: a restore in another thread that finds no raw
+            # bytes must find the packed ones.
+            self._packed = packed
+            self._raw = None
 
     @property
     def spilled(self) -> bool:
@@ -165,13 +191,15 @@ class Checkpoint:
 
     def restore(self) -> FoldState:
         """A fresh mutable state equal to the one this checkpoint froze."""
-        packed = self._packed
-        if packed is None and self._spill is not None:
-            packed = self._spill.read(*self._where)
-        if packed is None:
-            assert self._copy is not None
-            return self._copy.copy()
-        raw = zlib.decompress(packed)
+        raw = self._raw
+        if raw is None:
+            packed = self._packed
+            if packed is None and self._spill is not None:
+                packed = self._spill.read(*self._where)
+            if packed is None:
+                assert self._copy is not None
+                return self._copy.copy()
+            raw = zlib.decompress(packed)
         procs, spawning = pickle.loads(raw) if self._pickled else marshal.loads(raw)
         return FoldState(self.seq, procs, spawning)
 

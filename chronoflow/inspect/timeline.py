@@ -27,12 +27,12 @@ from chronoflow.inspect.index import (
     DEFAULT_INTERVAL,
     DEFAULT_SPILL_LIMIT,
     Index,
+    fold_runs,
 )
-from chronoflow.inspect.index import fold_range as _fold_range
 from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
 from chronoflow.inspect.query import Query
 from chronoflow.inspect.searching import QueryLike, Searching
-from chronoflow.inspect.source import SignalSource
+from chronoflow.inspect.source import Run, SignalSource, runs
 from chronoflow.inspect.state import TEMPLATE
 from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
@@ -161,7 +161,7 @@ class Timeline(Searching):
         try:
             while not self._stop.is_set():
                 self._caught_up = False
-                index.extend(self._batches(index.indexed), self._stop.is_set, self._report)
+                index.extend(self._runs(index.indexed), self._stop.is_set, self._report)
                 self._caught_up = True
                 self._total = self.source.count()
                 if not self._follow:
@@ -177,17 +177,19 @@ class Timeline(Searching):
                 index.changed.notify_all()
             self._report(force=True)
 
-    def _batches(self, start: int) -> Iterable[Iterable[Signal]]:
-        """The source's signals from ``start``, in the runs it decodes together.
+    def _runs(self, start: int) -> Iterable[Run]:
+        """The source's signals from ``start``, as runs of columns.
 
-        Why: a recording reader decodes whole chunks; checkpoints at chunk
-        ends let a seek decode a single chunk. A source without ``chunks``
-        is one long run.
+        Why: a recording reader decodes whole chunks and hands them over as
+        columns, without a :class:`Signal` per signal; checkpoints at chunk
+        ends let a seek decode a single chunk. Any other source's signals are
+        cut into runs of the same size.
         """
-        chunks = getattr(self.source, "chunks", None)
-        if callable(chunks):
-            return (view.signals for view in chunks(start))
-        return (self.source.signals(start),)
+        columns = getattr(self.source, "columns", None)
+        if callable(columns):
+            found: Iterable[Run] = columns(start)
+            return found
+        return runs(self.source.signals(start))
 
     def _report(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -327,6 +329,19 @@ class Timeline(Searching):
             if close is not None:
                 close()
 
+    def _read_runs(self, start: int, stop: int) -> Iterable[Run]:
+        """The signals ``start <= seq < stop`` as runs, for a fold (runs may
+        reach beyond both ends).
+
+        Why runs: a recording reader hands its chunks over as columns, so a
+        seek builds no :class:`Signal` for the signals it only folds.
+        """
+        columns = getattr(self.source, "columns", None)
+        if callable(columns):
+            found: Iterable[Run] = columns(start, stop)
+            return found
+        return runs(self._read(start, stop))
+
     def summary(self, seq: int) -> str:
         """The one-line text of signal ``seq``."""
         return summary(self.signal(seq))
@@ -353,10 +368,10 @@ class Timeline(Searching):
         checkpoint = self.index.checkpoint_before(seq)
         if near is not None and near.seq > checkpoint.seq:
             state = state_of(near).copy()
-            _fold_range(state, self._read(near.seq + 1, seq + 1))
+            fold_runs(state, self._read_runs(near.seq + 1, seq + 1), near.seq + 1, seq + 1)
             state.seq = seq
         else:
-            state = self.index.seek(seq, self._read)
+            state = self.index.seek(seq, self._read_runs)
         world = World(state)
         with self._cache_lock:
             self._cache[seq] = world
@@ -382,11 +397,11 @@ class Timeline(Searching):
         self._check(seq)
         checkpoint = self.index.checkpoint_before(seq - 1)
         state = checkpoint.restore()
-        signals = list(self._read(checkpoint.seq + 1, seq + 1))
-        _fold_range(state, signals[:-1])
+        found = list(self._read_runs(checkpoint.seq + 1, seq + 1))
+        fold_runs(state, found, checkpoint.seq + 1, seq)
         state.seq = seq - 1
         before = World(state.copy())
-        _fold_range(state, signals[-1:])
+        fold_runs(state, found, seq, seq + 1)
         state.seq = seq
         after = World(state)
         with self._cache_lock:

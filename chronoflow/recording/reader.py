@@ -42,7 +42,7 @@ from chronoflow.recording.format import (
     read_frame,
 )
 from chronoflow.recording.opening import Opening, read_opening
-from chronoflow.recording.records import Chunk, ChunkEntry, PayloadError
+from chronoflow.recording.records import Chunk, ChunkColumns, ChunkEntry, PayloadError
 from chronoflow.recording.values import describe_decode_error
 from chronoflow.signals import Signal
 
@@ -59,11 +59,16 @@ class ReadMode(Enum):
 
 @dataclass(frozen=True)
 class ChunkView:
-    """The signals of one chunk record and where its frame lies in the file."""
+    """One chunk record, decoded, and where its frame lies in the file."""
 
     offset: int
     end: int
-    signals: list[Signal]
+    columns: ChunkColumns
+
+    @property
+    def signals(self) -> list[Signal]:
+        """The chunk's signals (built once, on first use)."""
+        return self.columns.signals()
 
 
 class _Stop(Exception):
@@ -96,7 +101,7 @@ class RecordingReader:
         self._lock = threading.Lock()
         self._damage: dict[int, RecordingWarning] = {}
         self._tail: RecordingWarning | None = None
-        self._cache: OrderedDict[int, list[Signal]] = OrderedDict()
+        self._cache: OrderedDict[int, ChunkColumns] = OrderedDict()
         self._scan_count: int | None = None
         opening = read_opening(self.path, self.mode is ReadMode.STRICT, max_record_length)
         self._adopt(opening)
@@ -192,6 +197,23 @@ class RecordingReader:
         with open(self.path, "rb") as handle:
             yield from self._scan(handle, start, keep)
 
+    def columns(self, start: int = 0, stop: int | None = None) -> Iterator[ChunkColumns]:
+        """The chunks holding seqs ``start`` to before ``stop``, as their columns.
+
+        What a fold over many signals wants (an indexer, a seek): no
+        :class:`Signal` is built unless asked for. Whole chunks are handed
+        over, so the first may begin before ``start`` and the last end after
+        ``stop``. As with :meth:`signals`, a bounded read keeps the chunks it
+        decodes for the next read nearby; a read to the end does not.
+        """
+        for view in self.chunks(start, keep=stop is not None):
+            columns = view.columns
+            if stop is not None and columns.first >= stop:
+                return
+            yield columns
+            if stop is not None and columns.last >= stop - 1:
+                return  # why: the next chunk would be decoded only to find it is past stop
+
     def _seek_point(self, start: int) -> tuple[int, int | None]:
         with self._lock:
             at = bisect.bisect_right(self._index_seqs, start) - 1
@@ -220,16 +242,16 @@ class RecordingReader:
                 self._clear_tail(found.offset)
                 kind = found.kind
                 if kind == RecordKind.CHUNK:
-                    signals = self._chunk(found, expected, lost_from, keep)
+                    columns = self._chunk(found, expected, lost_from, keep)
                     offset = found.end
-                    if not signals:  # skipped as damaged (salvage mode)
+                    if columns is None:  # skipped as damaged (salvage mode)
                         lost_from = expected if lost_from is None else lost_from
                         continue
                     lost_from = None
-                    seen += len(signals)
-                    expected = signals[-1].seq + 1
+                    seen += columns.count
+                    expected = columns.last + 1
                     if expected > start:
-                        yield ChunkView(found.offset, found.end, signals)
+                        yield ChunkView(found.offset, found.end, columns)
                     continue
                 if kind in (RecordKind.FOOTER, RecordKind.TRAILER):
                     if kind == RecordKind.FOOTER and self._data_end is None:
@@ -275,54 +297,59 @@ class RecordingReader:
 
     def _chunk(
         self, found: Frame, expected: int | None, lost_from: int | None, keep: bool
-    ) -> list[Signal]:
+    ) -> ChunkColumns | None:
+        """The chunk in ``found``, decoded; None if it holds no signals or was
+        skipped as damaged."""
         with self._lock:
             cached = self._cache.get(found.offset)
             if cached is not None:
                 self._cache.move_to_end(found.offset)
         if cached is None:
             try:
-                signals = Chunk.read(found.payload)
+                columns = Chunk.decode(found.payload)
             except PayloadError as error:
-                return self._bad_chunk(found, str(error))
+                self._bad_chunk(found, str(error))
+                return None
             except Exception as error:  # any decoder failure is damage, never a traceback
-                return self._bad_chunk(found, describe_decode_error(error))
-            if not signals:
-                return signals
-            if expected is not None and signals[0].seq < expected:
-                return self._bad_chunk(
-                    found, f"chunk starts at seq {signals[0].seq}, before seq {expected}"
+                self._bad_chunk(found, describe_decode_error(error))
+                return None
+            if not columns.count:
+                return None
+            if expected is not None and columns.first < expected:
+                self._bad_chunk(
+                    found, f"chunk starts at seq {columns.first}, before seq {expected}"
                 )
-            self._remember(found, signals, keep)
+                return None
+            self._remember(found, columns, keep)
         else:
-            signals = cached
-        if lost_from is not None and signals[0].seq > lost_from:
-            self._note_lost(lost_from, signals[0].seq)
-        return signals
+            columns = cached
+        if lost_from is not None and columns.first > lost_from:
+            self._note_lost(lost_from, columns.first)
+        return columns
 
-    def _remember(self, found: Frame, signals: list[Signal], keep: bool) -> None:
+    def _remember(self, found: Frame, columns: ChunkColumns, keep: bool) -> None:
         """Note where the chunk is (a file without a footer is indexed as it is
-        read), and keep its signals if asked."""
+        read), and keep it if asked."""
         with self._lock:
             if keep:
-                self._cache[found.offset] = signals
+                self._cache[found.offset] = columns
                 if len(self._cache) > _CACHED_CHUNKS:
                     self._cache.popitem(last=False)
             if found.offset not in self._index_offsets:
-                entry = ChunkEntry(signals[0].seq, found.offset, len(signals))
+                entry = ChunkEntry(columns.first, found.offset, columns.count)
                 at = bisect.bisect_right(self._index_seqs, entry.first_seq)
                 self._index.insert(at, entry)
                 self._index_seqs.insert(at, entry.first_seq)
                 self._index_offsets.add(found.offset)
 
-    def _bad_chunk(self, found: Frame, reason: str) -> list[Signal]:
+    def _bad_chunk(self, found: Frame, reason: str) -> None:
+        """Report a chunk that does not decode: raise, stop, or (salvage) go on."""
         reason = f"chunk record does not decode: {reason}"
         if self.mode is ReadMode.STRICT:
             raise RecordingCorrupt(self.path, found.offset, reason)
         self._warn(RecordingWarning(found.offset, found.end - found.offset, reason, self.path))
         if self.mode is ReadMode.TOLERANT:
             raise _Stop
-        return []
 
     def _damaged(self, handle: BinaryIO, found: Frame, end: int, reason: str) -> int:
         """Handle a bad or torn frame by mode; return where to go on (salvage only)."""

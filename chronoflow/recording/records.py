@@ -102,7 +102,12 @@ class Chunk:
 
     @staticmethod
     def read(payload: bytes) -> list[Signal]:
-        """Decode a chunk payload into its signals, checking its shape.
+        """Decode a chunk payload into its signals, checking its shape."""
+        return Chunk.decode(payload).signals()
+
+    @staticmethod
+    def decode(payload: bytes) -> ChunkColumns:
+        """Decode a chunk payload into its columns, checking its shape.
 
         Why the collector is paused: decoding a chunk allocates thousands of
         containers that form no cycles; letting the cyclic collector run
@@ -112,13 +117,13 @@ class Chunk:
         if paused:
             gc.disable()
         try:
-            return Chunk._read(payload)
+            return Chunk._decode(payload)
         finally:
             if paused:
                 gc.enable()
 
     @staticmethod
-    def _read(payload: bytes) -> list[Signal]:
+    def _decode(payload: bytes) -> ChunkColumns:
         fields = unpack_value(payload)
         if type(fields) is not list or len(fields) < 7:
             raise PayloadError("a chunk is not an array of 7 fields")
@@ -139,7 +144,59 @@ class Chunk:
             )
         if count:
             deltas[0] += base
-        stamps = map(_to_seconds, itertools.accumulate(deltas))
+        return ChunkColumns(first, pids, types, deltas, datas)
+
+
+class ChunkColumns:
+    """One decoded chunk, column by column: ``count`` signals from seq ``first``.
+
+    Why columns: a pass that folds every signal (the debugger's indexer)
+    needs seq, pid, type and data, and building a :class:`Signal` (and its
+    timestamp) for each costs as much as decoding it. :meth:`signals` builds
+    them once, on demand.
+    """
+
+    __slots__ = ("_signals", "datas", "deltas", "first", "pids", "types")
+
+    def __init__(
+        self, first: int, pids: list[int], types: bytes, deltas: list[int], datas: list[Any]
+    ) -> None:
+        self.first = first
+        self.pids = pids
+        #: One byte per signal: the :class:`SignalType` numbers.
+        self.types = types
+        #: Microseconds: the first signal's time, then the change from the one before.
+        self.deltas = deltas
+        self.datas = datas
+        self._signals: list[Signal] | None = None
+
+    @property
+    def count(self) -> int:
+        """How many signals the chunk holds."""
+        return len(self.pids)
+
+    @property
+    def last(self) -> int:
+        """The seq of the chunk's last signal (``first - 1`` when it is empty)."""
+        return self.first + len(self.pids) - 1
+
+    def signals(self) -> list[Signal]:
+        """The chunk's signals (built on the first call, then kept)."""
+        signals = self._signals
+        if signals is None:
+            paused = gc.isenabled()
+            if paused:
+                gc.disable()
+            try:
+                signals = self._signals = self._build()
+            finally:
+                if paused:
+                    gc.enable()
+        return signals
+
+    def _build(self) -> list[Signal]:
+        first = self.first
+        stamps = map(_to_seconds, itertools.accumulate(self.deltas))
         # Why tuple.__new__: a NamedTuple's own __new__ is a Python function;
         # building signals through the C constructor is several times faster.
         return list(
@@ -147,10 +204,10 @@ class Chunk:
                 tuple.__new__,
                 itertools.repeat(Signal),
                 zip(
-                    range(first, first + count),
-                    pids,
-                    map(_SIGNAL_TYPES.__getitem__, types),
-                    datas,
+                    range(first, first + len(self.pids)),
+                    self.pids,
+                    map(_SIGNAL_TYPES.__getitem__, self.types),
+                    self.datas,
                     stamps,
                     strict=True,
                 ),

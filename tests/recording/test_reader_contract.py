@@ -197,3 +197,32 @@ def test_a_pass_to_the_end_still_indexes_a_file_without_footer(
     assert len(reader._cache) == 0
     assert len(reader._index) == 100 // 16 + 1  # every chunk found, for random access
     assert same_signals([reader.signal(90)], [signals[90]])
+
+
+def test_columns_hand_over_whole_chunks_covering_the_asked_seqs(
+    tmp_path: Path, mode: ReadMode
+) -> None:
+    signals = make_signals(100)
+    reader = open_recording(write_recording(tmp_path / "c.cfl", signals, chunk=16), mode)
+
+    def rows(start: int, stop: int | None = None) -> list[tuple[object, ...]]:
+        found = []
+        for run in reader.columns(start, stop):
+            assert run.count == len(run.types) == len(run.datas) == run.last - run.first + 1
+            found += zip(
+                range(run.first, run.last + 1), run.pids, run.types, run.datas, strict=True
+            )
+        return found
+
+    def expected(first: int, stop: int) -> list[tuple[object, ...]]:
+        return [(s.seq, s.pid, int(s.type), s.data) for s in signals[first:stop]]
+
+    assert rows(0) == expected(0, 100)  # to the end: every chunk...
+    assert len(reader._cache) == 0  # ...and none kept
+    assert rows(20, 40) == expected(16, 48)  # the chunks holding 20..39, whole
+    assert len(reader._cache) == 2  # a bounded read keeps them
+    assert rows(32, 48) == expected(32, 48)  # ending with a chunk: the next is not read
+    assert rows(99) == expected(96, 100)
+    run = next(reader.columns(50, 51))
+    assert same_signals(run.signals(), signals[48:64])  # signals on demand, built once
+    assert run.signals() is run.signals()
