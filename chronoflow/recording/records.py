@@ -180,6 +180,29 @@ class ChunkColumns:
         """The seq of the chunk's last signal (``first - 1`` when it is empty)."""
         return self.first + len(self.pids) - 1
 
+    @property
+    def first_ts(self) -> float:
+        """The first signal's time, in seconds (the chunk must not be empty)."""
+        return _to_seconds(self.deltas[0])
+
+    @property
+    def last_ts(self) -> float:
+        """The last signal's time, in seconds (the chunk must not be empty)."""
+        return _to_seconds(sum(self.deltas))
+
+    def positions(self, *kinds: int) -> list[int]:
+        """Where in the chunk signals of these type numbers are, ascending."""
+        types = self.types
+        found: list[int] = []
+        for kind in kinds:
+            mark = bytes((kind,))
+            at = types.find(mark)
+            while at != -1:
+                found.append(at)
+                at = types.find(mark, at + 1)
+        found.sort()
+        return found
+
     def signals(self) -> list[Signal]:
         """The chunk's signals (built on the first call, then kept)."""
         signals = self._signals

@@ -17,8 +17,9 @@ from typing import Any
 
 from chronoflow.recording.errors import RecordingWarning
 from chronoflow.recording.reader import ReadMode, RecordingReader, open_recording
+from chronoflow.recording.records import ChunkColumns
 from chronoflow.recording.writer import RecordingWriter
-from chronoflow.signals import Signal, SignalType
+from chronoflow.signals import SignalType
 
 #: Called with the byte offset reached, as a scan goes on.
 Progress = Callable[[int], None]
@@ -71,26 +72,28 @@ def summarize(
     reader = open_recording(path, mode)
     summary = Summary(reader.path, os.path.getsize(reader.path), reader.metadata, reader.complete)
     counts: Counter[int] = Counter()
-    last: Signal | None = None
+    last: ChunkColumns | None = None
+    # Why columns: a summary needs every type but only the START and
+    # TRANSITION data, so no Signal is built.
     for view in reader.chunks():
-        signals = view.signals
+        columns = view.columns
         if summary.first_seq is None:
-            summary.first_seq, summary.first_ts = signals[0].seq, signals[0].ts
-        counts.update(signal.type for signal in signals)
-        for signal in signals:
-            if signal.type in (SignalType.START, SignalType.TRANSITION) and isinstance(
-                signal.data, dict
-            ):
-                name = str(signal.data.get("template", "?"))
-                summary.processes[signal.pid] = name
-                if signal.type is SignalType.START:
+            summary.first_seq, summary.first_ts = columns.first, columns.first_ts
+        counts.update(columns.types)
+        datas, pids = columns.datas, columns.pids
+        for at in columns.positions(SignalType.START, SignalType.TRANSITION):
+            data = datas[at]
+            if isinstance(data, dict):
+                name = str(data.get("template", "?"))
+                summary.processes[pids[at]] = name
+                if columns.types[at] == SignalType.START:
                     summary.template_counts[name] += 1
-        summary.count += len(signals)
-        last = signals[-1]
+        summary.count += columns.count
+        last = columns
         if progress is not None:
             progress(view.end)
     if last is not None:
-        summary.last_seq, summary.last_ts = last.seq, last.ts
+        summary.last_seq, summary.last_ts = last.last, last.last_ts
     summary.type_counts = Counter({SignalType(kind): n for kind, n in counts.items()})
     summary.complete = reader.complete
     summary.warnings = reader.warnings
