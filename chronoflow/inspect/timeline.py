@@ -19,23 +19,21 @@ from types import TracebackType
 from typing import Any
 
 from chronoflow.inspect import causality
-from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import SeqOutOfRangeError
-from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.index import (
     DEFAULT_CHECKPOINT_MEMORY,
     DEFAULT_INTERVAL,
     DEFAULT_SPILL_LIMIT,
     Index,
-    fold_runs,
 )
-from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
+from chronoflow.inspect.model import CausalLink, MessageTrace, Progress
 from chronoflow.inspect.query import Query
 from chronoflow.inspect.searching import QueryLike, Searching
 from chronoflow.inspect.source import Run, SignalSource, runs
 from chronoflow.inspect.state import TEMPLATE
 from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
+from chronoflow.inspect.worlds import Worlds
 from chronoflow.recording import ReadMode, open_recording
 from chronoflow.signals import Signal
 
@@ -45,13 +43,9 @@ ProgressListener = Callable[[Progress], None]
 FOLLOW_POLL = 0.2
 #: Seconds between progress reports while indexing.
 REPORT_EVERY = 0.05
-#: Worlds kept for repeated or neighbouring requests.
-CACHED_WORLDS = 8
-#: A cached world this close before the asked seq is folded forward instead of seeking.
-NEAR = 256
 
 
-class Timeline(Searching):
+class Timeline(Searching, Worlds):
     """Answers about one recording at any seq (see ``docs/engine.md``)."""
 
     def __init__(
@@ -329,87 +323,9 @@ class Timeline(Searching):
             if close is not None:
                 close()
 
-    def _read_runs(self, start: int, stop: int) -> Iterable[Run]:
-        """The signals ``start <= seq < stop`` as runs, for a fold (runs may
-        reach beyond both ends).
-
-        Why runs: a recording reader hands its chunks over as columns, so a
-        seek builds no :class:`Signal` for the signals it only folds.
-        """
-        columns = getattr(self.source, "columns", None)
-        if callable(columns):
-            found: Iterable[Run] = columns(start, stop)
-            return found
-        return runs(self._read(start, stop))
-
     def summary(self, seq: int) -> str:
         """The one-line text of signal ``seq``."""
         return summary(self.signal(seq))
-
-    # -- worlds ---------------------------------------------------------------------
-
-    def state_at(self, seq: int) -> World:
-        """The world after signal ``seq`` (``-1``: before the first signal)."""
-        if seq == -1:
-            return World.empty()
-        self._check(seq)
-        if not self.ready(seq) and not self.wait(seq):
-            raise SeqOutOfRangeError(seq, len(self))
-        with self._cache_lock:
-            world = self._cache.get(seq)
-            if world is not None:
-                self._cache.move_to_end(seq)
-                return world
-            near = max(
-                (w for s, w in self._cache.items() if 0 < seq - s <= NEAR),
-                key=lambda w: w.seq,
-                default=None,
-            )
-        checkpoint = self.index.checkpoint_before(seq)
-        if near is not None and near.seq > checkpoint.seq:
-            state = state_of(near).copy()
-            fold_runs(state, self._read_runs(near.seq + 1, seq + 1), near.seq + 1, seq + 1)
-            state.seq = seq
-        else:
-            state = self.index.seek(seq, self._read_runs)
-        world = World(state)
-        with self._cache_lock:
-            self._cache[seq] = world
-            while len(self._cache) > CACHED_WORLDS:
-                self._cache.popitem(last=False)
-        return world
-
-    def diff(self, a: int, b: int) -> WorldDiff:
-        """What differs from the world at seq ``a`` to the world at seq ``b``."""
-        return diff_worlds(self.state_at(a), self.state_at(b))
-
-    def changed_at(self, seq: int) -> WorldDiff:
-        """What signal ``seq`` changed: ``diff(seq - 1, seq)``.
-
-        Why not simply ``diff``: after a jump neither world is cached, and
-        folding to ``seq - 1`` and then reading ``seq`` again would read its
-        chunk twice; here one read from the checkpoint gives both worlds.
-        """
-        with self._cache_lock:
-            cached = (seq - 1) in self._cache or seq in self._cache
-        if seq <= 0 or cached or seq >= self.index.indexed:
-            return self.diff(seq - 1, seq)
-        self._check(seq)
-        checkpoint = self.index.checkpoint_before(seq - 1)
-        state = checkpoint.restore()
-        found = list(self._read_runs(checkpoint.seq + 1, seq + 1))
-        fold_runs(state, found, checkpoint.seq + 1, seq)
-        state.seq = seq - 1
-        before = World(state.copy())
-        fold_runs(state, found, seq, seq + 1)
-        state.seq = seq
-        after = World(state)
-        with self._cache_lock:
-            for world in (before, after):
-                self._cache[world.seq] = world
-            while len(self._cache) > CACHED_WORLDS:
-                self._cache.popitem(last=False)
-        return diff_worlds(before, after)
 
     # -- causality --------------------------------------------------------------------
 
