@@ -237,13 +237,14 @@ class Index:
     def _checkpoint(self, state: FoldState, seq: int) -> int:
         """Freeze ``state`` after ``seq``; returns the seq of the last checkpoint kept.
 
-        The new checkpoint is compressed on the packer thread while the fold
-        goes on; the one before it is settled now (see :meth:`_settle`).
+        The one before is settled first (see :meth:`_settle`), so spilling
+        and thinning only ever see compressed checkpoints; the new one is
+        compressed on the packer thread while the fold goes on.
         """
+        self._settle()
         state.seq = seq
         checkpoint = Checkpoint(state, defer=True)
         self.checkpoints.append(checkpoint)
-        self._settle()
         if checkpoint.pending:
             if self._packer is None:
                 self._packer = ThreadPoolExecutor(1, thread_name_prefix="chronoflow-checkpoints")

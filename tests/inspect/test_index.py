@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from chronoflow.inspect import MemorySource, Timeline, fold
 from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.index import NO_TYPE, Index
@@ -41,13 +43,34 @@ def test_a_deferred_checkpoint_restores_the_same_state_before_and_after_compress
     assert checkpoint.restore() == state
 
 
-def test_every_checkpoint_is_compressed_and_counted_once_indexing_returns() -> None:
+@pytest.mark.parametrize(
+    ("memory", "spill_limit", "how"),
+    [(1 << 30, 1 << 30, "in memory"), (1, 1 << 30, "spilled"), (1, 0, "thinned")],
+)
+def test_every_checkpoint_is_compressed_and_counted_once_indexing_returns(
+    memory: int, spill_limit: int, how: str
+) -> None:
     source = record_sample("parent_children")
-    timeline = Timeline(source, background=False, interval=4)
-    checkpoints = timeline.index.checkpoints
-    assert len(checkpoints) > 5
+    timeline = Timeline(
+        source, background=False, interval=4, checkpoint_memory=memory, spill_limit=spill_limit
+    )
+    index = timeline.index
+    checkpoints = index.checkpoints
     assert not any(checkpoint.pending for checkpoint in checkpoints)
-    assert timeline.index.checkpoint_bytes == sum(c.size for c in checkpoints[1:])
+    held = [c for c in checkpoints[1:] if not c.spilled]
+    assert index.checkpoint_bytes == sum(c.size for c in held)
+    if how == "in memory":
+        assert len(checkpoints) > 5
+        assert index.spill.size == 0
+    elif how == "spilled":
+        assert held == []
+        assert index.spill.size > 0
+    else:
+        assert index.interval > 4
+        assert len(checkpoints) == 2
+    signals = list(source.signals())
+    for checkpoint in checkpoints:
+        assert checkpoint.restore() == state_of(fold(signals[: checkpoint.seq + 1]))
     timeline.close()
 
 
