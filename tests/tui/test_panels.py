@@ -48,7 +48,7 @@ async def test_a_receive_shows_the_message_it_took(app: ChronoflowApp) -> None:
             "   - {'id': 102, 'to': 1, 'result': 3}",
             "     #16 from Server[0] @16  « received",
         ]
-        assert "the message: {'id': 102, 'to': 1, 'result': 3}" in detail(app)
+        assert "message #16: {'id': 102, 'to': 1, 'result': 3}" in detail(app)
         assert "sent by Server[0]" in detail(app)
 
 

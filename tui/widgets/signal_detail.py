@@ -87,12 +87,20 @@ class SignalDetail(VirtualList):
             lines.append(head)
             lines.append(self._owner(signal))
             lines.append(Text(""))
-            data = pretty_text(signal.data, width - 2)
-            lines.extend(data.wrap(self.app.console, width, overflow="fold"))
-            if self._message is not None:
-                message = Text("the message: ", "bold")
-                message.append_text(pretty_text(self._message.message, width - 15))
-                lines.extend(message.wrap(self.app.console, width, overflow="fold"))
+            message = self._message
+            if message is not None and type(signal.data) is int:
+                # A RECEIVE's data is only the message's id: name it, then show it.
+                label = f"message #{signal.data}: "
+                shown = Text(label, "bold")
+                shown.append_text(pretty_text(message.message, width - len(label)))
+                lines.extend(shown.wrap(self.app.console, width, overflow="fold"))
+            else:
+                data = pretty_text(signal.data, width - 2)
+                lines.extend(data.wrap(self.app.console, width, overflow="fold"))
+                if message is not None:
+                    shown = Text("the message: ", "bold")
+                    shown.append_text(pretty_text(message.message, width - 15))
+                    lines.extend(shown.wrap(self.app.console, width, overflow="fold"))
             lines.append(Text(""))
             if self._finding:
                 heading = Text("causal links: looking…", "bold dim")
