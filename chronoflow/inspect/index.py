@@ -30,9 +30,11 @@ accounting when it takes the next one, so only it ever spills or thins.
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from array import array
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
@@ -52,6 +54,11 @@ DEFAULT_CHECKPOINT_MEMORY = 32 * 1024 * 1024
 
 #: Bytes of checkpoints the spill file may hold before the interval doubles.
 DEFAULT_SPILL_LIMIT = 2 * 1024 * 1024 * 1024
+
+#: Checkpoints, and bytes of them, that may wait for compression before the
+#: indexer waits for the packer thread.
+MAX_PENDING = 16
+MAX_PENDING_BYTES = 8 * 1024 * 1024
 
 #: Warnings kept about malformed signals (more are counted, not kept).
 MAX_WARNINGS = 100
@@ -95,7 +102,9 @@ class Index:
         self.changed = threading.Condition()
         self._state = FoldState()
         self._packer: ThreadPoolExecutor | None = None
-        self._pending: tuple[Checkpoint, Future[None]] | None = None
+        #: Checkpoints handed to the packer thread and not yet settled, oldest first.
+        self._pending: deque[tuple[Checkpoint, Future[None]]] = deque()
+        self._pending_bytes = 0
 
     # -- building (the indexer thread) ------------------------------------------
 
@@ -117,39 +126,63 @@ class Index:
         if it stopped early at a gap in the seqs (with a warning).
         """
         state = self._state
-        expected = self.indexed
-        last = self.checkpoints[-1].seq
-        for run in runs:
-            first, pids, types, datas = run.first, run.pids, run.types, run.datas
-            if first != expected:
-                if first > expected:
-                    self._warn(f"seq {expected}: found seq {first} next; indexing stops here")
-                    self._finish_batch(state, expected, published)
-                    return False
-                skip = expected - first
-                if skip >= len(pids):
-                    continue
-                first, pids, types, datas = expected, pids[skip:], types[skip:], datas[skip:]
-            while True:
-                # Why cut: a checkpoint is due after seq ``last + interval``.
-                take = last + self.interval - first + 1
-                if take >= len(pids):
-                    self._fold(state, first, pids, types, datas)
-                    expected = first + len(pids)
+        found = iter(runs)
+        while True:
+            # Why the collector is paused: a run's decoded chunk is thousands
+            # of containers that form no cycles and die when it is folded.
+            # Paused from before its decode until it is freed, the collector
+            # never walks it; between runs it runs as usual.
+            paused = gc.isenabled()
+            if paused:
+                gc.disable()
+            try:
+                run = next(found, None)
+                if run is None:
                     break
-                self._fold(state, first, pids[:take], types[:take], datas[:take])
-                first += take
-                pids, types, datas = pids[take:], types[take:], datas[take:]
-                last = self._checkpoint(state, first - 1)
-                self._publish(first)
-                published()
-            if expected - 1 - last >= self.interval // 2:
-                last = self._checkpoint(state, expected - 1)
-            self._publish(expected)
-            published()
+                if not self._take(state, run, published):
+                    return False
+                del run  # why: so the next decode happens with this one freed
+            finally:
+                if paused:
+                    gc.enable()
+                    _catch_up_collector()
             if should_stop():
                 break
-        self._finish_batch(state, expected, published)
+        self._finish_batch(state, self.indexed, published)
+        return True
+
+    def _take(self, state: FoldState, run: Run, published: Callable[[], None]) -> bool:
+        """Fold one run from seq :attr:`indexed` on, with its checkpoints;
+        False at a gap in the seqs (with a warning)."""
+        expected = self.indexed
+        last = self.checkpoints[-1].seq
+        first, pids, types, datas = run.first, run.pids, run.types, run.datas
+        if first != expected:
+            if first > expected:
+                self._warn(f"seq {expected}: found seq {first} next; indexing stops here")
+                self._finish_batch(state, expected, published)
+                return False
+            skip = expected - first
+            if skip >= len(pids):
+                return True
+            first, pids, types, datas = expected, pids[skip:], types[skip:], datas[skip:]
+        while True:
+            # Why cut: a checkpoint is due after seq ``last + interval``.
+            take = last + self.interval - first + 1
+            if take >= len(pids):
+                self._fold(state, first, pids, types, datas)
+                expected = first + len(pids)
+                break
+            self._fold(state, first, pids[:take], types[:take], datas[:take])
+            first += take
+            pids, types, datas = pids[take:], types[take:], datas[take:]
+            last = self._checkpoint(state, first - 1)
+            self._publish(first)
+            published()
+        if expected - 1 - last >= self.interval // 2:
+            self._checkpoint(state, expected - 1)
+        self._publish(expected)
+        published()
         return True
 
     def _fold(
@@ -189,7 +222,7 @@ class Index:
         self._append_types(types)
 
     def _finish_batch(self, state: FoldState, expected: int, published: Callable[[], None]) -> None:
-        self._settle()
+        self._settle(wait=True)
         state.seq = expected - 1
         self._publish(expected)
         published()
@@ -237,48 +270,65 @@ class Index:
     def _checkpoint(self, state: FoldState, seq: int) -> int:
         """Freeze ``state`` after ``seq``; returns the seq of the last checkpoint kept.
 
-        The one before is settled first (see :meth:`_settle`), so spilling
-        and thinning only ever see compressed checkpoints; the new one is
-        compressed on the packer thread while the fold goes on.
+        The new checkpoint is compressed on the packer thread while the fold
+        goes on. Checkpoints whose compression is done are settled first
+        (see :meth:`_settle`); the indexer waits for the packer only when
+        :data:`MAX_PENDING` checkpoints or :data:`MAX_PENDING_BYTES` wait.
+        Why not wait for each: the packer needs the interpreter lock to
+        start and to finish, which the folding indexer hands over only
+        every few milliseconds.
         """
-        self._settle()
+        self._settle(wait=False)
         state.seq = seq
         checkpoint = Checkpoint(state, defer=True)
         self.checkpoints.append(checkpoint)
         if checkpoint.pending:
             if self._packer is None:
                 self._packer = ThreadPoolExecutor(1, thread_name_prefix="chronoflow-checkpoints")
-            self._pending = (checkpoint, self._packer.submit(checkpoint.compress))
+            self._pending.append((checkpoint, self._packer.submit(checkpoint.compress)))
+            self._pending_bytes += checkpoint.size
         return self.checkpoints[-1].seq
 
-    def _settle(self) -> None:
-        """Wait for the checkpoint being compressed, then count its bytes:
-        spill it past the memory bound, or thin the checkpoints."""
+    def _settle(self, *, wait: bool) -> None:
+        """Count the bytes of compressed checkpoints, oldest first: spill them
+        past the memory bound, or thin the checkpoints.
+
+        With ``wait`` every pending checkpoint is waited for; without, only
+        as many as keep the pending ones within their bounds.
+        """
         pending = self._pending
-        if pending is None:
-            return
-        self._pending = None
-        checkpoint, packed = pending
-        packed.result()
-        over = self.checkpoint_bytes + checkpoint.size > self.checkpoint_memory
-        if over and checkpoint.spillable:
-            # Why suppress: without a spill file the thinning below bounds memory.
-            with contextlib.suppress(OSError):
-                checkpoint.spill(self.spill)
-        self.checkpoint_bytes += 0 if checkpoint.spilled else checkpoint.size
-        while self.checkpoint_bytes > self.checkpoint_memory and len(self.checkpoints) > 2:
-            self._thin()
+        while pending:
+            checkpoint, packed = pending[0]
+            crowded = len(pending) >= MAX_PENDING or self._pending_bytes > MAX_PENDING_BYTES
+            if not (wait or crowded or packed.done()):
+                return
+            pending.popleft()
+            self._pending_bytes -= checkpoint.size
+            packed.result()
+            over = self.checkpoint_bytes + checkpoint.size > self.checkpoint_memory
+            if over and checkpoint.spillable:
+                # Why suppress: without a spill file the thinning below bounds memory.
+                with contextlib.suppress(OSError):
+                    checkpoint.spill(self.spill)
+            self.checkpoint_bytes += 0 if checkpoint.spilled else checkpoint.size
+            while (
+                self.checkpoint_bytes > self.checkpoint_memory
+                and len(self.checkpoints) - len(pending) > 2
+            ):
+                self._thin()
 
     def _thin(self) -> None:
-        """Double the interval and drop every other checkpoint (never the empty world).
+        """Double the interval and drop every other settled checkpoint (never
+        the empty world, nor one still being compressed).
 
         Gaps between checkpoints were at most one interval, so the gaps left
         are at most the doubled one.
         """
         self.interval *= 2
-        kept = self.checkpoints[::2]
-        self.checkpoints = kept
-        self.checkpoint_bytes = sum(cp.size for cp in kept[1:] if not cp.spilled)
+        split = len(self.checkpoints) - len(self._pending)
+        settled = self.checkpoints[:split:2]
+        self.checkpoints = settled + self.checkpoints[split:]
+        self.checkpoint_bytes = sum(cp.size for cp in settled[1:] if not cp.spilled)
 
     def _publish(self, indexed: int) -> None:
         with self.changed:
@@ -348,6 +398,20 @@ def fold_runs(state: FoldState, runs: Iterable[Run], start: int, stop: int) -> N
             except MALFORMED:
                 pass
         state.seq = first + high - 1
+
+
+def _catch_up_collector() -> None:
+    """Collect young objects if Python would have by now.
+
+    Why: the collector runs when an allocation finds the young generation
+    over its threshold; with it paused through every run, other threads'
+    allocations rarely find it running, and their garbage cycles would wait
+    until indexing ends. This does what the next allocation would, for the
+    two younger generations (the oldest is left to Python's own rule).
+    """
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    if counts[0] > thresholds[0]:
+        gc.collect(1 if counts[1] > thresholds[1] else 0)
 
 
 def _seq_of(checkpoint: Checkpoint) -> int:

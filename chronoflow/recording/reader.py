@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import os
 import threading
 from collections import OrderedDict
@@ -47,6 +48,7 @@ from chronoflow.recording.values import describe_decode_error
 from chronoflow.signals import Signal
 
 _CACHED_CHUNKS = 8
+_COLUMNS_OF = operator.attrgetter("columns")
 
 
 class ReadMode(Enum):
@@ -206,12 +208,18 @@ class RecordingReader:
         ``stop``. As with :meth:`signals`, a bounded read keeps the chunks it
         decodes for the next read nearby; a read to the end does not.
         """
-        for view in self.chunks(start, keep=stop is not None):
+        if stop is None:
+            # Why map: it keeps no reference to a chunk it has handed over.
+            return map(_COLUMNS_OF, self.chunks(start))
+        return self._columns_to(start, stop)
+
+    def _columns_to(self, start: int, stop: int) -> Iterator[ChunkColumns]:
+        for view in self.chunks(start, keep=True):
             columns = view.columns
-            if stop is not None and columns.first >= stop:
+            if columns.first >= stop:
                 return
             yield columns
-            if stop is not None and columns.last >= stop - 1:
+            if columns.last >= stop - 1:
                 return  # why: the next chunk would be decoded only to find it is past stop
 
     def _seek_point(self, start: int) -> tuple[int, int | None]:
@@ -251,7 +259,12 @@ class RecordingReader:
                     seen += columns.count
                     expected = columns.last + 1
                     if expected > start:
-                        yield ChunkView(found.offset, found.end, columns)
+                        # Why a one-slot list: this frame keeps no reference
+                        # to the chunk it hands over, so a reader that drops
+                        # it frees it before the next chunk is decoded.
+                        handing = [ChunkView(found.offset, found.end, columns)]
+                        del columns
+                        yield handing.pop()
                     continue
                 if kind in (RecordKind.FOOTER, RecordKind.TRAILER):
                     if kind == RecordKind.FOOTER and self._data_end is None:

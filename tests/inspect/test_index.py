@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from chronoflow.inspect import MemorySource, Timeline, fold
@@ -106,3 +109,39 @@ def test_runs_that_begin_before_the_index_end_are_folded_from_there_on() -> None
         assert checkpoint.restore() == state_of(fold(signals[: checkpoint.seq + 1]))
     index.close()
     timeline.close()
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_indexing_leaves_the_collector_as_it_found_it_and_lets_it_run_between_runs() -> None:
+    signals = list(record_sample("parent_children").signals())
+    for enabled in (True, False):
+        if not enabled:
+            gc.disable()
+        index = Index(interval=4)
+        index.extend(runs(signals, size=2), lambda: False, lambda: None)
+        assert gc.isenabled() is enabled
+        index.close()
+    gc.enable()
+
+    # Garbage cycles made by others while the index folds are collected as
+    # indexing goes on, not only when it ends.
+    gc.set_threshold(10)
+    garbage: list[weakref.ref[_Cycle]] = []
+    freed_during: list[bool] = []
+
+    def published() -> None:
+        if not garbage:
+            garbage.append(weakref.ref(_Cycle()))
+        freed_during.append(garbage[0]() is None)
+
+    index = Index(interval=4)
+    index.extend(runs(signals, size=2), lambda: False, published)
+    assert len(freed_during) > 5
+    assert any(freed_during[:-1])
+    index.close()
