@@ -3,9 +3,9 @@
 A front end over the engine (the debugger, ``chronoflow state`` and
 ``chronoflow find``) allocates tens of thousands of long-lived objects per
 decoded chunk, checkpoint and world. With Python's default thresholds the
-collector runs every 700 allocations and keeps walking them: about a
-tenth of indexing, and a quarter of a jump in the debugger (see
-``docs/performance.md``). Almost everything the engine drops is freed by
+collector runs every 700 allocations and keeps walking them: a quarter
+of a jump in the debugger (see ``docs/performance.md``; the indexer
+pauses the collector itself while it folds a chunk). Almost everything the engine drops is freed by
 reference counting, so collecting less often costs little memory.
 
 This is for a process's entry point, never for a library: it changes the
