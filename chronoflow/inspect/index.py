@@ -23,8 +23,8 @@ at seqs below :attr:`Index.indexed`, which the indexer raises after the
 columns hold those seqs, so no lock is needed on the hot path; the
 condition variable only wakes threads that wait for a seq. A packer thread
 compresses each checkpoint while the indexer folds on (zlib releases the
-interpreter lock); the indexer settles the previous checkpoint's memory
-accounting when it takes the next one, so only it ever spills or thins.
+interpreter lock); the indexer counts a checkpoint's bytes once its
+compression is done, so only the indexer ever spills or thins.
 """
 
 from __future__ import annotations
