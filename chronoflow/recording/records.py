@@ -31,6 +31,7 @@ class PayloadError(ValueError):
 
 
 _SIGNAL_TYPES: Final = tuple(SignalType)
+_KNOWN_TYPE_BYTES: Final = bytes(range(len(_SIGNAL_TYPES)))
 _to_seconds: Final = (1e6).__rtruediv__
 _to_micros: Final = (1e6).__mul__
 
@@ -138,7 +139,9 @@ class Chunk:
             raise PayloadError(f"a chunk's columns do not all hold {count} signals")
         if not (_all_ints(pids) and _all_ints(deltas)):
             raise PayloadError("a chunk's pids or time deltas are not all integers")
-        if count and max(types) >= len(_SIGNAL_TYPES):
+        # Why translate: deleting every known type byte in C is ten times
+        # quicker than max() over the bytes; max() only names the culprit.
+        if types.translate(None, _KNOWN_TYPE_BYTES):
             raise PayloadError(
                 f"signal type {max(types)} is unknown to this reader (a newer recording?)"
             )
