@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+import time
 from array import array
 from bisect import bisect_right
 from collections import deque
@@ -146,6 +147,11 @@ class Index:
                 if paused:
                     gc.enable()
                     _catch_up_collector()
+            if self._pending:
+                # Why: the packer needs the interpreter lock to take a
+                # checkpoint and to hand it back; a folding thread lets go of
+                # it only every few milliseconds unless it offers it.
+                time.sleep(0)
             if should_stop():
                 break
         self._finish_batch(state, self.indexed, published)
