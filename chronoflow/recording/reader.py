@@ -164,21 +164,13 @@ class RecordingReader:
         return itertools.chain.from_iterable(self._runs(start, stop))
 
     def _runs(self, start: int, stop: int | None) -> Iterator[list[Signal]]:
-        """The chunks' signals from ``start`` to before ``stop``, one list per chunk.
-
-        A bounded read keeps the chunks it decodes for the next one nearby
-        (a debugger seeking around); a read to the end does not.
-        """
-        for view in self.chunks(start, keep=stop is not None):
-            signals = view.signals
-            if stop is not None and signals[0].seq >= stop:
-                return
-            if signals[0].seq >= start and (stop is None or signals[-1].seq < stop):
+        """The chunks' signals from ``start`` to before ``stop``, one list per chunk."""
+        for columns in self.columns(start, stop):
+            signals = columns.signals()
+            if columns.first >= start and (stop is None or columns.last < stop):
                 yield signals
             else:
                 yield [s for s in signals if s.seq >= start and (stop is None or s.seq < stop)]
-            if stop is not None and signals[-1].seq >= stop - 1:
-                return  # why: the next chunk would be decoded only to find it is past stop
 
     def signal(self, seq: int) -> Signal:
         """The signal with this seq; IndexError if the file has none."""
