@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -29,7 +29,7 @@ from chronoflow.inspect.index import (
 from chronoflow.inspect.model import CausalLink, MessageTrace, Progress
 from chronoflow.inspect.query import Query
 from chronoflow.inspect.searching import QueryLike, Searching
-from chronoflow.inspect.source import Run, SignalSource, runs
+from chronoflow.inspect.source import SignalSource
 from chronoflow.inspect.state import TEMPLATE
 from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
@@ -155,7 +155,7 @@ class Timeline(Searching, Worlds):
         try:
             while not self._stop.is_set():
                 self._caught_up = False
-                index.extend(self._runs(index.indexed), self._stop.is_set, self._report)
+                index.extend(self._read_runs(index.indexed), self._stop.is_set, self._report)
                 self._caught_up = True
                 self._total = self.source.count()
                 if not self._follow:
@@ -170,20 +170,6 @@ class Timeline(Searching, Worlds):
             with index.changed:
                 index.changed.notify_all()
             self._report(force=True)
-
-    def _runs(self, start: int) -> Iterable[Run]:
-        """The source's signals from ``start``, as runs of columns.
-
-        Why: a recording reader decodes whole chunks and hands them over as
-        columns, without a :class:`Signal` per signal; checkpoints at chunk
-        ends let a seek decode a single chunk. Any other source's signals are
-        cut into runs of the same size.
-        """
-        columns = getattr(self.source, "columns", None)
-        if callable(columns):
-            found: Iterable[Run] = columns(start)
-            return found
-        return runs(self.source.signals(start))
 
     def _report(self, force: bool = False) -> None:
         now = time.monotonic()

@@ -117,15 +117,19 @@ class Worlds:
             while len(self._cache) > CACHED_WORLDS:
                 self._cache.popitem(last=False)
 
-    def _read_runs(self, start: int, stop: int) -> Iterable[Run]:
-        """The signals ``start <= seq < stop`` as runs, for a fold (runs may
-        reach beyond both ends).
+    def _read_runs(self, start: int, stop: int | None = None) -> Iterable[Run]:
+        """The signals ``start <= seq < stop`` (to the end when ``stop`` is
+        None) as runs, for a fold; runs may reach beyond both ends.
 
-        Why runs: a recording reader hands its chunks over as columns, so a
-        seek builds no :class:`Signal` for the signals it only folds.
+        Why runs: a recording reader decodes whole chunks and hands them over
+        as columns, so the indexer and a seek build no :class:`Signal` for
+        the signals they only fold. Any other source's signals are cut into
+        runs of a chunk's size.
         """
         columns = getattr(self.source, "columns", None)
         if callable(columns):
             found: Iterable[Run] = columns(start, stop)
             return found
+        if stop is None:
+            return runs(self.source.signals(start))
         return runs(self._read(start, stop))
