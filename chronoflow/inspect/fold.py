@@ -28,9 +28,11 @@ holds. A RESTART counts toward its supervisor's ``restarts``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 from chronoflow.inspect import mail, relations
+from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import (
     ARGS,
     CHILDREN,
@@ -341,3 +343,24 @@ def fold(signals: Iterable[Signal], world: World | None = None) -> World:
 def state_of(world: World) -> FoldState:
     """The fold state a world wraps (read it, never mutate it)."""
     return world._state
+
+
+def fold_runs(state: FoldState, runs: Iterable[Run], start: int, stop: int) -> None:
+    """Fold the signals ``start <= seq < stop`` of ``runs`` into ``state`` in
+    place, skipping malformed ones."""
+    table = TABLE
+    for run in runs:
+        first, pids = run.first, run.pids
+        low, high = max(start - first, 0), min(stop - first, len(pids))
+        if low >= high:
+            continue
+        # Why not strict: the run may reach beyond ``stop``.
+        signals = zip(range(first, first + high), pids, run.types, run.datas, strict=False)
+        for seq, pid, kind, data in islice(signals, low, None):
+            # Why not contextlib.suppress: entering a context manager per signal
+            # costs more than the fold itself; try is free until something raises.
+            try:  # noqa: SIM105
+                table[kind](state, seq, pid, data)
+            except MALFORMED:
+                pass
+        state.seq = first + high - 1

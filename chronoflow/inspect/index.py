@@ -30,7 +30,6 @@ compression is done, so only the indexer ever spills or thins.
 from __future__ import annotations
 
 import contextlib
-import gc
 import threading
 import time
 from array import array
@@ -38,11 +37,11 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import islice
 from typing import Any
 
+from chronoflow.inspect.collector import collector_paused
 from chronoflow.inspect.columns import Column
-from chronoflow.inspect.fold import MALFORMED, TABLE
+from chronoflow.inspect.fold import MALFORMED, TABLE, fold_runs
 from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import Checkpoint, FoldState, Record, SpillFile
 from chronoflow.signals import SignalType
@@ -133,20 +132,13 @@ class Index:
             # of containers that form no cycles and die when it is folded.
             # Paused from before its decode until it is freed, the collector
             # never walks it; between runs it runs as usual.
-            paused = gc.isenabled()
-            if paused:
-                gc.disable()
-            try:
+            with collector_paused():
                 run = next(found, None)
                 if run is None:
                     break
                 if not self._take(state, run, published):
                     return False
                 del run  # why: so the next decode happens with this one freed
-            finally:
-                if paused:
-                    gc.enable()
-                    _catch_up_collector()
             if self._pending:
                 # Why: the packer needs the interpreter lock to take a
                 # checkpoint and to hand it back; a folding thread lets go of
@@ -218,7 +210,7 @@ class Index:
                 self._malformed(seq, kind, error)
                 continue
             if ref is not None:
-                # Why not contextlib.suppress: see fold_runs. An answered seq
+                # Why not contextlib.suppress: see fold.fold_runs. An answered seq
                 # that does not fit the column stays NO_REF.
                 try:  # noqa: SIM105
                     refs[seq] = ref
@@ -383,41 +375,6 @@ class Index:
             return None
         ref = self.refs[seq]
         return None if ref == NO_REF else ref
-
-
-def fold_runs(state: FoldState, runs: Iterable[Run], start: int, stop: int) -> None:
-    """Fold the signals ``start <= seq < stop`` of ``runs`` into ``state`` in
-    place, skipping malformed ones."""
-    table = TABLE
-    for run in runs:
-        first, pids = run.first, run.pids
-        low, high = max(start - first, 0), min(stop - first, len(pids))
-        if low >= high:
-            continue
-        # Why not strict: the run may reach beyond ``stop``.
-        signals = zip(range(first, first + high), pids, run.types, run.datas, strict=False)
-        for seq, pid, kind, data in islice(signals, low, None):
-            # Why not contextlib.suppress: entering a context manager per signal
-            # costs more than the fold itself; try is free until something raises.
-            try:  # noqa: SIM105
-                table[kind](state, seq, pid, data)
-            except MALFORMED:
-                pass
-        state.seq = first + high - 1
-
-
-def _catch_up_collector() -> None:
-    """Collect young objects if Python would have by now.
-
-    Why: the collector runs when an allocation finds the young generation
-    over its threshold; with it paused through every run, other threads'
-    allocations rarely find it running, and their garbage cycles would wait
-    until indexing ends. This does what the next allocation would, for the
-    two younger generations (the oldest is left to Python's own rule).
-    """
-    counts, thresholds = gc.get_count(), gc.get_threshold()
-    if counts[0] > thresholds[0]:
-        gc.collect(1 if counts[1] > thresholds[1] else 0)
 
 
 def _seq_of(checkpoint: Checkpoint) -> int:

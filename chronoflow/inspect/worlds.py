@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import SeqOutOfRangeError
-from chronoflow.inspect.fold import state_of
-from chronoflow.inspect.index import fold_runs
+from chronoflow.inspect.fold import fold_runs, state_of
 from chronoflow.inspect.model import WorldDiff
 from chronoflow.inspect.source import Run, SignalSource, runs
 from chronoflow.inspect.world import World
