@@ -38,17 +38,15 @@ def tune_collector() -> None:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the collector (if it runs) for the span of the ``with``; then
-    collect young objects if Python would have by now.
+    """Pause the collector (if it runs) for the span of the ``with``.
 
     For a span that allocates thousands of containers which form no cycles
     and die before it ends (a chunk decoded and folded): paused, the
-    collector never walks them. Why the catch-up: the collector runs when
-    an allocation finds the young generation over its threshold; with it
-    paused most of the time, other threads' allocations rarely find it
-    running, and their garbage cycles would wait. This does what the next
-    allocation would, for the two younger generations (the oldest is left
-    to Python's own rule).
+    collector never walks them. Allocations made meanwhile, by any thread,
+    still count; after the span the first allocation that finds the young
+    generation over its threshold collects, by Python's own rule (the
+    indexer makes one at once, entering its next pause), so other threads'
+    garbage cycles wait at most one span.
     """
     paused = gc.isenabled()
     if paused:
@@ -58,6 +56,3 @@ def collector_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
-            counts, thresholds = gc.get_count(), gc.get_threshold()
-            if counts[0] > thresholds[0]:
-                gc.collect(1 if counts[1] > thresholds[1] else 0)

@@ -1,4 +1,4 @@
-"""collector_paused(): the collector rests for a span and catches up after it."""
+"""collector_paused(): the collector rests for a span and runs by Python's rule after it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class _Cycle:
         self.me = self
 
 
-def test_the_collector_rests_inside_and_catches_up_after() -> None:
+def test_the_collector_rests_inside_and_runs_again_after() -> None:
     gc.set_threshold(50, 10, 10)
     gc.collect()
     with collector_paused():
@@ -22,7 +22,7 @@ def test_the_collector_rests_inside_and_catches_up_after() -> None:
         keep = [[] for _ in range(200)]  # over the threshold: Python would have collected
         assert garbage() is not None  # nothing ran while paused
     assert gc.isenabled()
-    assert garbage() is None  # collected on the way out
+    assert garbage() is None  # collected by the first allocation after
     assert len(keep) == 200
 
 
