@@ -47,7 +47,7 @@ from chronoflow.inspect.state import Checkpoint, FoldState, Record, SpillFile
 from chronoflow.signals import SignalType
 
 #: Signals between checkpoints unless the caller asks otherwise.
-DEFAULT_INTERVAL = 4096
+DEFAULT_INTERVAL = 6144
 
 #: Bytes of compressed checkpoints kept in memory; later ones go to a spill file.
 DEFAULT_CHECKPOINT_MEMORY = 32 * 1024 * 1024
