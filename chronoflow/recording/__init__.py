@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from chronoflow.recording.damage import ReadMode
 from chronoflow.recording.errors import (
     NotARecording,
     RecordingCorrupt,
@@ -25,7 +26,7 @@ from chronoflow.recording.errors import (
     UnsupportedVersion,
 )
 from chronoflow.recording.format import FORMAT_VERSION, MAGIC
-from chronoflow.recording.reader import ChunkView, ReadMode, RecordingReader, open_recording
+from chronoflow.recording.reader import ChunkView, RecordingReader, open_recording
 from chronoflow.recording.values import Opaque
 
 if TYPE_CHECKING:

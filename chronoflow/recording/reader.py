@@ -10,7 +10,8 @@ can be read again later from the last seq + 1.
 Modes: ``STRICT`` raises :class:`RecordingCorrupt` at the first damage;
 ``TOLERANT`` (the default) yields every complete record before the first
 damage and records a :class:`RecordingWarning`; ``SALVAGE`` skips each
-damaged span, resumes at the next valid record and records each gap.
+damaged span, resumes at the next valid record and records each gap
+(:mod:`chronoflow.recording.damage`).
 """
 
 from __future__ import annotations
@@ -23,23 +24,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
-from chronoflow.recording.errors import (
-    RecordingCorrupt,
-    RecordingWarning,
-    UnsupportedVersion,
-)
+from chronoflow.recording.damage import DamageLog, ReadMode, StopReading
+from chronoflow.recording.errors import RecordingWarning, UnsupportedVersion
 from chronoflow.recording.format import (
     CRITICAL_KIND,
     MAX_RECORD_LENGTH,
     Frame,
     FrameStatus,
     RecordKind,
-    next_valid_frame,
     read_frame,
 )
 from chronoflow.recording.opening import Opening, read_opening
@@ -49,14 +45,6 @@ from chronoflow.signals import Signal
 
 _CACHED_CHUNKS = 8
 _COLUMNS_OF = operator.attrgetter("columns")
-
-
-class ReadMode(Enum):
-    """How a reader treats damage: raise, stop with a warning, or skip it."""
-
-    STRICT = "strict"
-    TOLERANT = "tolerant"
-    SALVAGE = "salvage"
 
 
 @dataclass(frozen=True)
@@ -71,10 +59,6 @@ class ChunkView:
     def signals(self) -> list[Signal]:
         """The chunk's signals (built once, on first use)."""
         return self.columns.signals()
-
-
-class _Stop(Exception):
-    """Internal: damage ends this scan (tolerant mode)."""
 
 
 def open_recording(
@@ -101,14 +85,11 @@ class RecordingReader:
         self.mode = ReadMode(mode)
         self.max_record_length = max_record_length
         self._lock = threading.Lock()
-        self._damage: dict[int, RecordingWarning] = {}
-        self._tail: RecordingWarning | None = None
         self._cache: OrderedDict[int, ChunkColumns] = OrderedDict()
         self._scan_count: int | None = None
         opening = read_opening(self.path, self.mode is ReadMode.STRICT, max_record_length)
         self._adopt(opening)
-        for warning in opening.warnings:
-            self._damage[warning.offset] = warning
+        self._damage = DamageLog(self.path, self.mode, max_record_length, opening.warnings)
 
     def _adopt(self, opening: Opening) -> None:
         self.metadata: dict[str, Any] = opening.metadata
@@ -137,11 +118,7 @@ class RecordingReader:
     @property
     def warnings(self) -> list[RecordingWarning]:
         """Damage found so far, in file order (a torn tail last)."""
-        with self._lock:
-            found = [self._damage[offset] for offset in sorted(self._damage)]
-            if self._tail is not None:
-                found.append(self._tail)
-        return found
+        return self._damage.warnings()
 
     @property
     def time_span(self) -> tuple[float, float] | None:
@@ -236,10 +213,10 @@ class RecordingReader:
                 if found.status is FrameStatus.END:
                     break
                 if found.status is not FrameStatus.OK:
-                    offset = self._damaged(handle, found, end, found.reason)
+                    offset = self._damage.bad_frame(handle, found, end, found.reason)
                     lost_from = expected if lost_from is None else lost_from
                     continue
-                self._clear_tail(found.offset)
+                self._damage.clear_tail(found.offset)
                 kind = found.kind
                 if kind == RecordKind.CHUNK:
                     columns = self._chunk(found, expected, lost_from, keep)
@@ -270,7 +247,7 @@ class RecordingReader:
                         "upgrade chronoflow",
                     )
                 offset = found.end  # metadata repeated, or a kind from a newer minor version
-            except _Stop:
+            except StopReading:
                 break
         if from_start:
             self._scan_count = seen
@@ -279,15 +256,15 @@ class RecordingReader:
         """A footer met by a scan: the file was closed while read, or its trailer is torn."""
         trailer = read_frame(handle, footer.end, end, self.max_record_length)
         if trailer.status in (FrameStatus.OK, FrameStatus.END):
-            self._clear_tail(footer.end)
+            self._damage.clear_tail(footer.end)
         if trailer.status is FrameStatus.OK and trailer.kind == RecordKind.TRAILER:
             if trailer.end == end:
                 self._reopen()
             return
         if trailer.status is not FrameStatus.END:
-            warning = RecordingWarning(footer.end, end - footer.end, trailer.reason, self.path)
-            with self._lock:
-                self._tail = warning
+            self._damage.torn_tail(
+                RecordingWarning(footer.end, end - footer.end, trailer.reason, self.path)
+            )
 
     def _reopen(self) -> None:
         opening = read_opening(self.path, self.mode is ReadMode.STRICT, self.max_record_length)
@@ -313,15 +290,15 @@ class RecordingReader:
             try:
                 columns = Chunk.decode(found.payload)
             except PayloadError as error:
-                self._bad_chunk(found, str(error))
+                self._damage.bad_chunk(found, str(error))
                 return None
             except Exception as error:  # any decoder failure is damage, never a traceback
-                self._bad_chunk(found, describe_decode_error(error))
+                self._damage.bad_chunk(found, describe_decode_error(error))
                 return None
             if not columns.count:
                 return None
             if expected is not None and columns.first < expected:
-                self._bad_chunk(
+                self._damage.bad_chunk(
                     found, f"chunk starts at seq {columns.first}, before seq {expected}"
                 )
                 return None
@@ -329,7 +306,7 @@ class RecordingReader:
         else:
             columns = cached
         if lost_from is not None and columns.first > lost_from:
-            self._note_lost(lost_from, columns.first)
+            self._damage.note_lost(lost_from, columns.first)
         return columns
 
     def _remember(self, found: Frame, columns: ChunkColumns, keep: bool) -> None:
@@ -346,64 +323,6 @@ class RecordingReader:
                 self._index.insert(at, entry)
                 self._index_seqs.insert(at, entry.first_seq)
                 self._index_offsets.add(found.offset)
-
-    def _bad_chunk(self, found: Frame, reason: str) -> None:
-        """Report a chunk that does not decode: raise, stop, or (salvage) go on."""
-        reason = f"chunk record does not decode: {reason}"
-        if self.mode is ReadMode.STRICT:
-            raise RecordingCorrupt(self.path, found.offset, reason)
-        self._warn(RecordingWarning(found.offset, found.end - found.offset, reason, self.path))
-        if self.mode is ReadMode.TOLERANT:
-            raise _Stop
-
-    def _damaged(self, handle: BinaryIO, found: Frame, end: int, reason: str) -> int:
-        """Handle a bad or torn frame by mode; return where to go on (salvage only)."""
-        if self.mode is ReadMode.STRICT:
-            raise RecordingCorrupt(self.path, found.offset, reason)
-        resume = None
-        if self.mode is ReadMode.SALVAGE:
-            resume = next_valid_frame(handle, found.offset + 1, end, self.max_record_length)
-        if resume is None:
-            warning = RecordingWarning(found.offset, end - found.offset, reason, self.path)
-            if found.status is FrameStatus.TORN:
-                with self._lock:
-                    self._tail = warning
-            else:
-                self._warn(warning)
-            raise _Stop
-        self._warn(
-            RecordingWarning(
-                found.offset,
-                resume - found.offset,
-                f"{reason}; skipped to the next valid record at byte {resume:,}",
-                self.path,
-            )
-        )
-        return resume
-
-    def _note_lost(self, lost_from: int, resumed_at: int) -> None:
-        with self._lock:
-            last = max(self._damage) if self._damage else None
-            if last is None:
-                return
-            warning = self._damage[last]
-            if "lost" not in warning.reason:
-                self._damage[last] = RecordingWarning(
-                    warning.offset,
-                    warning.dropped_bytes,
-                    f"{warning.reason} (seqs {lost_from}..{resumed_at - 1} lost)",
-                    warning.path,
-                )
-
-    def _warn(self, warning: RecordingWarning) -> None:
-        with self._lock:
-            self._damage.setdefault(warning.offset, warning)
-
-    def _clear_tail(self, offset: int) -> None:
-        tail = self._tail
-        if tail is not None and offset >= tail.offset:
-            with self._lock:
-                self._tail = None
 
     # -- lifetime ---------------------------------------------------------------------
 

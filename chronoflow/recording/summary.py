@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chronoflow.recording.damage import ReadMode
 from chronoflow.recording.errors import RecordingWarning
-from chronoflow.recording.reader import ReadMode, RecordingReader, open_recording
+from chronoflow.recording.reader import RecordingReader, open_recording
 from chronoflow.recording.records import ChunkColumns
 from chronoflow.recording.writer import RecordingWriter
 from chronoflow.signals import SignalType
