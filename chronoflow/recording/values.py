@@ -239,6 +239,117 @@ def unpack_value(payload: bytes) -> Any:
     )
 
 
+# -- the raw form ---------------------------------------------------------------
+#
+# Why a second form: building every decoded array through ``list_hook`` (to
+# turn a marked array into a tuple) is a Python call per array, about a
+# third of decoding a chunk. A pass that only folds values (the debugger's
+# indexer) decodes them *raw* instead, with no Python call but one per tuple
+# marker, and turns the few values it shows back with :func:`from_raw`.
+
+#: What the tuple marker decodes to in the raw form. Why Ellipsis: no
+#: recorded value decodes to it, and ``marshal`` (checkpoints) writes it.
+RAW_TUPLE: Final = ...
+
+
+class _RawEllipsis:
+    """Stands in for a real ``...`` in the raw form of an in-memory value."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "_RAW_ELLIPSIS"
+
+
+_RAW_ELLIPSIS: Final = _RawEllipsis()
+
+
+def _raw_ext_hook(code: int, data: bytes) -> Any:
+    if code == EXT_TUPLE:
+        if data:
+            raise ValueDecodeError("tuple marker (ext 1) with a non-empty payload")
+        return RAW_TUPLE
+    return _ext_hook(code, data)
+
+
+def unpack_raw(payload: bytes) -> Any:
+    """Decode one msgpack object into the raw form, with :func:`unpack_value`'s limits.
+
+    The raw form is what msgpack gives without a list hook: every array is
+    a tuple, and an array recorded from a tuple still starts with the tuple
+    marker, as :data:`RAW_TUPLE`. Maps, scalars and the other ext types
+    decode as in :func:`unpack_value`. :func:`from_raw` gives the value.
+    """
+    size = len(payload)
+    return msgpack.unpackb(
+        payload,
+        raw=False,
+        use_list=False,
+        strict_map_key=False,
+        ext_hook=_raw_ext_hook,
+        max_str_len=size,
+        max_bin_len=size,
+        max_array_len=size,
+        max_map_len=size // 2,
+        max_ext_len=size,
+    )
+
+
+def from_raw(raw: Any) -> Any:
+    """The value whose raw form is ``raw``: ``from_raw(unpack_raw(b))`` equals
+    ``unpack_value(b)``, and ``from_raw(to_raw(v))`` equals ``v``."""
+    kind = type(raw)
+    if kind is tuple:
+        if raw and raw[0] is RAW_TUPLE:
+            return tuple(map(from_raw, raw[1:]))
+        return list(map(from_raw, raw))
+    if kind is dict:
+        return {_key_from_raw(key): from_raw(value) for key, value in raw.items()}
+    if raw is RAW_TUPLE:
+        return _TUPLE_MARK  # a marker anywhere but first, as unpack_value shows it
+    if raw is _RAW_ELLIPSIS:
+        return ...
+    return raw
+
+
+def _key_from_raw(raw: Any) -> Any:
+    key = from_raw(raw)
+    if type(key) is list or type(key) is tuple:
+        # Why: an array key from another writer decodes raw (a tuple) but not
+        # as a value (a list, which cannot be a key): it is read as a tuple.
+        key = _hashable(raw)
+    return key
+
+
+def _hashable(raw: Any) -> Any:
+    """``raw`` with every array a tuple (a tuple marker dropped), if that can be a key."""
+    if type(raw) is tuple:
+        items = raw[1:] if raw and raw[0] is RAW_TUPLE else raw
+        key = tuple(map(_hashable, items))
+    else:
+        key = from_raw(raw)
+    try:
+        hash(key)
+    except TypeError:
+        return raw
+    return key
+
+
+def to_raw(value: Any) -> Any:
+    """The raw form of ``value``, as :func:`unpack_raw` would decode it once
+    recorded. Other objects (an in-memory source's) are kept as they are."""
+    kind = type(value)
+    if kind is tuple:
+        return (RAW_TUPLE, *map(to_raw, value))
+    if kind is list:
+        return tuple(map(to_raw, value))
+    if kind is dict:
+        return {to_raw(key): to_raw(item) for key, item in value.items()}
+    if value is ...:
+        return _RAW_ELLIPSIS
+    return value
+
+
 def describe_decode_error(error: BaseException) -> str:
     """A reader-facing reason for a failure of :func:`unpack_value`."""
     if isinstance(error, msgpack.StackError):

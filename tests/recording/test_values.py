@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chronoflow.recording import Opaque, UnrecordableValue
-from chronoflow.recording.values import MAX_DEPTH, ValueEncoder, unpack_value
+from chronoflow.recording.values import (
+    MAX_DEPTH,
+    ValueEncoder,
+    from_raw,
+    to_raw,
+    unpack_raw,
+    unpack_value,
+)
 
 scalars = (
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.binary()
@@ -137,3 +144,50 @@ def test_a_huge_repr_is_cut() -> None:
 def test_bytearray_and_memoryview_are_stored_as_bytes() -> None:
     # msgpack packs every bytes-like object as bin; docs/format.md says so.
     assert round_trip([bytearray(b"ab"), memoryview(b"cd")]) == [b"ab", b"cd"]
+
+
+# -- the raw form a fold reads ----------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(values)
+def test_the_raw_form_reads_back_as_the_value(value: Any) -> None:
+    raw = unpack_raw(ValueEncoder().pack(value))
+    assert same(raw, to_raw(value))  # what a recording decodes to is what memory folds
+    assert same(from_raw(raw), value)
+    assert same(from_raw(to_raw(value)), value)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\x92\x01\xc7\x00\x01",  # a tuple marker second: shown as a visible Opaque
+        b"\x92\xc7\x00\x01\xc7\x00\x01",  # a tuple whose only item is a marker
+        b"\x91\xc7\x09\x02\x01" + b"\x00" * 8,  # a big integer (ext 2)
+        b"\xc7\x01\x07\x00",  # an ext type from a newer writer
+    ],
+    ids=["marker-second", "marker-in-tuple", "bigint", "newer-ext"],
+)
+def test_the_raw_form_reads_odd_payloads_as_the_values_decoder_does(payload: bytes) -> None:
+    assert same(from_raw(unpack_raw(payload)), unpack_value(payload))
+
+
+def test_the_raw_form_of_memory_values_keeps_other_objects() -> None:
+    class Point(tuple[int, int]):
+        pass
+
+    point = Point((1, 2))
+    raw = to_raw({"at": point, "more": [..., (...,)]})
+    assert raw["at"] is point  # a tuple subclass is no recorded tuple: kept as it is
+    back = from_raw(raw)
+    assert back["at"] is point
+    assert same(back["more"], [..., (...,)])  # a real Ellipsis is not the tuple marker
+
+
+def test_an_array_map_key_reads_as_a_tuple_key() -> None:
+    # No Python writer makes one; another writer's file still reads, and
+    # reads the same in both forms (the values decoder alone cannot build it).
+    payload = b"\x81\x92\x01\x91\x02\x03"  # {[1, [2]]: 3}
+    with pytest.raises(TypeError):
+        unpack_value(payload)
+    assert same(from_raw(unpack_raw(payload)), {(1, (2,)): 3})
