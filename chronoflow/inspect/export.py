@@ -30,6 +30,7 @@ from typing import Any
 from chronoflow.inspect.fold import apply_in_place
 from chronoflow.inspect.state import STATUS, STATUSES, TEMPLATE, FoldState
 from chronoflow.recording import Opaque, open_recording
+from chronoflow.recording.values import from_raw
 from chronoflow.signals import Signal, SignalType
 
 FORMATS = ("mermaid", "jsonl", "chrome-trace")
@@ -115,7 +116,7 @@ def _walk(path: Path, start: int, stop: int | None, pids: Collection[int] | None
             apply_in_place(state, signal)
             record = state.procs.get(signal.pid)
             if record is not None:
-                walk.names.setdefault(signal.pid, f"{record[TEMPLATE]}[{signal.pid}]")
+                walk.names.setdefault(signal.pid, f"{from_raw(record[TEMPLATE])}[{signal.pid}]")
             if signal.seq < start or (pids is not None and signal.pid not in pids):
                 continue
             status = STATUSES[record[STATUS]].value if record is not None else ""

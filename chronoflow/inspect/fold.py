@@ -16,6 +16,14 @@ column, which is how causal links are found without another pass.
 Message handlers live in :mod:`chronoflow.inspect.mail`, link and monitor
 handlers in :mod:`chronoflow.inspect.relations`.
 
+Handlers see each ``data`` in the raw form of
+:func:`~chronoflow.recording.values.unpack_raw` (arrays as tuples, a tuple
+still led by its marker), which is how the indexer decodes a recording at
+half the cost; values they keep stay raw in the state, and
+:mod:`chronoflow.inspect.world` turns them back when it shows them. Signals
+from memory are put in that form first (:func:`apply_in_place`,
+:func:`chronoflow.inspect.source.runs`).
+
 Why handlers tolerate nonsense: a damaged recording may hold a RECEIVE of a
 message that is not in the inbox, or a signal of a pid that never started.
 Such a signal changes nothing (``dict.pop(key, None)``, unknown pids
@@ -64,6 +72,7 @@ from chronoflow.inspect.state import (
     Record,
 )
 from chronoflow.inspect.world import World
+from chronoflow.recording.values import to_raw
 from chronoflow.signals import Signal
 
 #: ``handler(state, seq, pid, data) -> answered seq | None``.
@@ -312,7 +321,7 @@ def apply_in_place(state: FoldState, signal: Signal) -> int | None:
     kind = signal.type
     handler = TABLE[kind] if -256 < kind < 256 else _unknown
     state.seq = signal.seq
-    return handler(state, signal.seq, signal.pid, signal.data)
+    return handler(state, signal.seq, signal.pid, to_raw(signal.data))
 
 
 def _apply_quietly(state: FoldState, signal: Signal) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
+from chronoflow.recording.values import to_raw
 from chronoflow.signals import Signal
 
 
@@ -88,7 +89,8 @@ class Run(Protocol):
 
     @property
     def datas(self) -> Sequence[Any]:
-        """One ``data`` per signal."""
+        """One ``data`` per signal, in the raw form
+        (:func:`~chronoflow.recording.values.unpack_raw`)."""
         ...
 
 
@@ -106,7 +108,11 @@ RUN_SIZE = 1024
 
 
 def runs(signals: Iterable[Signal], size: int = RUN_SIZE) -> Iterator[SignalRun]:
-    """``signals`` as runs of at most ``size`` consecutive seqs; a gap starts a new run."""
+    """``signals`` as runs of at most ``size`` consecutive seqs; a gap starts a new run.
+
+    Each data is put in the raw form a recording's chunks decode to, so the
+    fold sees one form whatever the source.
+    """
     pids: list[Any] = []
     types: list[Any] = []
     datas: list[Any] = []
@@ -119,7 +125,7 @@ def runs(signals: Iterable[Signal], size: int = RUN_SIZE) -> Iterator[SignalRun]
             first = seq
         pids.append(pid)
         types.append(kind)
-        datas.append(data)
+        datas.append(to_raw(data))
         following = seq + 1
     if pids:
         yield SignalRun(first, pids, types, datas)

@@ -35,6 +35,7 @@ from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
 from chronoflow.inspect.worlds import Worlds
 from chronoflow.recording import ReadMode, open_recording
+from chronoflow.recording.values import from_raw
 from chronoflow.signals import Signal
 
 ProgressListener = Callable[[Progress], None]
@@ -326,7 +327,7 @@ class Timeline(Searching, Worlds):
     def name_of(self, pid: int) -> str:
         """``"Template[pid]"`` by the template the process runs at the indexed end."""
         record = self.index.live_record(pid)
-        return f"process {pid}" if record is None else f"{record[TEMPLATE]}[{pid}]"
+        return f"process {pid}" if record is None else f"{from_raw(record[TEMPLATE])}[{pid}]"
 
     # -- lifetime ---------------------------------------------------------------------
 

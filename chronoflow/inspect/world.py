@@ -4,7 +4,8 @@ A world wraps a fold state that nobody mutates any more and turns its
 records into :class:`~chronoflow.inspect.model.ProcessState` values on
 first access (then caches them). Why lazily: a snapshot of thousands of
 processes must be cheap to take, and a front end only looks at what it
-shows (a tree of statuses, one mailbox).
+shows (a tree of statuses, one mailbox). The values the fold kept in the
+raw form (:mod:`chronoflow.inspect.fold`) become values here.
 """
 
 from __future__ import annotations
@@ -51,11 +52,13 @@ from chronoflow.inspect.state import (
     Record,
 )
 from chronoflow.inspect.summary import short
+from chronoflow.recording.values import from_raw
 
 _WAIT_MODES = {mode.value: mode for mode in WaitMode}
 
 
-def _tuple(value: Any) -> tuple[Any, ...]:
+def _tuple(raw: Any) -> tuple[Any, ...]:
+    value = from_raw(raw)
     if isinstance(value, tuple):
         return value
     if isinstance(value, list):
@@ -68,29 +71,31 @@ def process_state(record: Record) -> ProcessState:
     pid = record[0]
     floor = record[FLOOR]
     inbox = tuple(
-        InboxEntry(mid, message, sender, mid if mid >= floor else floor)
+        InboxEntry(mid, from_raw(message), sender, mid if mid >= floor else floor)
         for mid, (message, sender) in record[INBOX].items()
     )
     wait = record[WAIT]
     use = record[USE]
     crash = record[CRASH]
-    reason = record[KILL_REASON]
+    reason = from_raw(record[KILL_REASON])
     return ProcessState(
         pid=pid,
-        template=record[TEMPLATE],
-        module=record[MODULE],
-        qualname=record[QUALNAME],
+        template=from_raw(record[TEMPLATE]),
+        module=from_raw(record[MODULE]),
+        qualname=from_raw(record[QUALNAME]),
         args=_tuple(record[ARGS]),
-        started_as=record[STARTED_AS],
+        started_as=from_raw(record[STARTED_AS]),
         transitions=record[TRANSITIONS],
         parent=record[PARENT],
         children=tuple(record[CHILDREN]),
         status=STATUSES[record[STATUS]],
         inbox=inbox,
         wait=None if wait is None else _wait(wait),
-        use=None if use is None else PendingUse(pid, use[0], use[1], _tuple(use[2])),
-        result=record[RESULT],
-        crash=None if crash is None else Crash(crash[0], crash[1], crash[2], crash[3]),
+        use=None if use is None else PendingUse(pid, use[0], from_raw(use[1]), _tuple(use[2])),
+        result=from_raw(record[RESULT]),
+        crash=None
+        if crash is None
+        else Crash(from_raw(crash[0]), from_raw(crash[1]), from_raw(crash[2]), crash[3]),
         kill_reason=reason if reason is None or isinstance(reason, str) else short(reason),
         started=record[STARTED],
         ended=record[ENDED],
@@ -105,7 +110,7 @@ def process_state(record: Record) -> ProcessState:
 
 def _wait(wait: tuple[Any, ...]) -> Wait:
     mode = _WAIT_MODES.get(wait[0], WaitMode.RECEIVE)
-    return Wait(mode, wait[1], wait[2], wait[3], wait[4])
+    return Wait(mode, from_raw(wait[1]), wait[2], wait[3], from_raw(wait[4]))
 
 
 class _Processes(Mapping[int, ProcessState]):
@@ -181,7 +186,7 @@ class World:
         every row it shows, and that would build each one's whole state.
         """
         record = self._state.procs.get(pid)
-        return None if record is None else str(record[TEMPLATE])
+        return None if record is None else str(from_raw(record[TEMPLATE]))
 
     def __contains__(self, pid: object) -> bool:
         return pid in self._state.procs

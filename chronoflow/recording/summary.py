@@ -19,6 +19,7 @@ from chronoflow.recording.damage import ReadMode
 from chronoflow.recording.errors import RecordingWarning
 from chronoflow.recording.reader import RecordingReader, open_recording
 from chronoflow.recording.records import ChunkColumns
+from chronoflow.recording.values import from_raw
 from chronoflow.recording.writer import RecordingWriter
 from chronoflow.signals import SignalType
 
@@ -76,7 +77,7 @@ def summarize(
     last: ChunkColumns | None = None
     # Why columns: a summary needs every type but only the START and
     # TRANSITION data, so no Signal is built.
-    for view in reader.chunks():
+    for view in reader.chunks(raw=True):
         columns = view.columns
         if summary.first_seq is None:
             summary.first_seq, summary.first_ts = columns.first, columns.first_ts
@@ -85,7 +86,7 @@ def summarize(
         for at in columns.positions(SignalType.START, SignalType.TRANSITION):
             data = datas[at]
             if isinstance(data, dict):
-                name = str(data.get("template", "?"))
+                name = str(from_raw(data.get("template", "?")))
                 summary.processes[pids[at]] = name
                 if columns.types[at] == SignalType.START:
                     summary.template_counts[name] += 1
@@ -131,7 +132,7 @@ def salvage(
     count = 0
     writer = RecordingWriter(output, _salvage_metadata(reader.metadata, source))
     try:
-        for view in reader.chunks():
+        for view in reader.chunks(raw=True):
             writer.write_signals(view.signals)
             count += len(view.signals)
             if progress is not None:

@@ -48,10 +48,15 @@ def record_sample(name: str, *args: str) -> MemorySource:
     return source
 
 
-def record_file(main: Main, path: Path, *, chunk_size: int = 1024) -> Path:
-    """Run ``main(scheduler)`` with a Recorder writing ``path``; closes the file."""
+def record_file(
+    main: Main, path: Path, *, chunk_size: int = 1024, virtual_time: bool = False
+) -> Path:
+    """Run ``main(scheduler)`` with a Recorder writing ``path``; closes the file.
+
+    With ``virtual_time`` timers fire without real waiting; else time stands still.
+    """
     recorder = Recorder(path, chunk_size=chunk_size)
-    scheduler = SimpleScheduler(clock=lambda: 1.0)
+    scheduler = SimpleScheduler(clock=VirtualClock() if virtual_time else lambda: 1.0)
     scheduler.add_observer(recorder)
     asyncio.run(_run(main, scheduler))
     recorder.close()

@@ -103,7 +103,11 @@ def Actor(self: Process, plan: list[Any]) -> Generator[Any, Any, Any]:
 
 
 payloads = st.one_of(
-    st.integers(0, 3), st.sampled_from(["a", "b"]), st.builds(Token, st.integers(0, 2))
+    st.integers(0, 3),
+    st.sampled_from(["a", "b"]),
+    st.builds(Token, st.integers(0, 2)),
+    # Nested containers, and a value a recording keeps only as an Opaque.
+    st.sampled_from([[1, (2,)], {"k": (1, [2])}, ...]),
 )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chronoflow.inspect import MemorySource, Timeline, World, apply, fold
+from chronoflow.recording import open_recording
 from chronoflow.signals import Signal, SignalType
-from tests.inspect.conftest import record
+from tests.inspect.conftest import record, record_file
 from tests.inspect.random_workflows import Program, programs
 
 SETTINGS = settings(
@@ -53,6 +57,25 @@ def test_state_at_equals_a_fold_from_zero_in_any_seek_order(
         assert timeline.state_at(seq) == worlds[seq + 1], f"seq {seq}"
     assert fold(signals) == worlds[-1]
     timeline.close()
+
+
+@SETTINGS
+@given(program=programs, chunk=st.integers(1, 12), interval=st.integers(1, 30), data=st.data())
+def test_a_recording_folds_from_its_chunks_to_the_worlds_of_its_signals(
+    program: Program, chunk: int, interval: int, data: st.DataObject
+) -> None:
+    # The indexer and seeks fold a file's chunks in the raw form; apply folds
+    # the Signal values the reader builds. Both must give the same worlds.
+    with tempfile.TemporaryDirectory() as folder:
+        path = record_file(program, Path(folder) / "r.cfl", chunk_size=chunk, virtual_time=True)
+        signals = list(open_recording(path).signals())
+        worlds = naive_worlds(signals)
+        timeline = Timeline(open_recording(path), background=False, interval=interval)
+        assert len(timeline) == len(signals)
+        seqs = data.draw(st.lists(st.integers(-1, len(signals) - 1), min_size=1, max_size=20))
+        for seq in [*seqs, len(signals) - 1]:
+            assert timeline.state_at(seq) == worlds[seq + 1], f"seq {seq}"
+        timeline.close()
 
 
 @SETTINGS

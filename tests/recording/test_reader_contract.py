@@ -15,6 +15,7 @@ from chronoflow.recording import (
     RecordingWriter,
     open_recording,
 )
+from chronoflow.recording.values import to_raw
 from chronoflow.signals import Signal
 from tests.recording.conftest import ALL_MODES, make_signals, same_signals, write_recording
 
@@ -205,24 +206,29 @@ def test_columns_hand_over_whole_chunks_covering_the_asked_seqs(
     signals = make_signals(100)
     reader = open_recording(write_recording(tmp_path / "c.cfl", signals, chunk=16), mode)
 
-    def rows(start: int, stop: int | None = None) -> list[tuple[object, ...]]:
+    def rows(start: int, stop: int | None = None, raw: bool = True) -> list[tuple[object, ...]]:
         found = []
-        for run in reader.columns(start, stop):
+        for run in reader.columns(start, stop, raw=raw):
+            assert run.raw is raw
             assert run.count == len(run.types) == len(run.datas) == run.last - run.first + 1
             found += zip(
                 range(run.first, run.last + 1), run.pids, run.types, run.datas, strict=True
             )
         return found
 
-    def expected(first: int, stop: int) -> list[tuple[object, ...]]:
-        return [(s.seq, s.pid, int(s.type), s.data) for s in signals[first:stop]]
+    def expected(first: int, stop: int, raw: bool = True) -> list[tuple[object, ...]]:
+        form = to_raw if raw else (lambda data: data)
+        return [(s.seq, s.pid, int(s.type), form(s.data)) for s in signals[first:stop]]
 
-    assert rows(0) == expected(0, 100)  # to the end: every chunk...
+    assert rows(0) == expected(0, 100)  # to the end: every chunk, datas in the raw form...
     assert len(reader._cache) == 0  # ...and none kept
     assert rows(20, 40) == expected(16, 48)  # the chunks holding 20..39, whole
     assert len(reader._cache) == 2  # a bounded read keeps them
     assert rows(32, 48) == expected(32, 48)  # ending with a chunk: the next is not read
     assert rows(99) == expected(96, 100)
+    assert rows(0, raw=False) == expected(0, 100, raw=False)  # or as values
+    assert rows(20, 40, raw=False) == expected(16, 48, raw=False)
+    assert len(reader._cache) == 4  # each form cached apart
     run = next(reader.columns(50, 51))
     assert same_signals(run.signals(), signals[48:64])  # signals on demand, built once
     assert run.signals() is run.signals()
