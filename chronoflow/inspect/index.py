@@ -139,7 +139,7 @@ class Index:
                 if not self._take(state, run, published):
                     return False
                 del run  # why: so the next decode happens with this one freed
-            if self._pending:
+            if self._pending and not self._pending[-1][1].done():
                 # Why: the packer needs the interpreter lock to take a
                 # checkpoint and to hand it back; a folding thread lets go of
                 # it only every few milliseconds unless it offers it.
