@@ -230,7 +230,8 @@ class Index:
         data = column.data
         size = len(data)
         try:
-            data.extend(pids)
+            # Why fromlist: twice as quick as extend() from a tuple (a raw chunk's).
+            data.fromlist(pids if type(pids) is list else list(pids))
         except (OverflowError, TypeError):
             del data[size:]
             for pid in pids:
