@@ -252,6 +252,10 @@ def unpack_value(payload: bytes) -> Any:
 RAW_TUPLE: Final = ...
 
 
+#: Types whose raw form is the value itself, and which hold nothing raw.
+_SCALARS: Final = frozenset({int, str, float, bytes, bool, type(None)})
+
+
 class _RawEllipsis:
     """Stands in for a real ``...`` in the raw form of an in-memory value."""
 
@@ -301,8 +305,10 @@ def from_raw(raw: Any) -> Any:
     kind = type(raw)
     if kind is tuple:
         if raw and raw[0] is RAW_TUPLE:
-            return tuple(map(from_raw, raw[1:]))
-        return list(map(from_raw, raw))
+            items = raw[1:]
+            # Why: most messages are tuples of scalars, which need no walk.
+            return items if _SCALARS.issuperset(map(type, items)) else tuple(map(from_raw, items))
+        return list(raw) if _SCALARS.issuperset(map(type, raw)) else list(map(from_raw, raw))
     if kind is dict:
         return {_key_from_raw(key): from_raw(value) for key, value in raw.items()}
     if raw is RAW_TUPLE:
@@ -314,25 +320,23 @@ def from_raw(raw: Any) -> Any:
 
 def _key_from_raw(raw: Any) -> Any:
     key = from_raw(raw)
-    if type(key) is list or type(key) is tuple:
-        # Why: an array key from another writer decodes raw (a tuple) but not
-        # as a value (a list, which cannot be a key): it is read as a tuple.
-        key = _hashable(raw)
-    return key
-
-
-def _hashable(raw: Any) -> Any:
-    """``raw`` with every array a tuple (a tuple marker dropped), if that can be a key."""
-    if type(raw) is tuple:
-        items = raw[1:] if raw and raw[0] is RAW_TUPLE else raw
-        key = tuple(map(_hashable, items))
-    else:
-        key = from_raw(raw)
     try:
         hash(key)
     except TypeError:
-        return raw
+        # Why: an array key from another writer decodes raw (a tuple) but not
+        # as a value (a list, which cannot be a key): it is read as a tuple.
+        # (A raw key is hashable, or msgpack could not have made it a key, so
+        # this one is too.)
+        return _as_tuples(raw)
     return key
+
+
+def _as_tuples(raw: Any) -> Any:
+    """``raw`` as a value, but with every array a tuple (a tuple marker dropped)."""
+    if type(raw) is tuple:
+        items = raw[1:] if raw and raw[0] is RAW_TUPLE else raw
+        return tuple(map(_as_tuples, items))
+    return from_raw(raw)
 
 
 def to_raw(value: Any) -> Any:
