@@ -223,19 +223,22 @@ def unpack_value(payload: bytes) -> Any:
     Raises ``ValueError``/``TypeError`` subclasses on bad input; the reader
     turns them into :class:`~chronoflow.recording.errors.RecordingCorrupt`.
     """
+    return _unpack(payload, use_list=True, ext_hook=_ext_hook, list_hook=_list_hook)
+
+
+def _unpack(payload: bytes, **hooks: Any) -> Any:
+    """``msgpack.unpackb`` with every length limit sized to ``payload``."""
     size = len(payload)
     return msgpack.unpackb(
         payload,
         raw=False,
-        use_list=True,
         strict_map_key=False,
-        ext_hook=_ext_hook,
-        list_hook=_list_hook,
         max_str_len=size,
         max_bin_len=size,
         max_array_len=size,
         max_map_len=size // 2,
         max_ext_len=size,
+        **hooks,
     )
 
 
@@ -284,19 +287,7 @@ def unpack_raw(payload: bytes) -> Any:
     marker, as :data:`RAW_TUPLE`. Maps, scalars and the other ext types
     decode as in :func:`unpack_value`. :func:`from_raw` gives the value.
     """
-    size = len(payload)
-    return msgpack.unpackb(
-        payload,
-        raw=False,
-        use_list=False,
-        strict_map_key=False,
-        ext_hook=_raw_ext_hook,
-        max_str_len=size,
-        max_bin_len=size,
-        max_array_len=size,
-        max_map_len=size // 2,
-        max_ext_len=size,
-    )
+    return _unpack(payload, use_list=False, ext_hook=_raw_ext_hook)
 
 
 def from_raw(raw: Any) -> Any:
