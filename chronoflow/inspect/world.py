@@ -67,7 +67,7 @@ def _tuple(raw: Any) -> tuple[Any, ...]:
 
 
 def _value(raw: Any) -> Any:
-    """``from_raw``, without the call for the str and None most fields hold."""
+    """``from_raw(raw)``, skipped for the str and None that most fields hold."""
     return raw if raw is None or type(raw) is str else from_raw(raw)
 
 
