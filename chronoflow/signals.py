@@ -84,7 +84,10 @@ DATA_SHAPES: dict[SignalType, str] = {
     SignalType.TRANSITION: ("{'template': name, 'module': str, 'qualname': str, 'args': list}"),
     SignalType.USE: "{'fn': qualified name, 'args': list}",
     SignalType.SEND: (
-        "{'msg': value, 'to': routed pid | None, 'into': [pid, ...]} "
+        "{'msg': value, 'to': routed pid | None, 'into': [pid, ...]}, plus "
+        "'matched': [pid, ...] and 'raised': [[pid, type name], ...] when it "
+        "arrived at processes blocked in a selective receive that accepted it "
+        "(or whose pattern raised on it) "
         "(the message's identity is this signal's seq; 'into' lists every "
         "inbox it was delivered to, the routed process and its live "
         "descendants)"
@@ -96,11 +99,13 @@ DATA_SHAPES: dict[SignalType, str] = {
     ),
     SignalType.DROP: "{'id': message id, 'msg': value} (a filter dropped it)",
     SignalType.DELIVER: (
-        "{'msg': value, 'into': [pid, ...]} (an external push; its seq is the message's identity)"
+        "{'msg': value, 'into': [pid, ...]}, plus 'matched' and 'raised' as for SEND "
+        "(an external push; its seq is the message's identity)"
     ),
     SignalType.RECEIVE: "message id (taken out of the inbox of pid)",
     SignalType.WAIT: (
-        "None (plain receive) | {'mode': 'select' | 'filter', 'match': name} | {'join': pid}"
+        "None (plain receive) | {'mode': 'select' | 'filter', 'match': name} | {'join': pid} "
+        "| {'sleep': seconds}; a receive with a timeout adds 'timeout': seconds"
     ),
     SignalType.RESULT: (
         "{'use': seq of the USE, 'value': value} | {'use': seq, 'error': type name, 'message': str}"

@@ -35,7 +35,7 @@ holds. A RESTART counts toward its supervisor's ``restarts``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -52,9 +52,11 @@ from chronoflow.inspect.state import (
     KILL_REASON,
     KILLED,
     KILLED_BY,
+    MATCHED,
     MODULE,
     PARENT,
     QUALNAME,
+    READY,
     RESTARTS,
     RESULT,
     RUNNING,
@@ -62,6 +64,7 @@ from chronoflow.inspect.state import (
     STATUS,
     STOPPED,
     TEMPLATE,
+    TEMPLATE_SINCE,
     TRANSITIONS,
     USE,
     USING,
@@ -88,7 +91,7 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     else:
         inbox, floor, inherits = inherited
     name = data.get("template", "?")
-    # The field order of chronoflow.inspect.state's layout, PID to RESTARTS.
+    # The field order of chronoflow.inspect.state's layout, PID to TEMPLATE_SINCE.
     state.procs[pid] = [
         pid,
         name,
@@ -116,6 +119,8 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         None,  # KILLED_BY
         inherits,
         0,  # RESTARTS
+        None,  # MATCHED
+        seq,  # TEMPLATE_SINCE
     ]
     if parent is not None:
         owner = state.procs.get(parent)
@@ -145,6 +150,7 @@ def _resume(state: FoldState, pid: int) -> None:
     if record is not None:
         record[STATUS] = RUNNING
         record[WAIT] = None
+        record[MATCHED] = None
 
 
 def _transition(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -155,8 +161,10 @@ def _transition(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record[QUALNAME] = data.get("qualname", "")
         record[ARGS] = data.get("args", ())
         record[TRANSITIONS] += 1
+        record[TEMPLATE_SINCE] = seq
         record[STATUS] = RUNNING
         record[WAIT] = None
+        record[MATCHED] = None
     return None
 
 
@@ -175,7 +183,11 @@ def _end(state: FoldState, pid: int, record: Record, status: int, seq: int) -> N
     record[ENDED] = seq
     record[WAIT] = None
     record[USE] = None
+    record[MATCHED] = None
     relations.forget(state, pid, record)
+    parent = state.procs.get(record[PARENT])
+    if parent is not None and parent[STATUS] == JOINING and parent[WAIT][2] == pid:
+        parent[STATUS] = READY  # its join is answered: it collects the child when it runs
 
 
 def _stop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -223,6 +235,7 @@ def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is None:
         return None
+    record[MATCHED] = None
     if data is None:
         record[STATUS] = WAITING
         record[WAIT] = ("receive", None, None, seq, None)
@@ -373,3 +386,23 @@ def fold_runs(state: FoldState, runs: Iterable[Run], start: int, stop: int) -> N
             except MALFORMED:
                 pass
         state.seq = first + high - 1
+
+
+def fold_each(state: FoldState, runs: Iterable[Run], start: int, stop: int) -> Iterator[int]:
+    """Fold the signals ``start <= seq < stop`` of ``runs`` into ``state`` one by
+    one, yielding each seq once it is folded (so the caller can look at the
+    state after every signal); malformed signals are skipped."""
+    table = TABLE
+    for run in runs:
+        first, pids = run.first, run.pids
+        low, high = max(start - first, 0), min(stop - first, len(pids))
+        if low >= high:
+            continue
+        signals = zip(range(first, first + high), pids, run.types, run.datas, strict=False)
+        for seq, pid, kind, data in islice(signals, low, None):
+            try:  # noqa: SIM105
+                table[kind](state, seq, pid, data)
+            except MALFORMED:
+                pass
+            state.seq = seq
+            yield seq

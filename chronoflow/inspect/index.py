@@ -80,17 +80,21 @@ class Index:
         interval: int = DEFAULT_INTERVAL,
         checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
         spill_limit: int = DEFAULT_SPILL_LIMIT,
+        *,
+        examines: bool = True,
     ) -> None:
+        """``examines``: see :class:`~chronoflow.inspect.state.FoldState`."""
         if interval < 1:
             raise ValueError(f"the checkpoint interval must be at least 1, got {interval}")
         self.interval = interval
+        self.examines = examines
         self.checkpoint_memory = checkpoint_memory
         self.pids = Column("H", NARROW_NO_PID)
         self.types = Column("B", NO_TYPE)
         self.refs = Column("I", NO_REF)
         #: Checkpoints in seq order; the first is the empty world (seq -1).
         #: Replaced, never edited in place, when thinned.
-        self.checkpoints: list[Checkpoint] = [Checkpoint(FoldState())]
+        self.checkpoints: list[Checkpoint] = [Checkpoint(FoldState(examines=examines))]
         #: Bytes of checkpoints held in memory (spilled ones and the tiny empty
         #: world are not counted).
         self.checkpoint_bytes = 0
@@ -98,9 +102,11 @@ class Index:
         #: Seqs ``0 .. indexed - 1`` are in the columns and covered by checkpoints.
         self.indexed = 0
         self.warnings: list[str] = []
+        #: Per pid, the seqs of its START and TRANSITIONs and the templates they name.
+        self.templates: dict[int, tuple[array[int], list[str]]] = {}
         self.malformed = 0
         self.changed = threading.Condition()
-        self._state = FoldState()
+        self._state = FoldState(examines=examines)
         self._packer: ThreadPoolExecutor | None = None
         #: Checkpoints handed to the packer thread and not yet settled, oldest first.
         self._pending: deque[tuple[Checkpoint, Future[None]]] = deque()
@@ -218,6 +224,39 @@ class Index:
                     pass
         self._append_pids(pids)
         self._append_types(types)
+        self._note_templates(first, pids, types, datas)
+
+    def _note_templates(
+        self, first: int, pids: Sequence[Any], types: Sequence[Any], datas: Sequence[Any]
+    ) -> None:
+        """Remember the template each START and TRANSITION names, by pid and seq.
+
+        Why a search for the two type bytes: they are rare, and ``bytes.find``
+        skips the rest of a chunk at C speed.
+        """
+        if type(types) is bytes:
+            places = sorted(_where(types, _START_BYTE) + _where(types, _TRANSITION_BYTE))
+        else:
+            places = [i for i, kind in enumerate(types) if kind in _RENAMES]
+        for i in places:
+            data = datas[i]
+            name = data.get("template") if type(data) is dict else None
+            if type(name) is not str:
+                name = "?"
+            pid = pids[i]
+            seqs, names = self.templates.setdefault(pid, (array("q"), []))
+            seqs.append(first + i)
+            names.append(name)
+
+    def template_at(self, pid: int, seq: int) -> str | None:
+        """The template ``pid`` runs at ``seq`` (None: it has not started by then,
+        or the index has not reached its START)."""
+        found = self.templates.get(pid)
+        if found is None:
+            return None
+        seqs, names = found
+        at = bisect_right(seqs, seq) - 1
+        return None if at < 0 else names[at]
 
     def _finish_batch(self, state: FoldState, expected: int, published: Callable[[], None]) -> None:
         self._settle(wait=True)
@@ -380,3 +419,18 @@ class Index:
 
 def _seq_of(checkpoint: Checkpoint) -> int:
     return checkpoint.seq
+
+
+_START_BYTE = bytes([SignalType.START])
+_TRANSITION_BYTE = bytes([SignalType.TRANSITION])
+_RENAMES = frozenset({SignalType.START, SignalType.TRANSITION})
+
+
+def _where(types: bytes, mark: bytes) -> list[int]:
+    """The positions of the byte ``mark`` in ``types``."""
+    found = []
+    at = types.find(mark)
+    while at != -1:
+        found.append(at)
+        at = types.find(mark, at + 1)
+    return found

@@ -4,8 +4,16 @@ A SEND or DELIVER appends its message (identity: its seq) to every inbox it
 names; RECEIVE and DROP take one out; a BACKOFF records a refusal that left
 the inbox as it was. A trapped EXIT and a DOWN are messages the runtime
 puts in one process's own inbox, with the signal's seq as their identity.
+A SEND that reached no inbox and was refused by none goes to the outbox.
 Each handler returns the seq its signal answers (see
 :mod:`chronoflow.inspect.fold`).
+
+A message that reaches a process blocked in a plain receive makes it
+*ready*: any message is acceptable, so the runtime records nothing more.
+One that reaches a process blocked in a selective receive was examined as
+it arrived; the signal that made it lists the receivers that accepted it
+in ``matched`` (and those whose pattern raised on it in ``raised``), which
+makes them ready too.
 """
 
 from __future__ import annotations
@@ -13,7 +21,43 @@ from __future__ import annotations
 from typing import Any
 
 from chronoflow.inspect import relations
-from chronoflow.inspect.state import ENDED, INBOX, MONITORS, RUNNING, STATUS, WAIT, FoldState
+from chronoflow.inspect.state import (
+    ENDED,
+    INBOX,
+    MATCHED,
+    MONITORS,
+    READY,
+    RUNNING,
+    STATUS,
+    WAIT,
+    WAITING,
+    FoldState,
+    Record,
+)
+
+
+def _arrived(record: Record, mid: int) -> None:
+    """Message ``mid`` has just entered ``record``'s inbox: a blocked plain
+    receive takes it (the process is ready)."""
+    if record[STATUS] == WAITING and record[WAIT][1] is None:
+        record[STATUS] = READY
+        record[MATCHED] = mid
+
+
+def _examined(state: FoldState, mid: int, data: Any) -> None:
+    """The blocked selective receives that accepted message ``mid`` as it
+    arrived (``matched``), or whose pattern raised on it (``raised``), are ready."""
+    procs = state.procs
+    for pid in data.get("matched") or ():
+        record = procs.get(pid)
+        if record is not None and record[ENDED] is None:
+            record[STATUS] = READY
+            record[MATCHED] = mid
+    for pid, error in data.get("raised") or ():
+        record = procs.get(pid)
+        if record is not None and record[ENDED] is None:
+            record[STATUS] = READY
+            record[MATCHED] = (mid, error)
 
 
 def send(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -28,6 +72,13 @@ def send(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
             record = procs.get(target)
             if record is not None:
                 record[INBOX][seq] = entry
+                if record[STATUS] == WAITING:
+                    _arrived(record, seq)
+        if len(data) > 3:  # why len: most SENDs hold msg, to and into only
+            _examined(state, seq, data)
+    else:
+        # Refused by a full inbox instead, a BACKOFF or DROP takes it back out.
+        state.outbox[seq] = (data["msg"], pid, data.get("to"))
     return None
 
 
@@ -39,20 +90,34 @@ def deliver(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record = procs.get(target)
         if record is not None:
             record[INBOX][seq] = entry
+            _arrived(record, seq)
+    _examined(state, seq, data)
     return None
 
 
 def backoff(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     """BACKOFF: the refused message is already absent from the inbox (not in ``into``)."""
-    return int(data["id"])
+    mid = int(data["id"])
+    state.outbox.pop(mid, None)
+    return mid
 
 
 def drop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
-    """DROP: a filter removed the message from the inbox."""
+    """DROP: a filter removed the message from the inbox, or a full inbox did
+    (evicting the oldest, or refusing the newest).
+
+    A ready receive whose matched message is evicted looks at its inbox
+    again when it runs (a plain receive: it takes the new first message).
+    """
     mid = data["id"]
+    state.outbox.pop(mid, None)
     record = state.procs.get(pid)
     if record is not None:
-        record[INBOX].pop(mid, None)
+        inbox = record[INBOX]
+        inbox.pop(mid, None)
+        if record[STATUS] == READY and record[MATCHED] == mid:
+            plain = record[WAIT] is not None and record[WAIT][1] is None
+            record[MATCHED] = next(iter(inbox)) if plain and inbox else None
     return int(mid)
 
 
@@ -63,6 +128,7 @@ def receive(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record[INBOX].pop(data, None)
         record[STATUS] = RUNNING
         record[WAIT] = None
+        record[MATCHED] = None
     # Why the type check: half of all signals are RECEIVEs, and int() on an
     # int costs more than the check.
     return data if type(data) is int else int(data)
@@ -78,6 +144,8 @@ def exit_signal(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record = state.procs.get(pid)
         if record is not None:
             record[INBOX][seq] = (data.get("msg"), sender)
+            _arrived(record, seq)
+            _examined(state, seq, data)
     source = state.procs.get(sender) if isinstance(sender, int) else None
     return None if source is None or source[ENDED] is None else int(source[ENDED])
 
@@ -85,11 +153,16 @@ def exit_signal(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
 def down(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     """DOWN: a watched process ended; the monitor is spent and a message arrives.
 
-    It answers the MONITOR that made the watch (the ref is that seq).
+    The message's sender is the process that ended (as an EXIT's is the
+    process it comes from). It answers the MONITOR that made the watch (the
+    ref is that seq).
     """
     ref = data.get("ref")
+    target = data.get("target")
     record = state.procs.get(pid)
     if record is not None:
         relations.unwatch(record, MONITORS, ref)
-        record[INBOX][seq] = (data.get("msg"), None)
+        record[INBOX][seq] = (data.get("msg"), target if type(target) is int else None)
+        _arrived(record, seq)
+        _examined(state, seq, data)
     return ref if isinstance(ref, int) else None

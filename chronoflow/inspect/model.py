@@ -22,10 +22,13 @@ class Status(Enum):
     """Where a process is in its life at one seq.
 
     The value is the short name (``"waiting"``); :attr:`label` is the text
-    to show a person (``"waiting for a message"``).
+    to show a person (``"waiting for a message"``). *Ready* is a process
+    whose blocked receive found what it waits for (a message it matches,
+    or the child it joins has ended): it runs when its turn comes.
     """
 
     RUNNING = "running"
+    READY = "ready"
     WAITING = "waiting"
     USING = "using"
     JOINING = "joining"
@@ -47,6 +50,7 @@ class Status(Enum):
 
 _STATUS_LABELS = {
     Status.RUNNING: "running",
+    Status.READY: "ready to run",
     Status.WAITING: "waiting for a message",
     Status.USING: "waiting on use",
     Status.JOINING: "joining",
@@ -106,6 +110,17 @@ class PendingUse:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A message that reached no inbox: ``sender`` sent it (SEND ``id``) routed to
+    ``to`` (None: its route named nobody), which did not exist or had ended."""
+
+    id: int
+    message: Any
+    sender: int
+    to: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Crash:
     """Why a process crashed: the exception's type name, message and traceback."""
 
@@ -153,7 +168,14 @@ class ProcessState:
     ``trap_exit`` whether exit signals become messages; ``inherits`` is
     False for a child spawned with ``inherit=False`` (it gets no copy of its
     parent's messages); ``restarts`` counts the children a supervisor has
-    restarted (its RESTART signals).
+    restarted (its RESTART signals). ``template_since`` is the seq of the
+    START or TRANSITION from which it runs its current template. A *ready*
+    process's blocked receive has found what it waits for: ``matched`` is
+    the id of the message it will take (None when it is ready for another
+    reason: the child it joins has ended, or the message it matched was
+    evicted and it will look at its inbox again), and ``match_raised`` the
+    exception type name when its pattern raised on that message instead.
+    ``wait`` stays set while it is ready, to say what it waited for.
     """
 
     pid: int
@@ -180,6 +202,9 @@ class ProcessState:
     trap_exit: bool = False
     inherits: bool = True
     restarts: int = 0
+    template_since: int = 0
+    matched: int | None = None
+    match_raised: str | None = None
 
     @property
     def name(self) -> str:

@@ -104,7 +104,7 @@ def run_alone(session: LiveSession, timeline: Timeline, pid: int, seq: int) -> L
             break
         while arriving and arriving[0][0] < upcoming.seq:
             mid, message = arriving.popleft()
-            kernel._deliver(mid, message, proc)
+            kernel.deliver(mid, message, proc)
         checked = replay.checked
         _feed(kernel, proc, upcoming)
         if replay.checked == checked:
@@ -113,7 +113,7 @@ def run_alone(session: LiveSession, timeline: Timeline, pid: int, seq: int) -> L
     if proc.alive:
         # Messages that arrived by ``seq`` but that it has not reached for yet.
         for mid, message in arriving:
-            kernel._deliver(mid, message, proc)
+            kernel.deliver(mid, message, proc)
     session.started_from = origin = f"from the TRANSITION at seq {start}"
     frame = frame_of(proc) if proc.alive else None
     frames = {} if frame is None else {pid: frame}

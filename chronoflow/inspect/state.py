@@ -49,14 +49,20 @@ TRAP = 22  # bool: exit signals become messages
 KILLED_BY = 23  # pid | None: who ended it from outside
 INHERITS = 24  # bool: False for a child spawned with inherit=False
 RESTARTS = 25  # int: how many children this process (a supervisor) restarted
-RECORD_SIZE = 26
+#: None | the id of the message its blocked receive matched (status READY), or
+#: ``(id, error type name)`` when the receive's pattern raised on that message.
+MATCHED = 26
+TEMPLATE_SINCE = 27  # the seq of its START or last TRANSITION
+RECORD_SIZE = 28
 
 #: Status codes stored in ``record[STATUS]``, in :class:`Status` order.
 STATUSES: tuple[Status, ...] = tuple(Status)
-RUNNING, WAITING, USING, JOINING, SLEEPING, STOPPED, CRASHED, KILLED = range(8)
+RUNNING, READY, WAITING, USING, JOINING, SLEEPING, STOPPED, CRASHED, KILLED = range(9)
 
 Record = list[Any]
 Inbox = dict[int, tuple[Any, "int | None"]]
+#: Messages that reached no inbox: message id -> (message, sender pid, routed pid).
+Outbox = dict[int, tuple[Any, int, Any]]
 
 
 class FoldState:
@@ -64,19 +70,29 @@ class FoldState:
 
     ``spawning`` holds, between a SPAWN and its child's START, the inbox copy
     the child starts with, the SPAWN's seq and whether the child inherits.
+    ``outbox`` holds the messages sent to no inbox (the scheduler's outbox).
+    ``examines`` says whether the runtime that recorded examined a message
+    as it arrived at a process blocked in a selective receive (recordings
+    of format 1.1 and later, and every in-memory source): then every
+    message in the inbox of a blocked receive has been looked at.
     """
 
-    __slots__ = ("procs", "seq", "spawning")
+    __slots__ = ("examines", "outbox", "procs", "seq", "spawning")
 
     def __init__(
         self,
         seq: int = -1,
         procs: dict[int, Record] | None = None,
         spawning: dict[int, tuple[Inbox, int, bool]] | None = None,
+        outbox: Outbox | None = None,
+        *,
+        examines: bool = True,
     ) -> None:
         self.seq = seq
         self.procs: dict[int, Record] = {} if procs is None else procs
         self.spawning: dict[int, tuple[Inbox, int, bool]] = {} if spawning is None else spawning
+        self.outbox: Outbox = {} if outbox is None else outbox
+        self.examines = examines
 
     def copy(self) -> FoldState:
         """An independent copy: records and the containers in them are copied;
@@ -94,7 +110,7 @@ class FoldState:
             pid: (inbox.copy(), seq, inherits)
             for pid, (inbox, seq, inherits) in self.spawning.items()
         }
-        return FoldState(self.seq, procs, spawning)
+        return FoldState(self.seq, procs, spawning, self.outbox.copy(), examines=self.examines)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FoldState):
@@ -104,6 +120,7 @@ class FoldState:
             and self.procs == other.procs
             and list(self.procs) == list(other.procs)
             and all(list(a[INBOX]) == list(other.procs[p][INBOX]) for p, a in self.procs.items())
+            and self.outbox == other.outbox
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -129,10 +146,21 @@ class Checkpoint:
     restore reads the uncompressed bytes.
     """
 
-    __slots__ = ("_copy", "_packed", "_pickled", "_raw", "_spill", "_where", "seq", "size")
+    __slots__ = (
+        "_copy",
+        "_packed",
+        "_pickled",
+        "_raw",
+        "_spill",
+        "_where",
+        "examines",
+        "seq",
+        "size",
+    )
 
     def __init__(self, state: FoldState, *, defer: bool = False) -> None:
         self.seq = state.seq
+        self.examines = state.examines
         self._packed: bytes | None = None
         self._raw: bytes | None = None
         self._pickled = False
@@ -140,10 +168,10 @@ class Checkpoint:
         self._spill: SpillFile | None = None
         self._where = (0, 0)
         try:
-            raw = marshal.dumps((state.procs, state.spawning))
+            raw = marshal.dumps((state.procs, state.spawning, state.outbox))
         except ValueError:
             try:
-                raw = pickle.dumps((state.procs, state.spawning), protocol=5)
+                raw = pickle.dumps((state.procs, state.spawning, state.outbox), protocol=5)
             except Exception:  # an object pickle cannot write either
                 self._copy = state.copy()
                 self.size = 200 * len(state.procs) + 64
@@ -200,8 +228,8 @@ class Checkpoint:
                 assert self._copy is not None
                 return self._copy.copy()
             raw = zlib.decompress(packed)
-        procs, spawning = pickle.loads(raw) if self._pickled else marshal.loads(raw)
-        return FoldState(self.seq, procs, spawning)
+        procs, spawning, outbox = pickle.loads(raw) if self._pickled else marshal.loads(raw)
+        return FoldState(self.seq, procs, spawning, outbox, examines=self.examines)
 
 
 class SpillFile:

@@ -51,6 +51,19 @@ def _start(d: Any) -> str:
     return text if parent is None else f"{text} child of {parent}"
 
 
+def _examined(d: Any) -> str:
+    """``", matched by [1]"`` for a message that blocked selective receives
+    accepted (or whose pattern raised on it) as it arrived."""
+    text = ""
+    matched = _get(d, "matched")
+    if matched:
+        text += f", matched by {short(matched)}"
+    raised = _get(d, "raised")
+    if raised:
+        text += f", pattern raised in {short(raised)}"
+    return text
+
+
 def _send(d: Any) -> str:
     into = _get(d, "into", [])
     to = _get(d, "to")
@@ -58,7 +71,7 @@ def _send(d: Any) -> str:
         where = "→ outbox" if to is None else f"→ {to} (not delivered)"
     else:
         where = f"→ {to} into {short(into)}" if to is not None else f"into {short(into)}"
-    return f"send {short(_get(d, 'msg'))} {where}"
+    return f"send {short(_get(d, 'msg'))} {where}{_examined(d)}"
 
 
 def _result(d: Any) -> str:
@@ -88,7 +101,7 @@ def _kill(d: Any) -> str:
 def _exit(d: Any) -> str:
     action = _get(d, "action", "?")
     where = "trapped as a message" if action == "trap" else "ignored"
-    return f"exit from {_get(d, 'from')}: {_text(_get(d, 'reason'))} ({where})"
+    return f"exit from {_get(d, 'from')}: {_text(_get(d, 'reason'))} ({where}){_examined(d)}"
 
 
 def _restart(d: Any) -> str:
@@ -122,7 +135,7 @@ _FORMATS: dict[SignalType, Callable[[Any], str]] = {
         + (f" ({_text(_get(d, 'reason'))})" if "reason" in d else "")
     ),
     SignalType.DELIVER: lambda d: (
-        f"deliver {short(_get(d, 'msg'))} into {short(_get(d, 'into', []))}"
+        f"deliver {short(_get(d, 'msg'))} into {short(_get(d, 'into', []))}{_examined(d)}"
     ),
     SignalType.RECEIVE: lambda d: f"receive #{d}",
     SignalType.WAIT: _wait,
@@ -135,7 +148,8 @@ _FORMATS: dict[SignalType, Callable[[Any], str]] = {
     SignalType.DEMONITOR: lambda d: f"demonitor @{_get(d, 'ref')}",
     SignalType.EXIT: _exit,
     SignalType.DOWN: lambda d: (
-        f"down: {_get(d, 'target')} ended ({_text(_get(d, 'reason'))}), monitor @{_get(d, 'ref')}"
+        f"down: {_get(d, 'target')} ended ({_text(_get(d, 'reason'))}), "
+        f"monitor @{_get(d, 'ref')}{_examined(d)}"
     ),
     SignalType.TRAP: lambda d: f"trap exits {'on' if _get(d, 'trap') else 'off'}",
     SignalType.TIMEOUT: lambda d: f"timeout of wait @{_get(d, 'wait')}",

@@ -18,8 +18,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from chronoflow.inspect import causality
+from chronoflow.inspect import blocked, causality, inbox
+from chronoflow.inspect.blocked import Deadlock, Pending, Why
 from chronoflow.inspect.errors import SeqOutOfRangeError
+from chronoflow.inspect.inbox import Mailbox
 from chronoflow.inspect.index import (
     DEFAULT_CHECKPOINT_MEMORY,
     DEFAULT_INTERVAL,
@@ -39,6 +41,15 @@ from chronoflow.recording.values import from_raw
 from chronoflow.signals import Signal
 
 ProgressListener = Callable[[Progress], None]
+
+
+def examines_on_arrival(source: SignalSource) -> bool:
+    """Whether the runtime that recorded ``source`` examined each message as it
+    arrived at a blocked selective receive: from format 1.1 on (and for any
+    source that is not a file, which today's runtime made)."""
+    version = getattr(source, "format_version", None)
+    return not (isinstance(version, tuple) and tuple(version) < (1, 1))
+
 
 #: Seconds between polls of a followed recording for new signals.
 FOLLOW_POLL = 0.2
@@ -76,7 +87,9 @@ class Timeline(Searching, Worlds):
         if follow and not background:
             raise ValueError("a following timeline indexes in the background")
         self.source = source
-        self.index = Index(interval, checkpoint_memory, spill_limit)
+        self.index = Index(
+            interval, checkpoint_memory, spill_limit, examines=examines_on_arrival(source)
+        )
         self._follow = follow
         self._listeners: list[ProgressListener] = [] if on_progress is None else [on_progress]
         self._stop = threading.Event()
@@ -89,6 +102,9 @@ class Timeline(Searching, Worlds):
         self._cache_lock = threading.Lock()
         #: The last signal a seek read (see :meth:`signal`).
         self._last_read: Signal | None = None
+        self._origin: float | None = None
+        #: The deadlock found for a recording of that many signals.
+        self._deadlock: tuple[int, Deadlock | None] | None = None
         self._thread: threading.Thread | None = None
         self._thread_lock = threading.Lock()
         if not background:
@@ -313,6 +329,50 @@ class Timeline(Searching, Worlds):
     def summary(self, seq: int) -> str:
         """The one-line text of signal ``seq``."""
         return summary(self.signal(seq))
+
+    @property
+    def origin(self) -> float:
+        """The first signal's timestamp (0.0 for an empty recording): times on
+        screen are relative to it."""
+        if self._origin is None:
+            if not len(self):
+                return 0.0
+            self._origin = self.signal(0).ts
+        return self._origin
+
+    def template_at(self, pid: int, seq: int) -> str | None:
+        """The template ``pid`` runs at ``seq`` (None: not started by then, or not
+        indexed that far)."""
+        return self.index.template_at(pid, seq)
+
+    # -- explanations ------------------------------------------------------------------
+
+    def mailbox(self, pid: int, seq: int) -> Mailbox:
+        """``pid``'s inbox at ``seq``, each message with what its receive knows of
+        it (see :mod:`chronoflow.inspect.inbox`)."""
+        return inbox.mailbox(self, pid, seq)
+
+    def why(self, pid: int, seq: int) -> Why:
+        """Why ``pid`` is not running at ``seq``, in one sentence (or that it is)."""
+        return blocked.timeline_why(self, pid, seq)
+
+    def pending(self, seq: int) -> Pending:
+        """What the world at ``seq`` waits on: blocked processes, ``use`` calls,
+        timers, unreceived messages, the outbox, and a deadlock."""
+        return blocked.pending(self, seq)
+
+    def deadlock(self, *, wait: bool = True) -> Deadlock | None:
+        """The deadlock the recording ends in, if it does (see
+        :mod:`chronoflow.inspect.blocked`); it needs the whole index, so without
+        ``wait`` it is None until indexing is done."""
+        if not self._caught_up:
+            if not wait:
+                return None
+            self.wait()
+        key = len(self)
+        if self._deadlock is None or self._deadlock[0] != key:
+            self._deadlock = (key, blocked.find_deadlock(self))
+        return self._deadlock[1]
 
     # -- causality --------------------------------------------------------------------
 

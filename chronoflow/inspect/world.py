@@ -16,6 +16,7 @@ from typing import Any
 from chronoflow.inspect.model import (
     Crash,
     InboxEntry,
+    OutboxEntry,
     PendingUse,
     ProcessState,
     Status,
@@ -33,6 +34,7 @@ from chronoflow.inspect.state import (
     KILL_REASON,
     KILLED_BY,
     LINKS,
+    MATCHED,
     MODULE,
     MONITORS,
     PARENT,
@@ -44,6 +46,7 @@ from chronoflow.inspect.state import (
     STATUS,
     STATUSES,
     TEMPLATE,
+    TEMPLATE_SINCE,
     TRANSITIONS,
     TRAP,
     USE,
@@ -55,6 +58,9 @@ from chronoflow.inspect.summary import short
 from chronoflow.recording.values import from_raw
 
 _WAIT_MODES = {mode.value: mode for mode in WaitMode}
+_BLOCKED = frozenset(
+    STATUSES.index(status) for status in (Status.WAITING, Status.JOINING, Status.SLEEPING)
+)
 
 
 def _tuple(raw: Any) -> tuple[Any, ...]:
@@ -85,6 +91,7 @@ def process_state(record: Record) -> ProcessState:
     reason = _value(record[KILL_REASON])
     template, module, qualname = record[TEMPLATE], record[MODULE], record[QUALNAME]
     started_as = record[STARTED_AS]
+    matched = record[MATCHED]
     return ProcessState(
         pid=pid,
         # Why not _value: a call per field is a third of building a state.
@@ -113,6 +120,9 @@ def process_state(record: Record) -> ProcessState:
         trap_exit=record[TRAP],
         inherits=record[INHERITS],
         restarts=record[RESTARTS],
+        template_since=record[TEMPLATE_SINCE],
+        matched=matched if type(matched) is int or matched is None else matched[0],
+        match_raised=None if type(matched) is int or matched is None else str(matched[1]),
     )
 
 
@@ -161,6 +171,12 @@ class World:
     def seq(self) -> int:
         """The seq of the last signal folded into this world."""
         return self._state.seq
+
+    @property
+    def examines(self) -> bool:
+        """Whether the recording's runtime examined messages as they arrived at a
+        blocked selective receive (see :mod:`chronoflow.inspect.inbox`)."""
+        return self._state.examines
 
     @property
     def pids(self) -> tuple[int, ...]:
@@ -229,9 +245,10 @@ class World:
         return tuple(self.process(pid) for pid, rec in self._state.procs.items() if rec[INBOX])
 
     def waiting(self) -> tuple[ProcessState, ...]:
-        """The processes blocked in a receive, select, filter, join or sleep."""
+        """The processes blocked in a receive, select, filter, join or sleep (not
+        those a receive or join has just made ready)."""
         return tuple(
-            self.process(pid) for pid, rec in self._state.procs.items() if rec[WAIT] is not None
+            self.process(pid) for pid, rec in self._state.procs.items() if rec[STATUS] in _BLOCKED
         )
 
     def pending_uses(self) -> tuple[PendingUse, ...]:
@@ -253,7 +270,17 @@ class World:
         return tuple(
             self.process(pid)
             for pid, record in self._state.procs.items()
-            if record[WAIT] is not None and record[WAIT][4] is not None
+            if record[STATUS] in _BLOCKED
+            and record[WAIT] is not None
+            and record[WAIT][4] is not None
+        )
+
+    @property
+    def outbox(self) -> tuple[OutboxEntry, ...]:
+        """The messages sent so far that reached no inbox, oldest first."""
+        return tuple(
+            OutboxEntry(mid, from_raw(message), sender, to if type(to) is int else None)
+            for mid, (message, sender, to) in self._state.outbox.items()
         )
 
     def status_counts(self) -> dict[Status, int]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from chronoflow.recording.format import FILE_HEADER, RECORD_HEADER, RecordKind
+from chronoflow.recording.format import FILE_HEADER, FORMAT_VERSION, RECORD_HEADER, RecordKind
 from chronoflow.recording.records import Trailer
 from chronoflow.recording.values import unpack_value
 from chronoflow.recording.writer import RecordingWriter
@@ -29,7 +29,7 @@ BEGIN = "<!-- hexdump:begin -->"
 END = "<!-- hexdump:end -->"
 
 EXAMPLE_METADATA: dict[str, Any] = {
-    "format_version": "1.0",
+    "format_version": FORMAT_VERSION,
     "chronoflow_version": "0.1.0",
     "python_version": "3.11.7",
     "created": 1700000000.0,

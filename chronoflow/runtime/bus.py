@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chronoflow.errors import MisuseError
@@ -105,9 +105,9 @@ class SignalBus:
         self._replay: Replay | None = None
         #: Pending ``use`` calls whose result comes from a recording, by USE seq.
         self._recorded: dict[int, tuple[Process, dict[str, Any]]] = {}
-        #: Exit signals waiting to be handled, in order (see runtime.links).
-        self._exits: deque[tuple[Process, int, Any]] = deque()
-        self._propagating = False
+        #: What endings still cause, newest ending last (see runtime.links).
+        self._endings: list[Iterator[None]] = []
+        self._unwinding = False
         #: Sinks: observers that are a bare list the kernel appends signals to
         #: (see add_sink); the kernel calls their tick() between steps.
         self._buffers: list[Sink] = []

@@ -348,10 +348,23 @@ class Kernel(Uses):
             self._emit(proc, _S.WAIT, wait_data)
 
     def _take_matching(self, proc: Process, effect: Receive) -> tuple[bool, Any]:
-        """Take the first matching message; a filter drops the others first."""
+        """Take the message the receive matched as it arrived, else the first
+        matching message (a filter drops the others first)."""
         match = effect.match
         assert match is not None
         inbox = proc.inbox
+        matched = proc._matched
+        if matched is not None:
+            # Why by id: the message was examined as it arrived (recorded
+            # in its signal's "matched"); the receive takes exactly that one,
+            # without asking the pattern again.
+            proc._matched = None
+            for index, (mid, message) in enumerate(inbox):
+                if mid == matched:
+                    del inbox[index]
+                    self._emit(proc, _S.RECEIVE, mid)
+                    proc._waited = False
+                    return True, message
         if effect.mode is MatchMode.FILTER:
             while inbox:
                 mid, message = inbox[0]

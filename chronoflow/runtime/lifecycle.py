@@ -34,6 +34,8 @@ class Lifecycle(Mailroom):
     """The end of a generator: STOP, TRANSITION, CRASH and KILL."""
 
     def _returned(self, proc: Process, value: Any) -> None:
+        if not proc.alive:
+            return  # ended from outside while it ran (see Links.exit_signal)
         if isinstance(value, Transition):
             target = value.template
             self._emit(
@@ -74,6 +76,8 @@ class Lifecycle(Mailroom):
         self._ended(proc)
 
     def _crash(self, proc: Process, error: BaseException) -> None:
+        if not proc.alive:
+            return  # ended from outside while it ran (see Links.exit_signal)
         if isinstance(error, ProcessExit):
             # Why not a crash: the process asked to end, with its own reason.
             if error.reason == "normal":

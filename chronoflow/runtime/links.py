@@ -9,16 +9,18 @@ reason. A monitor is one-way and always a message,
 ``('DOWN', ref, pid, reason)``. A process's own children are ended when it
 ends (a child cannot outlive its parent), with reason "parent N ended".
 
-Why a queue: an ending can end linked processes, whose endings reach
-further ones. They are handled one after another, in order, so that a long
-chain of links neither recurses deeply nor depends on anything but FIFO
-order.
+What an ending causes follows it at once, in a fixed order (exit signals
+to links, DOWNs to watchers, KILLs of children; see :meth:`Links._ended`).
+An ending can end linked processes, whose endings reach further ones:
+each is handled completely before the next consequence of the first, depth
+first, from a stack rather than by recursion.
 """
 
 from __future__ import annotations
 
 import contextlib
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 from chronoflow.errors import NoProcessError, ProcessExit
@@ -27,14 +29,15 @@ from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.signals import SignalType
 
 _S = SignalType
-_READY = ProcessStatus.READY
-_WAITING = ProcessStatus.WAITING
 
 NORMAL = "normal"
 SHUTDOWN = "shutdown"
 KILL = "kill"
 KILLED = "killed"
 NOPROC = "noproc"
+
+#: What a spent generator of consequences gives (see Links._unwind).
+_DONE = object()
 
 __all__ = ["KILL", "KILLED", "NOPROC", "NORMAL", "SHUTDOWN", "Links", "crash_reason"]
 
@@ -52,7 +55,6 @@ class Links(Lifecycle):
         if target is None or not target.alive:
             if proc.trap_exit:
                 self._exit_arrives(proc, pid, NOPROC)
-                self._propagate()
                 return
             raise NoProcessError(
                 f"process {proc.pid} cannot link to process {pid}: it does not exist or "
@@ -107,7 +109,10 @@ class Links(Lifecycle):
         if target is self.current:
             raise ProcessExit(reason)
         self._exit_arrives(target, sender.pid, reason)
-        self._propagate()
+        if sender is self.current and not sender.alive:
+            # What the exit caused came back and ended the sender itself: it
+            # must not run on (see Lifecycle._crash).
+            raise ProcessExit(sender.reason)
 
     # -- what happens to the receiver -----------------------------------------------
 
@@ -116,12 +121,11 @@ class Links(Lifecycle):
             self._terminate(target, KILLED, sender)
         elif target.trap_exit:
             message = ("EXIT", sender, reason)
-            seq = self._emit(
-                target,
-                _S.EXIT,
-                {"from": sender, "reason": reason, "action": "trap", "msg": message},
-            )
-            self._put(target, seq, message)
+            mid, examine = self._system_message(target, message)
+            data = {"from": sender, "reason": reason, "action": "trap", "msg": message}
+            unmatched = self._examine(examine, mid, message, data) if examine else ()
+            self._emit(target, _S.EXIT, data)
+            self._filtered(unmatched, mid, message)
         elif reason == NORMAL:
             self._emit(target, _S.EXIT, {"from": sender, "reason": reason, "action": "ignore"})
         else:
@@ -129,17 +133,11 @@ class Links(Lifecycle):
 
     def _down(self, watcher: Process, ref: int, pid: int, reason: Any) -> None:
         message = ("DOWN", ref, pid, reason)
-        seq = self._emit(
-            watcher, _S.DOWN, {"ref": ref, "target": pid, "reason": reason, "msg": message}
-        )
-        self._put(watcher, seq, message)
-
-    def _put(self, proc: Process, mid: int, message: Any) -> None:
-        """Put a system message (exit or down) in ``proc``'s own inbox; wake it."""
-        proc.inbox.append((mid, message))
-        if proc.status is _WAITING:
-            proc.status = _READY
-            self._runq.append(proc)
+        mid, examine = self._system_message(watcher, message)
+        data = {"ref": ref, "target": pid, "reason": reason, "msg": message}
+        unmatched = self._examine(examine, mid, message, data) if examine else ()
+        self._emit(watcher, _S.DOWN, data)
+        self._filtered(unmatched, mid, message)
 
     def _terminate(self, proc: Process, reason: Any, by: int | None) -> None:
         """End ``proc`` from outside with ``reason`` (a KILL signal)."""
@@ -171,39 +169,63 @@ class Links(Lifecycle):
     # -- an ending spreads -----------------------------------------------------------
 
     def _ended(self, proc: Process) -> None:
-        reason = proc.reason
-        for pid in sorted(proc.links):
-            other = self.processes[pid]
-            other.links.discard(proc.pid)
-            if other.alive:
-                self._exits.append((other, proc.pid, reason))
+        """What ``proc``'s end causes, at once: exit signals to its links (pid
+        order), DOWNs to its watchers (ref order), then the KILLs of its live
+        children (spawn order). Each of these that ends a process has that
+        process's own consequences follow it before the next one (depth first).
+        """
+        links = sorted(proc.links)
+        for pid in links:
+            self.processes[pid].links.discard(proc.pid)
         proc.links.clear()
-        for ref, watcher_pid in sorted(proc.watchers.items()):
-            watcher = self.processes[watcher_pid]
-            watcher.monitors.pop(ref, None)
-            if watcher.alive:
-                self._down(watcher, ref, proc.pid, reason)
+        watchers = sorted(proc.watchers.items())
+        for ref, watcher_pid in watchers:
+            self.processes[watcher_pid].monitors.pop(ref, None)
         proc.watchers.clear()
         for ref, pid in proc.monitors.items():
             watched = self.processes.get(pid)
             if watched is not None:
                 watched.watchers.pop(ref, None)
         proc.monitors.clear()
-        for child in proc.children:
+        super()._ended(proc)
+        self._endings.append(self._consequences(proc, links, watchers))
+        if not self._unwinding:
+            self._unwind()
+
+    def _consequences(
+        self, proc: Process, links: list[int], watchers: list[tuple[int, int]]
+    ) -> Iterator[None]:
+        """Make each consequence of ``proc``'s end happen, one per step."""
+        reason = proc.reason
+        for pid in links:
+            other = self.processes[pid]
+            if other.alive:
+                self._exit_arrives(other, proc.pid, reason)
+                yield
+        for ref, watcher_pid in watchers:
+            watcher = self.processes[watcher_pid]
+            if watcher.alive:
+                self._down(watcher, ref, proc.pid, reason)
+                yield
+        for child in list(proc.children):
             if child.alive:
                 # A child cannot outlive its parent; its reason says why it ended.
                 self._terminate(child, f"parent {proc.pid} ended", proc.pid)
-        super()._ended(proc)
-        self._propagate()
+                yield
 
-    def _propagate(self) -> None:
-        if self._propagating:
-            return
-        self._propagating = True
+    def _unwind(self) -> None:
+        """Run the consequences of endings, the newest ending's first.
+
+        Why a stack of generators and not recursion: a chain of links or a
+        deep tree of children would otherwise recurse once per process; here
+        the order is the same (depth first) and the depth is one frame.
+        """
+        stack = self._endings
+        self._unwinding = True
         try:
-            while self._exits:
-                target, sender, reason = self._exits.popleft()
-                if target.alive:
-                    self._exit_arrives(target, sender, reason)
+            while stack:
+                if next(stack[-1], _DONE) is _DONE:
+                    stack.pop()
         finally:
-            self._propagating = False
+            self._unwinding = False
+            stack.clear()

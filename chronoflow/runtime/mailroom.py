@@ -1,9 +1,20 @@
 """The mailroom: delivering messages into inboxes, and refusing them when full.
 
 A message goes into the routed process's inbox and into the inboxes of all
-its live descendants, in pre-order; a waiting receiver is put back on the
-run queue. ``Process.send`` inlines the common case and calls
-:meth:`Mailroom.finish_send` for everything else.
+its live descendants, in pre-order; a receiver blocked in a plain receive
+is put back on the run queue. ``Process.send`` inlines the common case and
+calls :meth:`Mailroom.finish_send` for everything else.
+
+A receiver blocked in a *selective* receive (``select``, ``filter``,
+``receive(match=...)``) examines each message as it arrives, before the
+signal that made the message is recorded: one that matches makes it ready
+(the receive takes exactly that one when the process runs) and the signal
+lists the receiver in its ``matched`` (``raised``, when the pattern raised
+on it); a filter drops one that does not match at once (a DROP after the
+signal); a select leaves it in the inbox, recording nothing more. Why at
+arrival: the recording then says, at the very seq the message arrives,
+which messages a waiting receive matched and which it passed over, without
+the code (``docs/signals.md``); a blocked process is never woken for nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from typing import Any
 from chronoflow.errors import InboxFullError
 from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.checking import ReplayPaused
+from chronoflow.runtime.effects import MatchMode
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.signals import Signal, SignalType
@@ -21,6 +33,9 @@ from chronoflow.signals import Signal, SignalType
 _S = SignalType
 _READY = ProcessStatus.READY
 _WAITING = ProcessStatus.WAITING
+
+#: A delivery's full inboxes, each with the message it evicted (or None).
+Overflow = list[tuple[Process, "tuple[int, Any] | None"]]
 
 
 class Mailroom(SignalBus):
@@ -30,28 +45,42 @@ class Mailroom(SignalBus):
         self, proc: Process, seq: int, message: Any, to: int | None, target: Process | None
     ) -> bool:
         """The general path of ``Process.send`` once ``seq`` is reserved:
-        deliver to the target and its descendants, emit SEND and the overflow
-        decisions. True when the routed process took the message."""
+        deliver to the target and its descendants, examine it, emit SEND, the
+        overflow decisions and a filter's drops. True when the routed process
+        took the message."""
         decided = None if self._replay is None else self._replay.delivery(seq)
-        overflow: list[tuple[Process, tuple[int, Any] | None]] = []
+        overflow: Overflow = []
+        examine: list[Process] = []
         if decided is not None:
-            into = self._deliver_as_recorded(seq, message, decided[0])
+            into, examine = self._deliver_as_recorded(seq, message, decided[0])
         elif target is None or target.status >= ProcessStatus.STOPPED:
             into = []
         else:
-            into, overflow = self._deliver(seq, message, target)
-        data = {"msg": message, "to": to, "into": into}
+            into, overflow, examine = self._deliver(seq, message, target)
+        data: dict[str, Any] = {"msg": message, "to": to, "into": into}
+        unmatched = self._examine(examine, seq, message, data) if examine else ()
         if self._observers:
             self._notify(seq, proc.pid, _S.SEND, data)
         if decided is not None:
             self._refused_as_recorded(decided[1])
             if not into and not decided[1]:
                 self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
-            return target is not None and target.pid in into
-        if not into and not overflow:
-            self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
-        self._overflowed(seq, message, overflow)
+        else:
+            if not into and not overflow:
+                self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
+            self._overflowed(seq, message, overflow)
+        self._filtered(unmatched, seq, message)
         return target is not None and target.pid in into
+
+    def send_examined(self, proc: Process, seq: int, message: Any, target: Process) -> bool:
+        """The end of ``Process.send``'s direct path when the target is blocked in a
+        selective receive: the message is in its inbox; examine it, emit SEND."""
+        data: dict[str, Any] = {"msg": message, "to": target.pid, "into": [target.pid]}
+        unmatched = self._examine([target], seq, message, data)
+        if self._observers:
+            self._notify(seq, proc.pid, _S.SEND, data)
+        self._filtered(unmatched, seq, message)
+        return True
 
     def deliver_external(self, proc: Process, message: Any) -> None:
         """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal)."""
@@ -61,23 +90,43 @@ class Mailroom(SignalBus):
             raise ReplayPaused()
         seq = self._seq
         decided = None if self._replay is None else self._replay.delivery(seq)
+        overflow: Overflow = []
         if decided is not None:
-            into = self._deliver_as_recorded(seq, message, decided[0])
-            self._emit(proc, _S.DELIVER, {"msg": message, "into": into})
+            into, examine = self._deliver_as_recorded(seq, message, decided[0])
+        else:
+            into, overflow, examine = self._deliver(seq, message, proc)
+        data: dict[str, Any] = {"msg": message, "into": into}
+        unmatched = self._examine(examine, seq, message, data) if examine else ()
+        self._emit(proc, _S.DELIVER, data)
+        if decided is not None:
             self._refused_as_recorded(decided[1])
-            return
-        into, overflow = self._deliver(seq, message, proc)
-        self._emit(proc, _S.DELIVER, {"msg": message, "into": into})
-        self._overflowed(seq, message, overflow)
+        else:
+            self._overflowed(seq, message, overflow)
+        self._filtered(unmatched, seq, message)
 
-    def _deliver_as_recorded(self, mid: int, message: Any, into: list[int]) -> list[int]:
+    def deliver(self, mid: int, message: Any, target: Process) -> list[int]:
+        """Deliver message ``mid`` (already recorded elsewhere) into ``target`` and
+        its live descendants and examine it, with no SEND or DELIVER of its own:
+        how a replay of one process feeds it what reached it. The pids it went into."""
+        into, overflow, examine = self._deliver(mid, message, target)
+        unmatched = self._examine(examine, mid, message, {}) if examine else ()
+        self._overflowed(mid, message, overflow)
+        self._filtered(unmatched, mid, message)
+        return into
+
+    def _deliver_as_recorded(
+        self, mid: int, message: Any, into: list[int]
+    ) -> tuple[list[int], list[Process]]:
         """Deliver into exactly the inboxes the recording names (a replay).
 
         Why not decide again: whether an inbox was full depends on timing in a
         real run; a replay applies the recorded decision instead of computing
-        it anew (and checks everything the process itself does).
+        it anew (and checks everything the process itself does, its
+        examinations included). Returns the pids reached and the receivers
+        that must examine the message.
         """
         reached = []
+        examine = []
         for pid in into:
             proc = self.processes.get(pid)
             if proc is None or not proc.alive:
@@ -85,9 +134,12 @@ class Mailroom(SignalBus):
             proc.inbox.append((mid, message))
             reached.append(pid)
             if proc.status is _WAITING:
-                proc.status = _READY
-                self._runq.append(proc)
-        return reached
+                if proc._effect.match is None:
+                    proc.status = _READY
+                    self._runq.append(proc)
+                else:
+                    examine.append(proc)
+        return reached, examine
 
     def _refused_as_recorded(self, refusals: list[Signal]) -> None:
         """Emit the recorded BACKOFF and overflow DROP signals, doing what they say."""
@@ -97,6 +149,7 @@ class Mailroom(SignalBus):
             if proc is None:
                 continue
             data = refusal.data
+            evicted = None
             if refusal.type == _S.DROP:
                 evicted = data.get("id")
                 for index, (mid, _) in enumerate(proc.inbox):
@@ -106,6 +159,8 @@ class Mailroom(SignalBus):
             elif proc.overflow == "fail" and failed is None:
                 failed = proc
             self._emit(proc, refusal.type, data)
+            if evicted is not None:
+                self._evicted(proc, evicted)
         if failed is not None:
             raise InboxFullError(failed.pid, failed.inbox_limit)
 
@@ -119,6 +174,7 @@ class Mailroom(SignalBus):
             if policy == "drop-oldest" and evicted is not None:
                 drop = {"id": evicted[0], "msg": evicted[1], "reason": "inbox full"}
                 self._emit(full, _S.DROP, drop)
+                self._evicted(full, evicted[0])
             elif policy == "drop-newest":
                 self._emit(full, _S.DROP, {"id": seq, "msg": message, "reason": "inbox full"})
             else:
@@ -140,14 +196,16 @@ class Mailroom(SignalBus):
 
     def _deliver(
         self, mid: int, message: Any, target: Process
-    ) -> tuple[list[int], list[tuple[Process, tuple[int, Any] | None]]]:
-        """Append to ``target`` and its live descendants (pre-order); wake waiters.
+    ) -> tuple[list[int], Overflow, list[Process]]:
+        """Append to ``target`` and its live descendants (pre-order); wake plain receivers.
 
-        Returns the pids it went into, and each full inbox with the message it
-        evicted (``drop-oldest``) or None.
+        Returns the pids it went into, each full inbox with the message it
+        evicted (``drop-oldest``) or None, and the receivers blocked in a
+        selective receive, which examine the message once it is recorded.
         """
         into: list[int] = []
-        overflow: list[tuple[Process, tuple[int, Any] | None]] = []
+        overflow: Overflow = []
+        examine: list[Process] = []
         stack = [target]
         while stack:
             proc = stack.pop()
@@ -162,6 +220,83 @@ class Mailroom(SignalBus):
             proc.inbox.append((mid, message))
             into.append(proc.pid)
             if proc.status is _WAITING:
+                if proc._effect.match is None:
+                    proc.status = _READY
+                    self._runq.append(proc)
+                else:
+                    examine.append(proc)
+        return into, overflow, examine
+
+    def _examine(
+        self, receivers: list[Process], mid: int, message: Any, data: dict[str, Any]
+    ) -> list[Process]:
+        """Each of ``receivers``, blocked in a selective receive, examines message
+        ``mid``, just put in its inbox: a match (or a pattern that raises) makes
+        it ready and is noted in ``data``, the data of the signal about to be
+        recorded. Returns the filtering receivers that must drop the message."""
+        matched: list[int] = []
+        raised: list[list[Any]] = []
+        unmatched: list[Process] = []
+        for proc in receivers:
+            effect = proc._effect
+            try:
+                accepted = effect.match(message)
+            except Exception as error:
+                # The receive itself raises it in the process when it runs.
+                self._ready(proc, None)
+                raised.append([proc.pid, type(error).__name__])
+                continue
+            if accepted:
+                self._ready(proc, mid)
+                matched.append(proc.pid)
+            elif effect.mode is MatchMode.FILTER:
+                unmatched.append(proc)
+        if matched:
+            data["matched"] = matched
+        if raised:
+            data["raised"] = raised
+        return unmatched
+
+    def _filtered(self, receivers: list[Process] | tuple[()], mid: int, message: Any) -> None:
+        """Filtering ``receivers`` drop message ``mid``, which they did not match."""
+        for proc in receivers:
+            inbox = proc.inbox
+            for index in range(len(inbox) - 1, -1, -1):
+                if inbox[index][0] == mid:
+                    del inbox[index]
+                    self._emit(proc, _S.DROP, {"id": mid, "msg": message})
+                    break
+
+    def _ready(self, proc: Process, matched: int | None) -> None:
+        """A blocked receive found what it waits for: ``proc`` runs next in turn."""
+        proc._matched = matched
+        proc._timer = None
+        proc._waited = False
+        proc.status = _READY
+        self._runq.append(proc)
+
+    def _system_message(self, proc: Process, message: Any) -> tuple[int, list[Process]]:
+        """Put an EXIT or DOWN message in ``proc``'s own inbox ahead of its signal:
+        the message's id (the seq that signal will get) and, if ``proc`` is
+        blocked in a selective receive, ``[proc]`` to examine it."""
+        mid = self._seq
+        proc.inbox.append((mid, message))
+        if proc.status is _WAITING:
+            if proc._effect.match is None:
                 proc.status = _READY
                 self._runq.append(proc)
-        return into, overflow
+            else:
+                return mid, [proc]
+        return mid, []
+
+    @staticmethod
+    def _evicted(proc: Process, mid: int) -> None:
+        """Message ``mid`` left ``proc``'s full inbox to make room (``drop-oldest``).
+
+        Why: if it was the message a ready receive matched, the receive
+        looks at the whole inbox again when the process runs, and blocks
+        with a new WAIT if nothing there is acceptable any more.
+        """
+        if proc.status is _READY and (proc._matched is None or proc._matched == mid):
+            proc._matched = None
+            proc._waited = False

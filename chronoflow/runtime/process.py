@@ -63,6 +63,7 @@ class Process:
         "_exc",
         "_kernel",
         "_match",
+        "_matched",
         "_timer",
         "_value",
         "_waited",
@@ -139,6 +140,9 @@ class Process:
         #: The seq of the WAIT whose timer is armed (receive timeout, sleep).
         self._timer: int | None = None
         self._match: tuple[Predicate, MatchMode] | None = None
+        #: The id of the message a blocked selective receive matched as it
+        #: arrived (its signal's ``matched``): the receive takes it when it runs.
+        self._matched: int | None = None
 
     def __repr__(self) -> str:
         return f"<Process {self.template.name}[{self.pid}] {self.status.name.lower()}>"
@@ -360,6 +364,9 @@ class Process:
             # Everything else goes through the kernel's general path.
             target.inbox.append((seq, message))
             if target.status is _WAITING:
+                if target._effect.match is not None:
+                    # A selective receive examines the message as it arrives.
+                    return kernel.send_examined(self, seq, message, target)
                 target.status = _READY
                 kernel._runq.append(target)
             if kernel._observers:

@@ -257,9 +257,12 @@ def test_world_views_agree_with_each_other() -> None:
     assert 9 not in world
     assert list(world.processes) == [0, 1, 2, 3]
     assert world.processes[2] is world.process(2)
-    assert [p.pid for p in world.waiting()] == [0, 1, 2, 3]
+    # Seq 16 delivers a message to the parent and its children: the children,
+    # blocked in a plain receive, are ready now (they take it when they run).
+    assert [p.pid for p in world.waiting()] == [0]
+    assert [world.process(pid).matched for pid in (1, 2, 3)] == [16, 16, 16]
     counts = world.status_counts()
-    assert (counts[Status.JOINING], counts[Status.WAITING], counts[Status.RUNNING]) == (1, 3, 0)
+    assert (counts[Status.JOINING], counts[Status.READY], counts[Status.RUNNING]) == (1, 3, 0)
     assert sum(counts.values()) == 4
     with pytest.raises(KeyError):
         world.process(9)

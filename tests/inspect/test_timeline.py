@@ -127,10 +127,12 @@ def test_changed_at_names_what_one_signal_changed() -> None:
     receive = timeline.changed_at(17)  # child 1 takes msg2
     (change,) = receive.changes
     assert change.pid == 1
-    assert change.fields == ("status", "wait")
+    assert change.fields == ("status", "wait", "matched")
     assert change.before is not None
     assert change.after is not None
-    assert (change.before.status, change.after.status) == (Status.WAITING, Status.RUNNING)
+    # Ready since msg2 arrived at seq 16, it takes it and runs.
+    assert (change.before.status, change.after.status) == (Status.READY, Status.RUNNING)
+    assert (change.before.matched, change.after.matched) == (16, None)
     assert [entry.id for entry in change.removed] == [16]
     assert change.added == ()
 

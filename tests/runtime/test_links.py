@@ -258,3 +258,78 @@ async def test_spawn_link_and_children_without_inherited_messages(
     spawn = next(d for _, k, d in tape.brief() if k == "SPAWN")
     assert spawn == {"child": 1, "template": "Idle", "inherit": False}
     assert Routed.route is not None
+
+
+async def test_what_an_ending_causes_comes_in_order_depth_first(
+    scheduler: SimpleScheduler, tape: Tape
+) -> None:
+    """CRASH, then exit signals to links (each ending followed by what *it*
+    causes), then DOWNs to watchers, then the KILLs of live children."""
+
+    @template
+    def Leaf(self: Process) -> Generator[Any, Any, Any]:
+        return (yield self.receive())
+
+    @template
+    def Partner(self: Process, pid: int) -> Generator[Any, Any, Any]:
+        self.link(pid)
+        self.spawn(Leaf)
+        return (yield self.receive())
+
+    @template
+    def Watcher(self: Process, pid: int) -> Generator[Any, Any, Any]:
+        self.monitor(pid)
+        return (yield self.receive())
+
+    @template
+    def Root(self: Process) -> Generator[Any, Any, None]:
+        self.spawn_link(Leaf)  # a child that is linked too: it dies by the link
+        self.spawn(Leaf)
+        yield self.receive()
+        raise ValueError("boom")
+
+    root = _started(scheduler, Root)
+    await scheduler.update()
+    partner = _started(scheduler, Partner, root.pid)
+    watcher = _started(scheduler, Watcher, root.pid)
+    await scheduler.update()
+    start = len(tape.signals)
+    await root.push("go")
+    ending = [(s.pid, s.type.name) for s in tape.signals[start + 2 :]]
+    linked_child, plain_child = root.children
+    (partner_child,) = partner.children
+    assert ending == [
+        (root.pid, "CRASH"),
+        (linked_child.pid, "KILL"),  # the first link (lowest pid)...
+        (partner.pid, "KILL"),  # ...then the next one,
+        (partner_child.pid, "KILL"),  # which takes its own child along first,
+        (watcher.pid, "DOWN"),  # then the watchers,
+        (plain_child.pid, "KILL"),  # then the children still alive;
+        (watcher.pid, "RECEIVE"),  # only then does anything run.
+        (watcher.pid, "STOP"),
+    ]
+    crash = {"error": "ValueError", "message": "boom"}
+    # A linked process dies with its partner's reason, not "parent N ended".
+    assert (linked_child.reason, partner.reason) == (crash, crash)
+    assert plain_child.reason == f"parent {root.pid} ended"
+    assert partner_child.reason == f"parent {partner.pid} ended"
+
+
+async def test_an_exit_that_comes_back_ends_the_sender_at_once(
+    scheduler: SimpleScheduler, tape: Tape
+) -> None:
+    victim = _started(scheduler, Idle)
+
+    @template
+    def Rash(self: Process) -> Generator[Any, Any, str]:
+        self.link(victim.pid)
+        self.exit(victim.pid, "boom")  # the victim dies, and its link brings "boom" back
+        return "ran on"
+        yield
+
+    rash = _started(scheduler, Rash)
+    await scheduler.run()
+    assert (victim.status, victim.reason) == (ProcessStatus.KILLED, "boom")
+    assert (rash.status, rash.reason) == (ProcessStatus.KILLED, "boom")
+    assert rash.result is None
+    assert tape.types(rash.pid) == ["START", "LINK", "KILL"]

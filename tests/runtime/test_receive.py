@@ -43,8 +43,9 @@ async def test_select_keeps_non_matching_messages_in_order(
         (0, "WAIT", {"mode": "select", "match": "is_even"}),
         (0, "DELIVER", {"msg": 1, "into": [0]}),
     ]
-    # Messages that do not match wake the process but add no WAIT: one WAIT
-    # per receive that blocks.
+    # A blocked select examines each message as it arrives: one that does not
+    # match stays without waking the process; one that matches makes it ready,
+    # and the signal that brought it says so ("matched"); the receive takes it.
     assert tape.types() == [
         "START", "WAIT", "DELIVER", "DELIVER", "DELIVER", "RECEIVE", "WAIT",
         "DELIVER", "DELIVER", "RECEIVE", "RECEIVE", "STOP",
@@ -52,6 +53,9 @@ async def test_select_keeps_non_matching_messages_in_order(
     receives = [data for _, kind, data in brief if kind == "RECEIVE"]
     delivers = {data["msg"]: seq for seq, (_, kind, data) in enumerate(brief) if kind == "DELIVER"}
     assert receives == [delivers[4], delivers[6], delivers[1]]
+    matched = [data["msg"] for _, kind, data in brief if kind == "DELIVER" and "matched" in data]
+    assert matched == [4, 6]
+    assert brief[delivers[4]][2] == {"msg": 4, "into": [0], "matched": [0]}
 
 
 @template
