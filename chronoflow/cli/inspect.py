@@ -15,12 +15,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
-from rich.tree import Tree
 
 from chronoflow.cli.app import app, err_console, reports_errors
-from chronoflow.inspect import ProcessState, Query, SeqOutOfRangeError, Status, Timeline, World
+from chronoflow.cli.render import pending_report, world_tree
+from chronoflow.inspect import Query, SeqOutOfRangeError, Timeline
 from chronoflow.inspect.collector import tune_collector
-from chronoflow.inspect.summary import short, summary
+from chronoflow.inspect.summary import summary
 
 console = Console(highlight=False)
 
@@ -28,17 +28,6 @@ RecordingFile = Annotated[
     Path,
     typer.Argument(exists=True, dir_okay=False, readable=True, help="A .cfl recording."),
 ]
-
-STATUS_STYLES = {
-    Status.RUNNING: "green",
-    Status.WAITING: "yellow",
-    Status.USING: "cyan",
-    Status.JOINING: "yellow",
-    Status.SLEEPING: "blue",
-    Status.STOPPED: "dim",
-    Status.CRASHED: "bold red",
-    Status.KILLED: "red",
-}
 
 QUERY_HELP = """\
 A query is terms separated by spaces; a signal must match all of them:
@@ -73,59 +62,6 @@ def _wait(timeline: Timeline, seq: int | None) -> None:
         err_console.print(Text(f"warning: {warning}", style="yellow"))
 
 
-def _status(proc: ProcessState) -> Text:
-    text = Text(proc.status.label, style=STATUS_STYLES[proc.status])
-    if proc.wait is not None:
-        text.append(f" ({proc.wait.describe()})")
-    if proc.use is not None:
-        text.append(f" {proc.use.fn}({', '.join(short(a) for a in proc.use.args)})")
-    if proc.status is Status.STOPPED:
-        text.append(f" = {short(proc.result)}")
-    if proc.crash is not None:
-        text.append(f" {proc.crash.error}: {proc.crash.message}")
-    if proc.kill_reason:
-        by = "" if proc.killed_by is None else f" by process {proc.killed_by}"
-        text.append(f" ({proc.kill_reason}{by})")
-    if proc.links:
-        text.append(f"  linked to {', '.join(map(str, proc.links))}", style="dim")
-    if proc.monitors:
-        watched = ", ".join(f"{pid} (ref {ref})" for ref, pid in proc.monitors)
-        text.append(f"  monitors {watched}", style="dim")
-    if proc.trap_exit:
-        text.append("  traps exits", style="dim")
-    return text
-
-
-def _label(proc: ProcessState) -> Text:
-    label = Text(proc.name, style="bold")
-    label.append(f"({', '.join(short(a) for a in proc.args)}) ")
-    label.append_text(_status(proc))
-    if proc.transitions:
-        label.append(f"  started as {proc.started_as}, {proc.transitions} transition(s)")
-    return label
-
-
-def world_tree(world: World, length: int) -> Tree:
-    """The process tree at ``world.seq`` with every non-empty inbox."""
-    root = Tree(Text(f"world at seq {world.seq} of {length - 1}", style="bold"))
-    branches: dict[int, Tree] = {}
-    for _depth, proc in world.tree():
-        parent = root if proc.parent is None else branches.get(proc.parent, root)
-        branch = branches[proc.pid] = parent.add(_label(proc))
-        if proc.inbox:
-            inbox = branch.add(Text(f"inbox: {len(proc.inbox)} message(s)", style="italic"))
-            for entry in proc.inbox:
-                sender = "outside" if entry.sender is None else f"process {entry.sender}"
-                line = Text(f"#{entry.id} ", style="bold")
-                line.append(short(entry.message))
-                note = f"  from {sender}, arrived at {entry.arrived}"
-                line.append(note + (" (inherited)" if entry.inherited else ""), style="dim")
-                inbox.add(line)
-    if not len(world):
-        root.add(Text("no processes yet", style="dim"))
-    return root
-
-
 @app.command()
 @reports_errors
 def state(
@@ -134,20 +70,36 @@ def state(
         int | None,
         typer.Option("--at", help="The seq to show (default: the last one)."),
     ] = None,
+    pending: Annotated[
+        bool,
+        typer.Option(
+            "--pending",
+            help="List what the world waits on instead: blocked processes and why, "
+            "use calls in flight, armed timers, unreceived messages, the outbox, "
+            "and a deadlock with its wait-for cycle.",
+        ),
+    ] = False,
 ) -> None:
-    """Show the process tree at a seq: statuses, waits, results and every non-empty inbox.
+    """Show the process tree at a seq: why each process is not running, results,
+    and every non-empty inbox with what its receive makes of each message.
 
     Example: [bold]chronoflow state recordings/client_server.cfl --at 10[/]
     """
     tune_collector()
     with Timeline.open(recording) as timeline:
-        _wait(timeline, at)
+        _wait(timeline, at if not pending else None)
         if at is None:
             at = len(timeline) - 1
-        if at < -1:
+        if at < -1 or at >= len(timeline):
             raise SeqOutOfRangeError(at, len(timeline))
+        if pending:
+            if at < 0:
+                raise SeqOutOfRangeError(at, len(timeline))
+            for line in pending_report(timeline, timeline.pending(at)):
+                console.print(line, soft_wrap=True)
+            return
         world = timeline.state_at(at)
-        console.print(world_tree(world, len(timeline)))
+        console.print(world_tree(timeline, world))
         if 0 <= at < len(timeline):
             console.print(Text(f"seq {at}: ", style="bold").append(summary(timeline.signal(at))))
 

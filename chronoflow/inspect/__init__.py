@@ -11,8 +11,10 @@ themselves. See ``docs/engine.md``.
 
 from __future__ import annotations
 
+from chronoflow.inspect.blocked import Pending, Standstill, Timer, WaitEdge, Why, WhyKind
 from chronoflow.inspect.errors import NotAMessageError, QueryError, SeqOutOfRangeError
 from chronoflow.inspect.fold import HANDLERS, apply, fold
+from chronoflow.inspect.inbox import Examination, Mailbox, MailboxEntry, Removal, RemovedEntry
 from chronoflow.inspect.index import (
     DEFAULT_CHECKPOINT_MEMORY,
     DEFAULT_INTERVAL,
@@ -25,6 +27,7 @@ from chronoflow.inspect.model import (
     HopKind,
     InboxEntry,
     MessageTrace,
+    OutboxEntry,
     PendingUse,
     ProcessChange,
     ProcessState,
@@ -47,25 +50,37 @@ __all__ = [
     "HANDLERS",
     "CausalLink",
     "Crash",
+    "Examination",
     "Hop",
     "HopKind",
     "InboxEntry",
+    "Mailbox",
+    "MailboxEntry",
     "MemorySource",
     "MessageTrace",
     "NotAMessageError",
+    "OutboxEntry",
+    "Pending",
     "PendingUse",
     "ProcessChange",
     "ProcessState",
     "Progress",
     "Query",
     "QueryError",
+    "Removal",
+    "RemovedEntry",
     "SeqOutOfRangeError",
     "SignalSource",
+    "Standstill",
     "Status",
     "Term",
     "Timeline",
+    "Timer",
     "Wait",
+    "WaitEdge",
     "WaitMode",
+    "Why",
+    "WhyKind",
     "World",
     "WorldDiff",
     "apply",

@@ -8,9 +8,13 @@ flight, armed timers with their due times, messages not yet received, and
 the outbox. A world is *quiet* when processes are alive but every one is
 blocked with nothing that could wake it: no timer armed, no ``use``
 pending, nothing ready. Only input from outside can then move it; if the
-recording ends quiet, nothing did, and :func:`deadlock` reports the
-deadlock from the first seq of that last quiet stretch, with the wait-for
-edges that are known and a cycle among them.
+recording ends quiet, nothing did: the run ends at a *standstill*, which
+:func:`find_standstill` reports from the first seq of that last quiet
+stretch, with the wait-for edges known among the blocked processes and a
+cycle among them. A standstill with such an edge is a *deadlock*: a
+process waits for another that is itself blocked forever. Without one,
+the processes left merely wait for messages that nothing left can send (a
+server whose clients are gone).
 
 Wait-for edges: a join waits for its child (recorded). A receive names no
 sender, so its edges are inferred from the recording: a process that sent
@@ -125,21 +129,35 @@ class WaitEdge:
 
 
 @dataclass(frozen=True, slots=True)
-class Deadlock:
+class Standstill:
     """Every live process blocked forever from ``since`` to the end of the
     recording: ``blocked`` pids, the wait-for ``edges`` known among them and a
-    ``cycle`` of pids (first one repeated implicitly), empty when none is known."""
+    ``cycle`` of pids (back to the first implicitly), empty when none is known."""
 
     since: int
     blocked: tuple[int, ...]
     edges: tuple[WaitEdge, ...]
     cycle: tuple[int, ...]
 
+    @property
+    def deadlock(self) -> bool:
+        """True when a blocked process waits for another blocked one (see the
+        module docstring)."""
+        return bool(self.edges)
+
     def describe(self) -> str:
-        """``"deadlock: 5 processes blocked forever since seq 63"``."""
+        """``"deadlock: 5 processes blocked forever since seq 63"``, or, with no
+        process waiting for another, ``"blocked forever since seq 17: 1 process
+        waits for messages that nothing left can send"``."""
         count = len(self.blocked)
         noun = "process" if count == 1 else "processes"
-        return f"deadlock: {count} {noun} blocked forever since seq {self.since}"
+        if self.deadlock:
+            return f"deadlock: {count} {noun} blocked forever since seq {self.since}"
+        verb = "waits" if count == 1 else "wait"
+        return (
+            f"blocked forever since seq {self.since}: {count} {noun} {verb} for messages "
+            "that nothing left can send"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +180,7 @@ class Pending:
     inboxes: tuple[tuple[int, tuple[InboxEntry, ...]], ...]
     outbox: tuple[OutboxEntry, ...]
     quiet: bool
-    deadlock: Deadlock | None = None
+    standstill: Standstill | None = None
     resumed_at: int | None = None
 
 
@@ -332,9 +350,14 @@ def _receiving(world: World, proc: ProcessState, when: str | None, due: float | 
 # -- the whole world ----------------------------------------------------------------
 
 
-def quiet(state: FoldState) -> bool:
+def quiet(state: FoldState, *, settled: bool = False) -> bool:
     """True when processes are alive and each is blocked with nothing that can
-    wake it but input from outside (see the module docstring)."""
+    wake it but input from outside (see the module docstring).
+
+    ``settled``: the state is the end of a complete recording, so every
+    process the runtime woke has run (which a recording from before 1.1
+    does not say after a select woke to look again).
+    """
     if state.spawning:
         return False
     alive = False
@@ -353,7 +376,7 @@ def quiet(state: FoldState) -> bool:
             inbox = record[INBOX]
             if inbox and wait[1] is None:
                 return False  # a plain receive takes any message
-            if inbox and not examines:
+            if inbox and not examines and not settled:
                 floor, since = record[FLOOR], wait[3]
                 if any(max(mid, floor) > since for mid in inbox):
                     return False  # before 1.1 an arrival woke a select to look again
@@ -399,7 +422,7 @@ def pending(timeline: Timeline, seq: int) -> Pending:
             sleeps = wait.mode is WaitMode.SLEEP
             timers.append(Timer(proc.pid, wait.since, wait.timeout, sleeps, answer.due))
     is_quiet = quiet(state_of(world))
-    found = timeline.deadlock() if is_quiet else None
+    found = timeline.standstill() if is_quiet else None
     if found is not None and seq < found.since:
         found = None
     resumed = seq + 1 if is_quiet and found is None and seq + 1 < len(timeline) else None
@@ -412,13 +435,13 @@ def pending(timeline: Timeline, seq: int) -> Pending:
         inboxes=tuple((p.pid, p.inbox) for p in world if p.inbox),
         outbox=world.outbox,
         quiet=is_quiet,
-        deadlock=found,
+        standstill=found,
         resumed_at=resumed,
     )
 
 
-def find_deadlock(timeline: Timeline) -> Deadlock | None:
-    """The deadlock the recording ends in, or None (see the module docstring).
+def find_standstill(timeline: Timeline) -> Standstill | None:
+    """The standstill the recording ends in, or None (see the module docstring).
 
     Needs the whole recording indexed; the last quiet stretch is found by
     folding backwards window by window from the end.
@@ -427,7 +450,7 @@ def find_deadlock(timeline: Timeline) -> Deadlock | None:
     if last < 0:
         return None
     end = timeline.state_at(last)
-    if not quiet(state_of(end)):
+    if not quiet(state_of(end), settled=timeline.complete):
         return None
     since = last
     window = 64
@@ -447,7 +470,7 @@ def find_deadlock(timeline: Timeline) -> Deadlock | None:
         window *= 4
     blocked = tuple(proc.pid for proc in end if not proc.status.ended)
     edges = wait_edges(timeline, end, blocked)
-    return Deadlock(since, blocked, edges, find_cycle(edges))
+    return Standstill(since, blocked, edges, find_cycle(edges))
 
 
 def wait_edges(timeline: Timeline, world: World, pids: tuple[int, ...]) -> tuple[WaitEdge, ...]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from chronoflow.inspect.errors import NotAMessageError
 from chronoflow.inspect.model import CausalLink, Hop, HopKind, MessageTrace
-from chronoflow.inspect.state import CHILDREN, ENDED, FLOOR, INHERITS
+from chronoflow.inspect.state import CHILDREN, ENDED, FLOOR, INHERITS, STARTED
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
@@ -62,7 +62,15 @@ def trace(timeline: Timeline, mid: int) -> MessageTrace:
     outcomes, pending = _outcomes(timeline, mid, into, hops)
     hops.extend(outcomes.values())
     hops.sort(key=lambda hop: hop.seq)
-    sender = signal.pid if sent else data.get("from") if kind == _S.EXIT else None
+    sender: int | None
+    if sent:
+        sender = signal.pid
+    elif kind in (_S.EXIT, _S.DOWN):
+        # Why: a trapped exit comes from the process that sent it, a DOWN
+        # from the process that ended.
+        sender = data.get("from") if kind == _S.EXIT else data.get("target")
+    else:
+        sender = None
     return MessageTrace(
         id=mid,
         message=data.get("msg"),
@@ -156,13 +164,20 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
     kind = signal.type
     name = timeline.name_of
     found: list[CausalLink] = []
-    if kind in (_S.EXIT, _S.DOWN):
-        found.extend(_answered(timeline, seq, "cause" if kind == _S.EXIT else "monitor"))
+    if kind == _S.EXIT:
+        found.extend(_answered(timeline, seq, "caused by the end of {}", _sender(signal)))
+    elif kind == _S.DOWN:
+        data = signal.data if isinstance(signal.data, dict) else {}
+        target = data.get("target")
+        found.extend(_ending_of(timeline, target if isinstance(target, int) else None, seq))
+        found.extend(_answered(timeline, seq, "monitor"))
     if makes_message(signal):
-        for hop in trace(timeline, seq).hops:
+        message = trace(timeline, seq)
+        for hop in message.hops:
             label = _LABELS.get(hop.kind)
             if label is not None:
                 found.append(CausalLink(f"{label} {name(hop.pid)}", hop.seq))
+        found.extend(_still_held(timeline, signal, message))
     elif kind in (_S.RECEIVE, _S.DROP, _S.BACKOFF):
         found.extend(_message_origin(timeline, signal))
     elif kind == _S.USE:
@@ -185,16 +200,18 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
     elif kind == _S.START:
         found.extend(_start_links(timeline, signal))
     elif kind == _S.WAIT:
-        after = timeline.next_for(signal.pid, seq)
-        if after is not None:
-            found.append(CausalLink("wait ends", after))
+        found.extend(_wait_links(timeline, signal))
     elif kind == _S.JOIN:
         found.extend(_answered(timeline, seq, "child ended"))
     elif kind in (_S.STOP, _S.CRASH):
         found.extend(_answers(timeline, seq, _ENDING_ANSWERS))
     elif kind == _S.KILL:
-        found.extend(_answered(timeline, seq, "ending that killed it"))
+        data = signal.data if isinstance(signal.data, dict) else {}
+        by = data.get("from")
+        found.extend(_answered(timeline, seq, "caused by the end of {}", by))
         found.extend(_answers(timeline, seq, _KILL_ANSWERS))
+    elif kind == _S.RESTART:
+        found.extend(_restart_links(timeline, signal))
     return tuple(found)
 
 
@@ -210,7 +227,9 @@ def _message_origin(timeline: Timeline, signal: Signal) -> list[CausalLink]:
         who = timeline.name_of(sender) if isinstance(sender, int) else "outside"
         found = [CausalLink(f"exit signal from {who}", mid)]
     elif origin.type == _S.DOWN:
-        found = [CausalLink("down message", mid)]
+        target = origin.data.get("target") if isinstance(origin.data, dict) else None
+        who = timeline.name_of(target) if isinstance(target, int) else "a process"
+        found = [CausalLink(f"down message: {who} ended", mid)]
     else:
         found = [CausalLink("pushed from outside", mid)]
     # Why the indexer's record: FLOOR (the spawn seq) never changes, and a
@@ -260,9 +279,102 @@ _ENDING_ANSWERS: dict[int, str] = {
 _KILL_ANSWERS: dict[int, str] = {_S.KILL: "killed {}", _S.EXIT: "exit signal to {}"}
 
 
-def _answered(timeline: Timeline, seq: int, label: str) -> list[CausalLink]:
+def _answered(timeline: Timeline, seq: int, label: str, who: int | None = None) -> list[CausalLink]:
+    """The signal ``seq`` answers; ``{}`` in ``label`` names the process of
+    that signal (or ``who``)."""
     answered = timeline.index.answered(seq)
-    return [] if answered is None else [CausalLink(label, answered)]
+    if answered is None:
+        return []
+    if "{}" in label:
+        pid = who if isinstance(who, int) else timeline.index.pids[answered]
+        label = label.format(timeline.name_of(pid))
+    return [CausalLink(label, answered)]
+
+
+def _sender(signal: Signal) -> int | None:
+    data = signal.data if isinstance(signal.data, dict) else {}
+    sender = data.get("from")
+    return sender if isinstance(sender, int) else None
+
+
+def _ending_of(timeline: Timeline, pid: int | None, before: int) -> list[CausalLink]:
+    """The STOP, CRASH or KILL of ``pid`` before seq ``before``, as a link."""
+    if pid is None:
+        return []
+    record = timeline.index.live_record(pid)
+    ended = None if record is None else record[ENDED]
+    if ended is None or ended >= before:
+        return []
+    return [CausalLink(f"caused by the end of {timeline.name_of(pid)}", ended)]
+
+
+_ARRIVALS = frozenset({HopKind.DELIVERED, HopKind.INHERITED, HopKind.SIGNALLED})
+#: What ends a WAIT: the process's own next signal of one of these types.
+_WAIT_ENDS = frozenset({_S.RECEIVE, _S.TIMEOUT, _S.JOIN, _S.STOP, _S.CRASH, _S.KILL})
+
+
+def _wait_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
+    """Where a WAIT ends (the RECEIVE, TIMEOUT, JOIN, or the end of the
+    process), and what made it ready: the message it took, or the child's end."""
+    index = timeline.index
+    pid = signal.pid
+    end = None
+    for seq in index.pids.positions(pid, signal.seq + 1, index.indexed):
+        if index.types[seq] in _WAIT_ENDS:
+            end = seq
+            break
+    if end is None:
+        return []
+    found = [CausalLink("wait ends", end)]
+    kind = index.types[end]
+    if kind == _S.RECEIVE:
+        mid = index.answered(end)
+        if mid is not None and mid > signal.seq:
+            found.append(CausalLink(f"woken by message #{mid}", mid))
+    elif kind == _S.JOIN:
+        found.extend(_answered(timeline, end, "woken by the end of {}"))
+    return found
+
+
+def _still_held(timeline: Timeline, signal: Signal, message: MessageTrace) -> list[CausalLink]:
+    """Where a message that nobody took is: in which inbox since when, or the outbox."""
+    found = []
+    arrivals = {hop.pid: hop.seq for hop in message.hops if hop.kind in _ARRIVALS}
+    for pid in message.pending:
+        record = timeline.index.live_record(pid)
+        ended = None if record is None else record[ENDED]
+        since = arrivals.get(pid, message.id)
+        where = f"still in {timeline.name_of(pid)}'s inbox since seq {since}"
+        if ended is not None:
+            where = f"left in {timeline.name_of(pid)}'s inbox; it ended at seq {ended}"
+        found.append(CausalLink(where, since))
+    data = signal.data if isinstance(signal.data, dict) else {}
+    if signal.type == _S.SEND and not data.get("into") and not message.hops[1:]:
+        to = data.get("to")
+        target = "no process" if not isinstance(to, int) else timeline.name_of(to)
+        found.append(CausalLink(f"reached no inbox ({target}): in the outbox", signal.seq))
+    return found
+
+
+def _restart_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
+    """A RESTART: the exit that triggered it, the old child's end, the new one's START."""
+    data = signal.data if isinstance(signal.data, dict) else {}
+    old, new = data.get("old"), data.get("new")
+    found = []
+    if isinstance(old, int):
+        index = timeline.index
+        for seq in index.pids.positions(signal.pid, 0, signal.seq, backward=True):
+            if index.types[seq] != _S.EXIT:
+                continue
+            if _sender(timeline.signal(seq)) == old:
+                found.append(CausalLink(f"exit signal from {timeline.name_of(old)}", seq))
+                break
+        found.extend(_ending_of(timeline, old, signal.seq))
+    if isinstance(new, int):
+        record = timeline.index.live_record(new)
+        if record is not None:
+            found.append(CausalLink(f"{timeline.name_of(new)} starts", record[STARTED]))
+    return found
 
 
 def _end_of(timeline: Timeline, pid: int, after: int) -> int | None:

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from chronoflow.inspect import blocked, causality, inbox
-from chronoflow.inspect.blocked import Deadlock, Pending, Why
+from chronoflow.inspect.blocked import Pending, Standstill, Why
 from chronoflow.inspect.errors import SeqOutOfRangeError
 from chronoflow.inspect.inbox import Mailbox
 from chronoflow.inspect.index import (
@@ -103,8 +103,8 @@ class Timeline(Searching, Worlds):
         #: The last signal a seek read (see :meth:`signal`).
         self._last_read: Signal | None = None
         self._origin: float | None = None
-        #: The deadlock found for a recording of that many signals.
-        self._deadlock: tuple[int, Deadlock | None] | None = None
+        #: The standstill found for a recording of that many signals.
+        self._standstill: tuple[int, Standstill | None] | None = None
         self._thread: threading.Thread | None = None
         self._thread_lock = threading.Lock()
         if not background:
@@ -358,21 +358,22 @@ class Timeline(Searching, Worlds):
 
     def pending(self, seq: int) -> Pending:
         """What the world at ``seq`` waits on: blocked processes, ``use`` calls,
-        timers, unreceived messages, the outbox, and a deadlock."""
+        timers, unreceived messages, the outbox, and a standstill."""
         return blocked.pending(self, seq)
 
-    def deadlock(self, *, wait: bool = True) -> Deadlock | None:
-        """The deadlock the recording ends in, if it does (see
-        :mod:`chronoflow.inspect.blocked`); it needs the whole index, so without
-        ``wait`` it is None until indexing is done."""
+    def standstill(self, *, wait: bool = True) -> Standstill | None:
+        """The standstill (a deadlock, or processes left waiting forever) the
+        recording ends in, if it does (see :mod:`chronoflow.inspect.blocked`);
+        it needs the whole index, so without ``wait`` it is None until
+        indexing is done."""
         if not self._caught_up:
             if not wait:
                 return None
             self.wait()
         key = len(self)
-        if self._deadlock is None or self._deadlock[0] != key:
-            self._deadlock = (key, blocked.find_deadlock(self))
-        return self._deadlock[1]
+        if self._standstill is None or self._standstill[0] != key:
+            self._standstill = (key, blocked.find_standstill(self))
+        return self._standstill[1]
 
     # -- causality --------------------------------------------------------------------
 

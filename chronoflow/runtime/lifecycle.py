@@ -72,6 +72,7 @@ class Lifecycle(Mailroom):
         proc.result = value
         proc.reason = "normal"
         proc.status = ProcessStatus.STOPPED
+        self._wake_joiner(proc)
         self._emit(proc, _S.STOP, {"result": value})
         self._ended(proc)
 
@@ -93,6 +94,7 @@ class Lifecycle(Mailroom):
         if tb is not None and resume is not None and tb.tb_frame.f_code is resume.__code__:
             tb = tb.tb_next  # leave out the kernel's own frame
         formatted = "".join(traceback.format_exception(type(error), error, tb))
+        self._wake_joiner(proc)
         self._emit(
             proc,
             _S.CRASH,
@@ -101,7 +103,11 @@ class Lifecycle(Mailroom):
         self._ended(proc)
 
     def _ended(self, proc: Process) -> None:
-        """Wake a parent that is joining ``proc`` (links and children: see Links)."""
+        """What ``proc``'s end causes (links, monitors and children: see Links)."""
+
+    def _wake_joiner(self, proc: Process) -> None:
+        """Make a parent that is joining ``proc`` ready; called as ``proc`` ends,
+        before its STOP, CRASH or KILL, so an observer sees both as they are."""
         parent = proc.parent
         if (
             parent is not None

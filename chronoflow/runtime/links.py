@@ -145,6 +145,7 @@ class Links(Lifecycle):
             return
         proc.status = ProcessStatus.KILLED
         proc.reason = reason
+        self._wake_joiner(proc)
         self._emit(proc, _S.KILL, {"reason": reason, "from": by})
         self._discard_pending(proc)
         if proc.gen is not None:
@@ -187,7 +188,6 @@ class Links(Lifecycle):
             if watched is not None:
                 watched.watchers.pop(ref, None)
         proc.monitors.clear()
-        super()._ended(proc)
         self._endings.append(self._consequences(proc, links, watchers))
         if not self._unwinding:
             self._unwind()

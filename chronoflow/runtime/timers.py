@@ -110,8 +110,8 @@ class Timers(Links):
         proc._waited = False
         proc._value = TIMEOUT if isinstance(proc._effect, Receive) else None
         proc._effect = None
+        proc.status = _READY  # why before the TIMEOUT: an observer sees it as it says
         self._emit(proc, _S.TIMEOUT, {"wait": seq})
-        proc.status = _READY
         self._runq.append(proc)
 
     def _fire_due(self, now: float) -> bool:

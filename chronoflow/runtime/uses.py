@@ -54,8 +54,10 @@ class Uses(Timers):
             data["timeout"] = effect.timeout
         if effect.retries:
             data["attempt"] = effect.attempt
-        seq = self._emit(proc, _S.USE, data)
+        # Why before the USE: an observer sees the process as its signal says.
+        proc.status = ProcessStatus.USING
         proc._effect = effect
+        seq = self._emit(proc, _S.USE, data)
         outcome = None
         if self._replay is not None:
             outcome = self._replay.use_outcome(proc, Signal(seq, proc.pid, _S.USE, data))
@@ -97,6 +99,7 @@ class Uses(Timers):
         recorded: dict[str, Any] | None = None,
     ) -> None:
         """One attempt ended: RESULT, then resume the process or retry."""
+        proc.status = _READY  # why before the RESULT: see _start_use
         if error is None:
             self._emit(proc, _S.RESULT, {"use": seq, "value": value})
             proc._value = value

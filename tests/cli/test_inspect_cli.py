@@ -49,35 +49,73 @@ def test_state_prints_the_tree_with_statuses_and_inboxes(client_server: Path) ->
     result = runner.invoke(app, ["state", str(client_server), "--at", "10"], env=WIDE)
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == [
-        "world at seq 10 of 17",
-        "├── Server[0]() running",
+        "world at seq 10 of 0–17",
+        "├── Server[0]() is running",
         "│   └── inbox: 1 message(s)",
         "│       └── #5 {'command': 'STOP', 'from': 1, 'id': 102, 'to': 0}"
-        "  from process 1, arrived at 5",
-        "└── Client[1](0) waiting for a message (select reply_to(102))",
+        "  from process 1, arrived at 5  not yet examined",
+        "└── Client[1](0) waits for a message matching reply_to(102) since seq 6;"
+        " 2 messages in its inbox did not match",
         "    └── inbox: 2 message(s)",
-        "        ├── #8 {'from': 0, 'id': 100, 'result': 1, 'to': 1}  from process 0, arrived at 8",
+        "        ├── #8 {'from': 0, 'id': 100, 'result': 1, 'to': 1}  from process 0,"
+        " arrived at 8  did not match reply_to(102)",
         "        └── #10 {'from': 0, 'id': 101, 'result': 2, 'to': 1}"
-        "  from process 0, arrived at 10",
+        "  from process 0, arrived at 10  did not match reply_to(102)  (new)",
         "seq 10: send {'from': 0, 'id': 101, 'result': 2, 'to': 1} → 1 into [1]",
     ]
+    matched = runner.invoke(app, ["state", str(client_server), "--at", "12"], env=WIDE)
+    assert (
+        "└── Client[1](0) is ready: message #12 matches reply_to(102); "
+        "the receive takes it when it runs" in lines(matched.stdout)
+    )
+    assert "matches reply_to(102), taken at seq 14  (new)" in matched.stdout
+
+
+def test_state_pending_lists_what_the_world_waits_on() -> None:
+    path = ROOT / "recordings" / "dining_philosophers.cfl"
+    result = runner.invoke(app, ["state", str(path), "--pending"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    out = lines(result.stdout)
+    assert out[:3] == [
+        "pending at seq 64 of 0–64",
+        "deadlock: 10 processes blocked forever since seq 64",
+        "  wait-for cycle: Fork[0] → Philosopher[5] → Fork[1] → Philosopher[6] → Fork[2]"
+        " → Philosopher[7] → Fork[3] → Philosopher[8] → Fork[4] → Philosopher[9] → Fork[0]",
+    ]
+    assert "  Fork[1] waits for Philosopher[6] (sent to it, then waited)" in out
+    assert "blocked (10)" in out
+    assert "  Philosopher[5] waits for a message matching granted(1) since seq 56" in out
+    assert "messages not yet received (5)" in out
+    assert "timers: none" in out
+    assert "outbox (reached no inbox): none" in out
+    earlier = runner.invoke(app, ["state", str(path), "--pending", "--at", "45"], env=WIDE)
+    assert "deadlock" not in earlier.stdout
+    assert "timers (3)" in earlier.stdout
+    assert "  Philosopher[7]: sleep 1 s armed at seq 45, due at +1.000s" in lines(earlier.stdout)
+    assert "ready (2)" in earlier.stdout
+    timed = ROOT / "recordings" / "timeout_retry.cfl"
+    waits = runner.invoke(app, ["state", str(timed), "--pending", "--at", "10"], env=WIDE)
+    assert "  Client[1]: receive timeout 2 s armed at seq 9, due at +3.000s" in lines(waits.stdout)
 
 
 def test_state_nests_children_and_defaults_to_the_last_seq(family: Path) -> None:
     result = runner.invoke(app, ["state", str(family), "--at", "7"], env=WIDE)
     assert result.exit_code == 0, result.output
     out = lines(result.stdout)
-    assert out[1] == "└── Parent[0]() running"
-    assert "    ├── Child[1]('child1') running" in out
-    assert "    │       └── #1 'msg1'  from outside, arrived at 2 (inherited)" in out
+    assert out[1] == "└── Parent[0]() is running"
+    assert "    ├── Child[1]('child1') is running" in out
+    assert (
+        "    │       └── #1 'msg1'  from outside, arrived at 2 (inherited)  not yet examined" in out
+    )
     last = runner.invoke(app, ["state", str(family)], env=WIDE)
     assert last.exit_code == 0
-    assert lines(last.stdout)[0] == "world at seq 33 of 33"
-    assert "└── Parent[0]() stopped = ['child3 done', 'child2 done', 'child1 done']" in lines(
-        last.stdout
+    assert lines(last.stdout)[0] == "world at seq 33 of 0–33"
+    assert (
+        "└── Parent[0]() stopped at seq 33 = ['child3 done', 'child2 done', 'child1 done']"
+        in lines(last.stdout)
     )
     empty = runner.invoke(app, ["state", str(family), "--at", "-1"], env=WIDE)
-    assert lines(empty.stdout) == ["world at seq -1 of 33", "└── no processes yet"]
+    assert lines(empty.stdout) == ["world at seq -1 of 0–33", "└── no processes yet"]
 
 
 @template
@@ -101,7 +139,7 @@ def test_strings_from_the_recording_are_printed_literally(tmp_path: Path) -> Non
     result = runner.invoke(app, ["state", str(path), "--at", "1"], env=WIDE)
     assert "#1 '[link=x]click[/link]'  from outside" in result.stdout
     crashed = runner.invoke(app, ["state", str(path)], env=WIDE)
-    assert "crashed ValueError: [bold red]not markup[/]" in crashed.stdout
+    assert "crashed at seq 3: ValueError: [bold red]not markup[/]" in crashed.stdout
 
 
 def test_find_prints_matching_seqs_forward_and_backward(family: Path) -> None:
@@ -175,7 +213,7 @@ def test_a_torn_recording_shows_its_prefix_with_a_warning(family: Path, tmp_path
     torn.write_bytes(data[:-5])
     result = runner.invoke(app, ["state", str(torn)], env=WIDE)
     assert result.exit_code == 0, result.output
-    assert lines(result.stdout)[0] == "world at seq 29 of 29"
+    assert lines(result.stdout)[0] == "world at seq 29 of 0–29"
     assert result.stderr.startswith("warning: ")
 
 

@@ -68,7 +68,7 @@ def test_a_crash_ends_a_linked_process_that_does_not_trap_exits() -> None:
     assert partner.kill_reason is not None
     assert "fragile broke" in partner.kill_reason
     assert (end.process(0).links, partner.links) == ((), ())
-    assert CausalLink("ending that killed it", crash) in timeline.links(kill)
+    assert CausalLink("caused by the end of Fragile[0]", crash) in timeline.links(kill)
 
 
 def test_a_trapped_exit_is_a_message_with_its_own_identity() -> None:
@@ -119,7 +119,16 @@ def test_a_monitor_gets_a_down_message_when_its_target_ends() -> None:
     assert at_down.monitors == ()
     assert [(e.id, e.message[:3]) for e in at_down.inbox] == [(down, ("DOWN", monitor, 0))]
     assert timeline.links(monitor) == (CausalLink("down", down),)
-    assert timeline.links(down)[0] == CausalLink("monitor", monitor)
+    crash = timeline.find("type:CRASH")
+    assert crash is not None
+    # A DOWN names the ending that caused it and the monitor it answers, and
+    # its message comes from the process that ended.
+    assert timeline.links(down)[:2] == (
+        CausalLink("caused by the end of Fragile[0]", crash),
+        CausalLink("monitor", monitor),
+    )
+    assert at_down.inbox[0].sender == 0
+    assert timeline.trace(down).sender == 0
     assert timeline.summary(down).startswith("down: 0 ended")
 
 
