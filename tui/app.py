@@ -42,19 +42,21 @@ from tui.finding import SearchAndFilter
 from tui.keys import all_bindings
 from tui.literal import literal
 from tui.look import relative_time
-from tui.messages import CausesFound, IndexProgressed
+from tui.messages import CausesFound, IndexProgressed, StandstillFound
 from tui.moment import Moment, causes_at, moment_at
 from tui.moving import Moving
 from tui.playback import Playback
 from tui.rows import MatchingRows
 from tui.screens.help import HelpScreen
+from tui.screens.pending import PendingScreen
 from tui.source import LiveSource
 from tui.view_filter import ViewFilter
-from tui.widgets.mailbox import Mailbox
+from tui.widgets.mailbox import MailboxPane
 from tui.widgets.process_tree import ProcessTree
 from tui.widgets.signal_detail import SignalDetail
 from tui.widgets.signal_list import SignalList
 from tui.widgets.source_pane import SourcePane
+from tui.widgets.standstill_banner import StandstillBanner
 from tui.widgets.status_bar import Position, StatusBar
 from tui.widgets.warning_banner import WarningBanner
 
@@ -117,10 +119,11 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
     def compose(self) -> ComposeResult:
         """Banner, the four panels, the status bar and the footer."""
         yield WarningBanner(id="banner")
+        yield StandstillBanner(id="standstill")
         with Horizontal(id="panels"):
             with Vertical(id="left"):
                 yield ProcessTree(id="tree")
-                yield Mailbox(id="mailbox")
+                yield MailboxPane(id="mailbox")
             with Vertical(id="right"):
                 yield SignalList(self.timeline, self.template_of, id="signals")
                 yield SignalDetail(id="detail")
@@ -202,8 +205,10 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
 
     def _show_detail(self) -> None:
         moment = self.moment
+        process = moment.process
+        why = None if process is None else self.timeline.why(process.pid, moment.seq)
         self.query_one(SignalDetail).show(
-            moment.signal, moment.process, moment.links, self._when(), moment.message
+            moment.signal, process, moment.links, self._when(), moment.message, why
         )
 
     @work(thread=True, exclusive=True, group="causes")
@@ -241,9 +246,13 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
 
     def _show_processes(self) -> None:
         current = self.signal.pid if self.signal is not None else None
-        kind = self.signal.type if self.signal is not None else None
-        self.query_one(ProcessTree).show(self.world, self.changed, current, self.selected_pid)
-        self.query_one(Mailbox).show(self.world, self.selected_pid, self.changed, kind)
+        world, pid = self.world, self.selected_pid
+        self.query_one(ProcessTree).show(world, self.changed, current, pid)
+        view = why = None
+        if world is not None and pid is not None and pid in world and self.seq >= 0:
+            view = self.timeline.mailbox(pid, self.seq)
+            why = self.timeline.why(pid, self.seq)
+        self.query_one(MailboxPane).show(world, pid, view, why)
 
     def _when(self) -> str:
         if self.signal is None:
@@ -268,13 +277,19 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
         )
         banner = self.query_one(WarningBanner)
         banner.show(tuple(timeline.warnings), timeline.complete or self.following)
+        standstill = self.query_one(StandstillBanner)
+        if standstill.standstill is not None:
+            standstill.show(standstill.standstill, self.seq)
 
-    def template_of(self, pid: int) -> str | None:
-        """The template ``pid`` runs at the current seq (or later, if it starts later).
+    def template_of(self, pid: int, seq: int) -> str | None:
+        """The template ``pid`` runs at ``seq``, for the timeline's template column.
 
-        For the timeline's template column: a process that has not started
-        at the current seq is named by the engine from the indexed end.
+        Until the index reaches ``seq`` the engine names the process by the
+        world at the current seq, or from the indexed end.
         """
+        template = self.timeline.template_at(pid, seq)
+        if template is not None:
+            return template
         template = None if self.world is None else self.world.template_of(pid)
         if template is not None:
             return template
@@ -302,6 +317,41 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
         """Show every key."""
         self.push_screen(HelpScreen())
 
+    def action_pending(self) -> None:
+        """Show what every process waits for at the current seq (the engine's pending)."""
+        if self.seq < 0 or self.world is None:
+            self.notify("this seq is not indexed yet")
+            return
+        self.push_screen(PendingScreen(self.timeline, self.timeline.pending(self.seq)), self._went)
+
+    def _went(self, seq: int | None) -> None:
+        if seq is not None:
+            self.seq = seq
+
+    def action_standstill(self) -> None:
+        """Go to the first seq of the standstill the recording ends in."""
+        standstill = self.query_one(StandstillBanner).standstill
+        if standstill is None:
+            done = self._progress.done
+            self.notify(
+                "the run does not end in a deadlock: some process could still move"
+                if done
+                else "still indexing: how the run ends is not known yet"
+            )
+            return
+        self.seq = standstill.since
+
+    @work(thread=True, exclusive=True, group="standstill")
+    def _find_standstill(self) -> None:
+        standstill = self.timeline.standstill(wait=False)
+        if not get_current_worker().is_cancelled:
+            self.post_message(StandstillFound(standstill))
+
+    @on(StandstillFound)
+    def _standstill_found(self, found: StandstillFound) -> None:
+        if self.query(StandstillBanner):
+            self.query_one(StandstillBanner).show(found.standstill, self.seq)
+
     def _progress_from_thread(self, progress: Progress) -> None:
         # Called by the engine's indexing thread: hand over to the app's thread.
         self.post_message(IndexProgressed(progress))
@@ -328,6 +378,8 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
                 signals.refresh_rows()
             self._show_status()
         signals.names_known()
+        if message.progress.done and not before.done and not message.progress.following:
+            self._find_standstill()
         if self._partial_links and message.progress.done and self.signal is not None:
             # Links into the part indexed since may have been missing.
             self._find_causes(self.signal)

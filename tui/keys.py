@@ -34,6 +34,13 @@ KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
                 tooltip="Step to the previous signal of the selected process",
             ),
             Binding(
+                "D",
+                "standstill",
+                "Go to the standstill",
+                show=False,
+                tooltip="Go to the first seq of the deadlock (or standstill) the run ends in",
+            ),
+            Binding(
                 "enter",
                 "follow_link",
                 "Follow link",
@@ -67,6 +74,13 @@ KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
                 "Select its process",
                 show=False,
                 tooltip="Select the process of the current signal (shows its mailbox)",
+            ),
+            Binding(
+                "w",
+                "pending",
+                "Waits",
+                tooltip="What every process waits for: blocked, ready, use calls, timers, "
+                "unreceived messages, the outbox, a deadlock's cycle",
             ),
         ),
     ),

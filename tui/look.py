@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from chronoflow.inspect import Status
+from chronoflow.inspect import Examination, Status
 from chronoflow.signals import SignalType
 
 
@@ -27,6 +27,7 @@ UNKNOWN_LOOK = StatusLook("?", "bold")
 
 STATUS_LOOKS: dict[Status, StatusLook] = {
     Status.RUNNING: StatusLook("▶", "bold green"),
+    Status.READY: StatusLook("▷", "bold green"),
     Status.WAITING: StatusLook("○", "bold yellow"),
     Status.USING: StatusLook("◆", "bold magenta"),
     Status.JOINING: StatusLook("◇", "bold cyan"),
@@ -34,6 +35,15 @@ STATUS_LOOKS: dict[Status, StatusLook] = {
     Status.STOPPED: StatusLook("✓", "bright_black"),
     Status.CRASHED: StatusLook("✗", "bold red"),
     Status.KILLED: StatusLook("†", "dark_orange"),
+}
+
+
+#: How the mailbox marks what a receive knows of each message.
+EXAMINATION_STYLES: dict[Examination, str] = {
+    Examination.UNEXAMINED: "dim",
+    Examination.PASSED_OVER: "yellow",
+    Examination.MATCHES: "bold green",
+    Examination.RAISED: "bold red",
 }
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from chronoflow.inspect import CausalLink, MessageTrace, Progress
+from chronoflow.inspect import CausalLink, MessageTrace, Progress, Standstill
 
 if TYPE_CHECKING:
     from chronoflow.inspect.live import LiveFrames
@@ -69,3 +69,10 @@ class FramesFound(Message):
 
     seq: int
     frames: LiveFrames | str
+
+
+@dataclass
+class StandstillFound(Message):
+    """The engine looked at how the recording ends (once it was indexed)."""
+
+    standstill: Standstill | None

@@ -11,10 +11,17 @@ themselves. See ``docs/engine.md``.
 
 from __future__ import annotations
 
-from chronoflow.inspect.blocked import Pending, Standstill, Timer, WaitEdge, Why, WhyKind
+from chronoflow.inspect.blocked import Pending, Standstill, Timer, WaitEdge, Why, WhyKind, why
 from chronoflow.inspect.errors import NotAMessageError, QueryError, SeqOutOfRangeError
 from chronoflow.inspect.fold import HANDLERS, apply, fold
-from chronoflow.inspect.inbox import Examination, Mailbox, MailboxEntry, Removal, RemovedEntry
+from chronoflow.inspect.inbox import (
+    Examination,
+    Mailbox,
+    MailboxEntry,
+    Removal,
+    RemovedEntry,
+    examine,
+)
 from chronoflow.inspect.index import (
     DEFAULT_CHECKPOINT_MEMORY,
     DEFAULT_INTERVAL,
@@ -84,6 +91,8 @@ __all__ = [
     "World",
     "WorldDiff",
     "apply",
+    "examine",
     "fold",
     "summary",
+    "why",
 ]

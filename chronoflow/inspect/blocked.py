@@ -241,7 +241,7 @@ def why(world: World, pid: int, *, due: float | None = None, origin: float | Non
         )
     if wait.mode is WaitMode.SLEEP:
         seconds = _seconds(wait.timeout or 0.0)
-        until = f"until {when}" if when is not None else seconds
+        until = f"until {when}" if when is not None else f"⏱{wait.timeout or 0.0:g}s"
         return Why(
             pid,
             seq,
@@ -277,7 +277,7 @@ def _ready(world: World, proc: ProcessState) -> Why:
             pid,
             seq,
             WhyKind.READY,
-            f"ready: {child} ended",
+            f"{child} ended",
             f"is ready: {child}, which it joins, ended{at}; it collects it when it runs",
             since,
             wait.child,
@@ -289,7 +289,7 @@ def _ready(world: World, proc: ProcessState) -> Why:
             pid,
             seq,
             WhyKind.READY,
-            "ready",
+            "looks again",
             "is ready: the message its receive matched is gone; it looks at its inbox "
             "again when it runs",
             since,
@@ -299,7 +299,7 @@ def _ready(world: World, proc: ProcessState) -> Why:
             pid,
             seq,
             WhyKind.READY,
-            f"ready: #{matched} raised",
+            f"#{matched} raised",
             f"is ready: its pattern {pattern} raised {proc.match_raised} on message "
             f"#{matched}; the receive raises it when the process runs",
             since,
@@ -309,7 +309,7 @@ def _ready(world: World, proc: ProcessState) -> Why:
             pid,
             seq,
             WhyKind.READY,
-            f"ready: #{matched}",
+            f"#{matched} arrived",
             f"is ready: message #{matched} arrived; its receive takes it when it runs",
             since,
         )
@@ -317,7 +317,7 @@ def _ready(world: World, proc: ProcessState) -> Why:
         pid,
         seq,
         WhyKind.READY,
-        f"ready: #{matched} matches",
+        f"#{matched} matches",
         f"is ready: message #{matched} matches {pattern}; the receive takes it when it runs",
         since,
     )

@@ -82,16 +82,29 @@ def _waiting_on(proc: Process) -> str:
     effect = proc._effect
     if proc.status is ProcessStatus.USING:
         return "use (a recorded result will be fed back)"
+    ready = proc.status is ProcessStatus.READY
     if isinstance(effect, Receive):
         if effect.match is None:
-            return "receive"
+            return "receive: a message arrived, it takes it next" if ready else "receive"
         name = getattr(effect.match, "__qualname__", None) or safe_repr(effect.match)
-        return f"{effect.mode.value} {name}"
+        text = f"{effect.mode.value} {name}"
+        if ready and proc._matched is not None:
+            return f"{text}: message #{proc._matched} matches, it takes it next"
+        return f"{text}: it looks at its inbox again next" if ready else text
     if isinstance(effect, Join):
-        return f"join {effect.child.pid}"
+        child = effect.child.pid
+        return f"join {child}: the child has ended" if ready else f"join {child}"
     if isinstance(effect, Use):
         return "use"
     return "runnable" if proc.status in (ProcessStatus.READY, ProcessStatus.RUNNING) else "-"
+
+
+def _status(proc: Process) -> str:
+    """The status as the engine names it: *ready* only for a blocked receive or
+    join that found what it waits for; queued to resume otherwise is *running*."""
+    if proc.status is ProcessStatus.READY:
+        return "ready" if isinstance(proc._effect, Receive | Join) else "running"
+    return proc.status.name.lower()
 
 
 def frame_of(proc: Process) -> Frame | None:
@@ -111,7 +124,7 @@ def frame_of(proc: Process) -> Frame | None:
     return Frame(
         pid=proc.pid,
         template=proc.template.name,
-        status=proc.status.name.lower(),
+        status=_status(proc),
         waiting_on=_waiting_on(proc),
         file=filename,
         line=line,

@@ -33,7 +33,7 @@ def test_why_says_what_a_receive_waits_for_and_what_made_it_ready() -> None:
         )
         assert waiting.since == 6
         ready = timeline.why(1, 12)
-        assert (ready.kind, ready.short) == (WhyKind.READY, "ready: #12 matches")
+        assert (ready.kind, ready.short) == (WhyKind.READY, "#12 matches")
         assert ready.sentence == (
             "is ready: message #12 matches reply_to(102); the receive takes it when it runs"
         )

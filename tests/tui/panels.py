@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.app import ChronoflowApp
-from tui.widgets.mailbox import Mailbox
+from tui.widgets.mailbox import MailboxPane
 from tui.widgets.process_tree import ProcessTree
 from tui.widgets.signal_detail import SignalDetail
 from tui.widgets.signal_list import SignalList
@@ -37,7 +37,7 @@ def tree(app: ChronoflowApp) -> dict[str, str]:
 
 def mailbox(app: ChronoflowApp) -> list[str]:
     """The mailbox panel's rows."""
-    return rows(app.query_one(Mailbox))
+    return rows(app.query_one(MailboxPane))
 
 
 def detail(app: ChronoflowApp) -> str:

@@ -10,7 +10,7 @@ from tests.tui.conftest import LAST, SIZE
 from tests.tui.panels import mailbox, screen_lines, status
 from tui.app import ChronoflowApp
 from tui.literal import literal, pretty_text, value_text
-from tui.widgets.mailbox import Mailbox
+from tui.widgets.mailbox import MailboxPane
 from tui.widgets.signal_detail import SignalDetail
 from tui.widgets.signal_list import SignalList
 
@@ -20,7 +20,7 @@ INJECTIONS = ["[bold]x[/]", "[@click=app.quit]q[/]", "[/]", "\x1b[31mred\x1b[0m"
 def painted(app: ChronoflowApp) -> str:
     """Everything the three data panels paint now, as the terminal would receive it."""
     lines = []
-    for widget in (SignalList, SignalDetail, Mailbox):
+    for widget in (SignalList, SignalDetail, MailboxPane):
         lines.extend(screen_lines(app.query_one(widget)))
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from tui.app import ChronoflowApp
 from tui.screens.filter import FilterScreen
 from tui.screens.help import HelpScreen
 from tui.screens.prompt import PromptScreen
-from tui.widgets.mailbox import Mailbox
+from tui.widgets.mailbox import MailboxPane
 from tui.widgets.process_tree import ProcessTree
 from tui.widgets.signal_detail import SignalDetail
 from tui.widgets.signal_list import SignalList
@@ -227,7 +227,7 @@ async def test_tab_moves_focus_between_panels(app: ChronoflowApp) -> None:
         for _ in range(4):
             await pilot.press("tab")
             order.append(type(app.focused))
-        assert set(order) == {ProcessTree, Mailbox, SignalList, SignalDetail}
+        assert set(order) == {ProcessTree, MailboxPane, SignalList, SignalDetail}
         await pilot.press("shift+tab")
         assert type(app.focused) is order[-2]
 

@@ -1,99 +1,102 @@
-"""Mailbox: the selected process's inbox at the current seq.
+"""Mailbox: the selected process's inbox at the current seq, as its receive sees it.
 
-The first rows say what the process is doing (its status, and for a
-blocked process what it waits for: ``select reply_to(102)``, ``join 4``, a
-pending ``use``); then every message in inbox order, on two lines: its
-value, then its identity, its sender and the seq it arrived in this inbox. While the process
-waits in a ``select`` or ``filter``, the messages it passes over are marked
-``skipped``; messages that arrived with the current signal are marked
-``« new``, and those the current signal took out are listed last, struck
-through, so a student sees a RECEIVE take its message.
+The first rows say what the process is doing, in the engine's words: its
+status, why it is not running (``waits for a message matching
+reply_to(102) since seq 6 (timeout 3 s, due at +3.000s)``, ``is ready:
+message #12 matches reply_to(102)``, ``joins Child[3] since seq 9``) and
+since when it runs its template. Then every message in inbox order, on two
+lines: its value, then its identity, its sender, the seq it arrived in
+this inbox, and what the process's receive makes of it: *did not match*
+its pattern, *matches* (and the seq it is taken at), *not yet examined*.
+Messages that arrived with the current signal are marked ``« new``, and
+those the current signal took out are listed last, struck through, ``«
+received``, ``« dropped`` or ``« evicted``, so a student sees a RECEIVE
+take its message.
 """
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.text import Text
+from textual import events
 
-from chronoflow.inspect import InboxEntry, ProcessState, Status, WaitMode, World, WorldDiff
-from chronoflow.signals import SignalType
+from chronoflow.inspect import (
+    Examination,
+    Mailbox,
+    MailboxEntry,
+    ProcessState,
+    Status,
+    Why,
+    World,
+)
 from tui.literal import literal, value_text
-from tui.look import status_look
+from tui.look import EXAMINATION_STYLES, status_look
 from tui.widgets.virtual_list import VirtualList
 
+_WRAP = Console(width=200, color_system=None)
 
-class Mailbox(VirtualList):
+
+class MailboxPane(VirtualList):
     """The inbox of one process at one seq; see the module docstring."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._heading: list[Text] = []
-        self._entries: tuple[InboxEntry, ...] = ()
-        self._removed: tuple[InboxEntry, ...] = ()
-        self._added: frozenset[int] = frozenset()
-        self._skipping: str | None = None
-        self._removed_as = "received"
+        self._entries: tuple[MailboxEntry, ...] = ()
+        self._removed: tuple[tuple[MailboxEntry, str], ...] = ()
         self._world: World | None = None
         self.process: ProcessState | None = None
+        self.view: Mailbox | None = None
+        self.why: Why | None = None
         self._shown: tuple[object, ...] = ()
+        self._width = 0
 
     def show(
-        self,
-        world: World | None,
-        pid: int | None,
-        changed: WorldDiff | None,
-        signal_type: int | None,
+        self, world: World | None, pid: int | None, view: Mailbox | None, why: Why | None
     ) -> None:
-        """Show the inbox of ``pid`` in ``world`` (None: not indexed yet).
+        """Show ``pid``'s inbox ``view`` in ``world`` (None: not indexed yet), with
+        ``why`` it is not running.
 
-        Nothing is repainted when the process, its marks and the sender
-        names are what is shown already (most steps change other processes).
+        Nothing is repainted when what would be shown is what is shown already
+        (most steps change other processes).
         """
         proc = (
             world.process(pid) if world is not None and pid is not None and pid in world else None
         )
-        change = changed.get(pid) if changed is not None and pid is not None else None
-        shown = (world is None, pid, proc, change, signal_type if change is not None else None)
-        if shown == self._shown and (proc is None or not proc.inbox):
-            self._world = world
+        shown = (world is None, pid, proc, view, why)
+        self._world = world
+        if shown == self._shown:
             return
         self._shown = shown
-        self._world = world
-        self.process = None
-        self._entries, self._removed, self._added = (), (), frozenset()
-        self._skipping = None
+        self.process, self.view, self.why = proc, view, why
+        self._entries, self._removed = (), ()
+        if view is not None:
+            self._entries = view.entries
+            self._removed = tuple(
+                (MailboxEntry(removed.entry, Examination.UNEXAMINED), removed.how.value)
+                for removed in view.removed
+            )
+        self._layout()
+        self.cursor_row = -1
+        self.refresh_rows()
+
+    def _layout(self) -> None:
+        self._width = max(self.size.width - 1, 20)
+        world, pid, proc = self._world, self._shown[1] if self._shown else None, self.process
         if world is None:
             self._heading = [Text("indexing… this seq is not indexed yet", "italic")]
         elif pid is None:
             self._heading = [Text("no process selected: click one in the tree", "italic")]
-        elif pid not in world:
+        elif proc is None:
             self._heading = [Text(f"process {pid} has not started at this seq", "italic")]
         else:
-            proc = self.process = world.process(pid)
-            change = changed.get(pid) if changed is not None else None
-            self._entries = proc.inbox
-            if change is not None:
-                self._added = frozenset(entry.id for entry in change.added)
-                self._removed = change.removed
-            self._removed_as = "dropped" if signal_type == SignalType.DROP else "received"
-            wait = proc.wait
-            if (
-                proc.status is Status.WAITING
-                and wait is not None
-                and wait.mode in (WaitMode.SELECT, WaitMode.FILTER)
-            ):
-                self._skipping = wait.describe()
             self._heading = self._describe(proc)
-        self.cursor_row = -1
-        self.refresh_rows()
 
-    @staticmethod
-    def _sender_names(world: World | None, proc: ProcessState | None) -> tuple[str, ...]:
-        if world is None or proc is None or not proc.inbox:
-            return ()
-        senders = {entry.sender for entry in proc.inbox}
-        return tuple(
-            sorted(world.process(pid).name for pid in senders if pid is not None and pid in world)
-        )
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-wrap the heading for the new width (VirtualList.on_resize runs too)."""
+        if max(self.size.width - 1, 20) != self._width and self.process is not None:
+            self._layout()
+            self.refresh_rows()
 
     def _describe(self, proc: ProcessState) -> list[Text]:
         look = status_look(proc.status)
@@ -101,39 +104,37 @@ class Mailbox(VirtualList):
         title.append(f"{look.symbol} ", look.style)
         title.append_text(literal(proc.name, "bold"))
         title.append(f"  {proc.status.label}", look.style)
-        lines = [title, self._doing(proc)]
-        count = len(proc.inbox)
-        summary = Text(no_wrap=True, end="")
-        summary.append("inbox: ", "bold")
-        summary.append("empty" if not count else f"{count} message{'s' * (count != 1)}")
-        skipped = sum(1 for entry in proc.inbox if entry.id not in self._added)
-        if self._skipping and skipped:
-            summary.append_text(literal(f" — {skipped} skipped by {self._skipping}", "yellow"))
-        lines.append(summary)
+        lines = [title]
+        if self.why is not None and proc.status is not Status.RUNNING:
+            sentence = literal(self.why.sentence, look.style if proc.status.ended else "")
+            lines.extend(_wrapped(sentence, self._width))
+        since = Text(no_wrap=True, end="")
+        since.append_text(literal(f"runs {proc.template} since seq {proc.template_since}", "dim"))
+        if proc.transitions:
+            since.append_text(literal(f" (started as {proc.started_as})", "dim"))
+        lines.append(since)
+        lines.extend(_wrapped(self._summary(), self._width))
         return lines
 
-    def _doing(self, proc: ProcessState) -> Text:
-        line = Text(no_wrap=True, end="")
-        if proc.wait is not None:
-            line.append("waits in ")
-            line.append_text(literal(proc.wait.describe(), "bold"))
-            line.append(f" since seq {proc.wait.since}", "dim")
-        elif proc.use is not None:
-            line.append("waits on use ")
-            line.append_text(literal(proc.use.fn, "bold"))
-            line.append(f" since seq {proc.use.seq}", "dim")
-        elif proc.crash is not None:
-            line.append("raised ")
-            line.append_text(literal(f"{proc.crash.error}: {proc.crash.message}", "red"))
-        elif proc.status is Status.STOPPED:
-            line.append("returned ")
-            line.append_text(value_text(proc.result))
-        elif proc.kill_reason is not None:
-            line.append("killed: ")
-            line.append_text(literal(proc.kill_reason))
-        else:
-            line.append_text(literal(f"runs {proc.template} since seq {proc.started}", "dim"))
-        return line
+    def _summary(self) -> Text:
+        count = len(self._entries)
+        summary = Text(end="")
+        summary.append("inbox: ", "bold")
+        summary.append("empty" if not count else f"{count} message{'s' * (count != 1)}")
+        passed = [e for e in self._entries if e.examination is Examination.PASSED_OVER]
+        named = None
+        if passed:
+            named = passed[0].pattern
+            what = "did not match" if named is None else f"did not match {named}"
+            summary.append_text(literal(f" — {len(passed)} {what}", "yellow"))
+        matching = self.view.matching if self.view is not None else None
+        if matching is not None:
+            label = matching.label
+            if named is not None:
+                label = label.replace(f" {named}", "")
+            style = EXAMINATION_STYLES[matching.examination]
+            summary.append_text(literal(f"; #{matching.entry.id} {label}", style))
+        return summary
 
     def row_count(self) -> int:
         """The heading, then two rows per message, then the ones just taken out."""
@@ -149,14 +150,19 @@ class Mailbox(VirtualList):
     def render_row(self, row: int, width: int) -> Text:
         """A heading line, or one of a message's two lines.
 
-        ``  1. 'the message'`` then ``     #12 from Server[0] @12  skipped``:
-        the value gets a whole line, because it is what a reader looks for.
+        ``  1. 'the message'`` then ``     #12 from Server[0] @12  did not match
+        reply_to(102)``: the value gets a whole line, because it is what a
+        reader looks for.
         """
         if row < len(self._heading):
             return self._heading[row].copy()
         index, second = divmod(row - len(self._heading), 2)
         removed = index >= len(self._entries)
-        entry = self._removed[index - len(self._entries)] if removed else self._entries[index]
+        if removed:
+            mark, how = self._removed[index - len(self._entries)]
+        else:
+            mark, how = self._entries[index], ""
+        entry = mark.entry
         text = Text(no_wrap=True, end="")
         if not second:
             text.append(f"{index + 1:>3}. " if not removed else "   - ", "bold")
@@ -171,9 +177,26 @@ class Mailbox(VirtualList):
         if entry.inherited:
             text.append(" inherited", "dim italic")
         if removed:
-            text.append(f"  « {self._removed_as}", "bold black on yellow")
-        elif entry.id in self._added:
+            text.append(f"  « {how}", "bold black on yellow")
+            return text
+        if mark.new:
             text.append("  « new", "bold black on yellow")
-        elif self._skipping:
-            text.append("  skipped", "yellow")
+        label = mark.label
+        if text.cell_len + 2 + len(label) > width and mark.pattern is not None:
+            # Why: the summary line names the pattern once; a narrow panel
+            # keeps what matters on each row.
+            label = label.replace(f" {mark.pattern}", "")
+        text.append("  ")
+        text.append_text(literal(label, EXAMINATION_STYLES[mark.examination]))
         return text
+
+
+def _wrapped(text: Text, width: int) -> list[Text]:
+    """``text`` cut into lines of at most ``width`` cells (words kept whole)."""
+    text = text.copy()
+    text.no_wrap = False
+    text.end = ""
+    lines = list(text.wrap(_WRAP, width, overflow="fold"))
+    for line in lines:
+        line.no_wrap = True
+    return lines

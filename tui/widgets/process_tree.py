@@ -1,9 +1,11 @@
 """ProcessTree: every process at the current seq, as a parent/child tree.
 
 Each row shows a process's pid and template, its status (a symbol and a
-colour per status, and its short name: ``waiting``, ``using``, ...), its inbox size, and a mark on
-the processes the current signal changed (``« new``, ``« +1 msg``,
-``« waiting→running``). The row of the process the current signal belongs
+colour per status, and its short name: ``waiting``, ``ready``, ...), its
+inbox size, what it waits for or what made it ready in a few words
+(``select reply_to(102) ⏱3s``, ``join Child[3]``, ``ready: #12 matches``),
+and a mark on the processes the current signal changed (``« new``,
+``« +1 msg``, ``« waiting→ready``). The row of the process the current signal belongs
 to has a ``▸`` in the gutter; the selected process (whose mailbox is shown)
 is highlighted.
 
@@ -24,7 +26,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from chronoflow.inspect import ProcessChange, World, WorldDiff
+from chronoflow.inspect import ProcessChange, Status, World, WorldDiff, why
 from tui.literal import literal
 from tui.look import status_look
 from tui.widgets.virtual_list import VirtualList
@@ -164,11 +166,11 @@ class ProcessTree(VirtualList):
         return len(self._shape)
 
     def render_row(self, row: int, width: int) -> Text:
-        """``▸ ├─ ○ Client[1] waiting ✉ 2  « +1 msg`` (the status's short name;
-        the help screen and the mailbox give its full label), the mark of what
+        """``▸ ├─ ○ Client[1] waiting ✉ 2 · select reply_to(102)  « +1 msg`` (the
+        status's short name; the help screen and the mailbox give its full
+        label), what it waits for (``⏱1s``: an armed timer), the mark of what
         this step changed, then what is known about supervision: ``↻2``
-        restarts made, ``⚑trap``, ``⛓4,5`` links, ``⏱1s`` an armed timer, and
-        a crash or kill reason."""
+        restarts made, ``⚑trap``, ``⛓4,5`` links, and a crash or kill reason."""
         assert self.world is not None
         pid, guide = self._shape[row]
         proc = self.world.process(pid)
@@ -182,6 +184,10 @@ class ProcessTree(VirtualList):
         text.append(proc.status.value, look.style)
         inbox = len(proc.inbox)
         text.append(f" ✉ {inbox}", "bold" if inbox else "dim")
+        if not proc.status.ended and proc.status is not Status.RUNNING:
+            # What it waits for, or what made it ready, in a few words.
+            text.append(" · ", "dim")
+            text.append_text(literal(why(self.world, pid).short, look.style))
         change = self.changed.get(pid) if self.changed is not None else None
         if change is not None:
             text.append("  ")
@@ -194,8 +200,6 @@ class ProcessTree(VirtualList):
             text.append(" ⚑trap", "cyan")
         if proc.links:
             text.append(" ⛓" + ",".join(str(link) for link in proc.links), "dim cyan")
-        if proc.wait is not None and proc.wait.timeout is not None:
-            text.append(f" ⏱{proc.wait.timeout:g}s", "blue")
         if proc.status.ended and proc.crash is not None:
             text.append(" ")
             text.append_text(literal(f"{proc.crash.error}: {proc.crash.message}", "red"))

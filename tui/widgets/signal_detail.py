@@ -1,7 +1,8 @@
 """SignalDetail: everything about the current signal, and where it leads.
 
 Shows the signal's seq, type, time and process (with that process's status
-after the signal), its data pretty-printed in full, and its causal links
+after the signal, and what it then waits for), its data pretty-printed in
+full (a CRASH's traceback line by line, a plain WAIT in words), and its causal links
 from the engine (for a RECEIVE the SEND that sent the message; for a SEND
 where it was delivered, received or dropped; ...). One link is highlighted:
 ``enter`` (or a click) follows it, up/down choose another.
@@ -17,8 +18,8 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from chronoflow.inspect import CausalLink, MessageTrace, ProcessState
-from chronoflow.signals import Signal
+from chronoflow.inspect import CausalLink, MessageTrace, ProcessState, Why, WhyKind
+from chronoflow.signals import Signal, SignalType
 from tui.literal import literal, pretty_text
 from tui.look import status_look, type_name, type_style
 from tui.widgets.virtual_list import VirtualList
@@ -44,6 +45,7 @@ class SignalDetail(VirtualList):
         self.links: tuple[CausalLink, ...] = ()
         self.link = 0
         self._process: ProcessState | None = None
+        self._why: Why | None = None
         self._when = ""
         self._message: MessageTrace | None = None
         self._finding = False
@@ -58,6 +60,7 @@ class SignalDetail(VirtualList):
         links: tuple[CausalLink, ...] | None,
         when: str,
         message: MessageTrace | None = None,
+        why: Why | None = None,
     ) -> None:
         """Show ``signal`` (None: an empty recording) with its process and links.
 
@@ -65,6 +68,7 @@ class SignalDetail(VirtualList):
         names by its id, so the message itself can be shown too.
         """
         self.signal, self._process, self._when = signal, process, when
+        self._why = why
         self._finding = links is None
         self.links = () if links is None else links
         self._message = message
@@ -88,7 +92,11 @@ class SignalDetail(VirtualList):
             lines.append(self._owner(signal))
             lines.append(Text(""))
             message = self._message
-            if message is not None and type(signal.data) is int:
+            if signal.type == SignalType.WAIT and signal.data is None:
+                lines.append(Text("a plain receive: it waits for any message", "italic"))
+            elif signal.type == SignalType.CRASH and isinstance(signal.data, dict):
+                lines.extend(self._crash(signal.data, width))
+            elif message is not None and type(signal.data) is int:
                 # A RECEIVE's data is only the message's id: name it, then show it.
                 label = f"message #{signal.data}: "
                 shown = Text(label, "bold")
@@ -117,6 +125,20 @@ class SignalDetail(VirtualList):
         self._lines = lines
         self._place_cursor()
 
+    def _crash(self, data: dict[str, object], width: int) -> list[Text]:
+        """A CRASH: the error, then its traceback line by line."""
+        head = literal(f"{data.get('error', '?')}: {data.get('message', '')}", "bold red")
+        head.no_wrap = False
+        lines = list(head.wrap(self.app.console, width, overflow="fold"))
+        trace = data.get("traceback")
+        if isinstance(trace, str) and trace:
+            lines.append(Text(""))
+            for line in trace.rstrip("\n").split("\n"):
+                shown = literal(line)
+                shown.no_wrap = False
+                lines.extend(shown.wrap(self.app.console, width, overflow="fold"))
+        return lines
+
     def _owner(self, signal: Signal) -> Text:
         owner = Text(no_wrap=True, end="")
         proc = self._process
@@ -126,6 +148,9 @@ class SignalDetail(VirtualList):
         look = status_look(proc.status)
         owner.append_text(literal(proc.name, "bold"))
         owner.append(f"  {look.symbol} {proc.status.label}", look.style)
+        if self._why is not None and self._why.kind not in (WhyKind.RUNNING, WhyKind.ENDED):
+            owner.append(" · ", "dim")
+            owner.append_text(literal(self._why.short, look.style))
         if proc.parent is not None:
             owner.append(f"  child of pid {proc.parent}", "dim")
         return owner

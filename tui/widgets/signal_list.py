@@ -1,11 +1,12 @@
 """SignalList: the timeline of signals around the current seq, one row each.
 
-Row text: seq, pid, template, type and the engine's one-line summary, the
-current signal highlighted. A :class:`~tui.widgets.virtual_list.VirtualList`,
-so only the rows on screen are ever fetched or drawn, which is what keeps a
-ten-million-signal recording as smooth as a small one. Signals are fetched
-a screenful at a time through :meth:`Timeline.signals` and kept in a small
-cache, so scrolling one line costs one new signal, not a screenful.
+Row text: seq, pid, the template the process runs at that row's seq, type
+and the engine's one-line summary, the current signal highlighted. A
+:class:`~tui.widgets.virtual_list.VirtualList`, so only the rows on screen
+are ever fetched or drawn, which is what keeps a ten-million-signal
+recording as smooth as a small one. Signals are fetched a screenful at a
+time through :meth:`Timeline.signals` and kept in a small cache, so
+scrolling one line costs one new signal, not a screenful.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class SignalList(VirtualList):
     def __init__(
         self,
         timeline: Timeline,
-        template_of: Callable[[int], str | None],
+        template_of: Callable[[int, int], str | None],
         *,
         id: str | None = None,
     ) -> None:
@@ -157,7 +158,7 @@ class SignalList(VirtualList):
         text.append("▶ " if current else "  ", "bold")
         text.append(f"{seq:>{self._seq_width()}} ", "bold" if current else "dim")
         text.append(f"{signal.pid:>3} ")
-        template = self._template_of(signal.pid) or self._started_as.get(signal.pid)
+        template = self._template_of(signal.pid, seq) or self._started_as.get(signal.pid)
         if template is None:
             template, self._unnamed = "", True
         text.append_text(literal(f"{template[:12]:<12} ", "italic"))
