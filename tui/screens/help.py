@@ -1,4 +1,4 @@
-"""HelpScreen: every key of the debugger, grouped, and how to read the tree.
+"""HelpScreen: every key of the debugger, grouped, and every symbol the panels use.
 
 Built from :data:`tui.keys.KEYMAP`, the same table the app binds, so the
 help can never list a key that does nothing or miss one that does.
@@ -16,9 +16,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from chronoflow.inspect import Status
+from chronoflow.inspect import Examination, Status
 from tui.keys import KEYMAP, PANEL_KEYS, key_display
-from tui.look import status_look
+from tui.look import EXAMINATION_STYLES, status_look
 
 
 def keys_table() -> Table:
@@ -38,16 +38,62 @@ def keys_table() -> Table:
 
 
 def legend() -> Table:
-    """The status symbols of the process tree."""
+    """Every symbol the panels use, and the words the mailbox marks messages with."""
     table = Table.grid(padding=(0, 2))
     table.add_column(justify="right", min_width=16)
     table.add_column()
+
+    def section(title: str) -> None:
+        table.add_row("", "")
+        table.add_row(Text(title, "bold underline"), "")
+
     table.add_row(Text("Process status", "bold underline"), "")
     for status in Status:
         look = status_look(status)
         table.add_row(Text(look.symbol, look.style), Text(status.label, look.style))
-    table.add_row(Text("« …", "bold black on yellow"), "what the current signal changed")
-    table.add_row(Text("▸", "bold"), "the process of the current signal")
+    table.add_row(
+        "",
+        Text(
+            "ready: its receive found the message it waits for (or the child it joins "
+            "ended); it runs when its turn comes",
+            "dim",
+        ),
+    )
+    section("Process tree")
+    for symbol, style, meaning in (
+        ("▸", "bold", "the process of the current signal"),
+        ("✉ 3", "bold", "messages in its inbox"),
+        ("· select f", "", "what it waits for: receive, select or filter and its pattern, join"),
+        ("· #12 matches", "green", "what made a ready process ready"),
+        ("⏱2s", "blue", "an armed timer: a receive's timeout, or a sleep"),
+        ("« …", "bold black on yellow", "what the current signal changed in that process"),
+        ("↻2", "bold magenta", "children a supervisor has restarted"),
+        ("⚑trap", "cyan", "it traps exits: exit signals arrive as messages"),
+        ("⛓4,5", "dim cyan", "the pids it is linked with"),
+    ):
+        table.add_row(Text(symbol, style), meaning)
+    section("Mailbox and timeline")
+    for symbol, style, meaning in (
+        ("#12", "bold", "a message, named by the seq of the SEND or DELIVER that made it"),
+        ("@12", "dim", "the seq it arrived in this inbox (in a summary: a use call's seq)"),
+        ("inherited", "dim italic", "a copy the process got from its parent's inbox at spawn"),
+        ("did not match", EXAMINATION_STYLES[Examination.PASSED_OVER], "its waiting "
+         "receive examined it and passed it over (the pattern is named)"),
+        ("matches", EXAMINATION_STYLES[Examination.MATCHES], "the receive takes it when "
+         "the process runs (and the seq it is taken at)"),
+        ("not yet examined", EXAMINATION_STYLES[Examination.UNEXAMINED], "no receive "
+         "has looked at it yet"),
+        ("« new", "bold black on yellow", "the current signal put it there"),
+        ("« received", "bold black on yellow", "the current signal took it out (listed "
+         "last, struck through); « dropped: a filter; « evicted: a full inbox"),
+    ):  # fmt: skip
+        table.add_row(Text(symbol, style), meaning)
+    section("Banners")
+    table.add_row(Text("⚠", "bold"), "the recording is damaged or was not closed cleanly")
+    table.add_row(
+        Text("⛔", "bold"), "the run ends in a deadlock (D goes there, w lists the waits)"
+    )
+    table.add_row(Text("■", "bold"), "the run ends with processes waiting forever for messages")
     return table
 
 
