@@ -143,6 +143,8 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
         self.title = f"chronoflow-tui — {literal(self.timeline.path.name).plain}"
         self.timeline.add_listener(self._progress_from_thread)
         self._progress = self.timeline.progress
+        if self._progress.done and not self._progress.following:
+            self._find_standstill()
         total = len(self.timeline)
         # Following a recording being written starts at its end, like tail -f.
         first = total - 1 if self.following else 0

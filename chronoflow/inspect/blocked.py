@@ -222,7 +222,7 @@ def why(world: World, pid: int, *, due: float | None = None, origin: float | Non
             seq,
             WhyKind.USE,
             f"use {name}",
-            f"awaits use {use.fn} since seq {use.seq}",
+            f"awaits use {name} since seq {use.seq}",
             use.seq,
         )
     wait = proc.wait

@@ -83,8 +83,7 @@ def test_why_names_joins_timers_sleeps_and_uses() -> None:
     using = timeline.why(0, use)
     assert using.kind is WhyKind.USE
     assert using.short == "use fetch"
-    assert using.sentence.startswith("awaits use ")
-    assert using.sentence.endswith(f"fetch since seq {use}")
+    assert using.sentence == f"awaits use fetch since seq {use}"
 
 
 def test_the_deadlocked_philosophers_show_their_cycle() -> None:

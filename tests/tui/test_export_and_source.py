@@ -105,8 +105,8 @@ async def test_the_tree_shows_restarts_trapping_links_and_timers() -> None:
             app.go_to(47)
             await pilot.pause()
             shown = tree(app)
-            assert shown["Supervisor[1]"] == "waiting ✉ 0 ↻1 ⚑trap ⛓2,3,5"
-            assert shown["Worker[2]"] == "sleeping ✉ 0 ⛓1 ⏱1s"
+            assert shown["Supervisor[1]"] == "waiting ✉ 0 · receive ↻1 ⚑trap ⛓2,3,5"
+            assert shown["Worker[2]"] == "sleeping ✉ 0 · sleep ⏱1s ⛓1"
             assert shown["Worker[4]"] == "crashed ✉ 0 ValueError: w3 cannot handle 'poison'"
     finally:
         timeline.close()

@@ -63,7 +63,7 @@ async def test_next_and_previous_signal_of_the_selected_process(app: ChronoflowA
         assert app.seq == 1
         await pilot.press("n", "n", "n", "n")
         assert app.seq == 8  # START, three SENDs, WAIT select
-        assert mailbox(app)[1].startswith("waits in select reply_to(102)")
+        assert mailbox(app)[1].startswith("waits for a message matching reply_to(102)")
         await pilot.press("right_square_bracket")
         assert app.seq == 18  # its first RECEIVE, of reply 102
         await pilot.press("p")

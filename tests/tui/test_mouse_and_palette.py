@@ -16,7 +16,7 @@ async def test_click_a_process_to_select_it(app: ChronoflowApp) -> None:
         await pilot.pause()
         await pilot.click("#tree", offset=(8, 2))  # border, then row 1: Client[1]
         assert app.selected_pid == 1
-        assert mailbox(app)[0].startswith("○ Client[1]")
+        assert mailbox(app)[0].startswith("▷ Client[1]")  # ready: reply 102 matches
 
 
 async def test_click_a_timeline_row_to_go_there(app: ChronoflowApp) -> None:

@@ -19,11 +19,13 @@ EXECUTABLE = Path(sys.executable).parent / "chronoflow-tui"
 
 
 class Terminal:
-    """One tmux server of our own (its own socket), 120 x 40, running one command."""
+    """One tmux server of our own (its own socket), 120 x 40 unless told, running one
+    command."""
 
-    def __init__(self, command: str) -> None:
-        self.socket = f"chronoflow-tui-test-{os.getpid()}"
-        self._tmux("new-session", "-d", "-s", "main", "-x", "120", "-y", "40", command)
+    def __init__(self, command: str, size: tuple[int, int] = (120, 40)) -> None:
+        self.socket = f"chronoflow-tui-test-{os.getpid()}-{size[0]}"
+        width, height = (str(n) for n in size)
+        self._tmux("new-session", "-d", "-s", "main", "-x", width, "-y", height, command)
 
     def _tmux(self, *args: str) -> str:
         # Why a cleaned environment: COLUMNS and LINES (set by the test run's
@@ -97,3 +99,26 @@ def test_chronoflow_tui_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.press("q")
     screen = terminal.wait_for("EXITED 0")
     assert "Traceback" not in screen
+
+
+def test_a_deadlock_in_a_real_terminal_at_80_by_24() -> None:
+    assert shutil.which("tmux"), "tmux is needed for the smoke test"
+    recording = Path(__file__).resolve().parents[2] / "recordings" / "dining_philosophers.cfl"
+    command = f"{shlex.quote(str(EXECUTABLE))} {shlex.quote(str(recording))}"
+    terminal = Terminal(f"{command}; echo EXITED $?; sleep 60", size=(80, 24))
+    try:
+        screen = terminal.wait_for("deadlock: 10 processes blocked forever since seq 64")
+        assert "seq 0 / 65" in screen
+        terminal.press("D")
+        screen = terminal.wait_for("seq 64 / 65")
+        assert "put_back_by(5)" in screen  # what Fork[0], selected, waits for
+        terminal.press("w")
+        screen = terminal.wait_for("wait-for cycle")
+        assert "Fork[0] → Philosopher[5]" in screen
+        terminal.press("q")  # closes the screen (as escape and w do)
+        terminal.wait_for("Mailbox")
+        terminal.press("q")
+        screen = terminal.wait_for("EXITED 0")
+        assert "Traceback" not in screen
+    finally:
+        terminal.close()

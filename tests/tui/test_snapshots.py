@@ -9,6 +9,7 @@ report before accepting it with ``--snapshot-update``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +20,13 @@ from tests.tui.panels import settle
 from tui.app import ChronoflowApp
 
 Snap = Callable[..., bool]
+RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
 
 
 @pytest.mark.parametrize(
     ("seq", "pid"),
     [
-        (16, 1),  # the client's select skips two replies
+        (16, 1),  # the client's select passed over two replies; the third matches
         (PARENT_JOINS, 7),  # the parent joins; its children hold inherited copies
         (KILL, 9),  # the sleeper is killed when its parent crashed
         (35, 2),  # an ANSI escape in a message, shown as text
@@ -47,3 +49,38 @@ def test_help_screen(snap_compare: Snap, timeline: Timeline) -> None:
 def test_go_to_prompt(snap_compare: Snap, timeline: Timeline) -> None:
     app = ChronoflowApp(timeline, at=5)
     assert snap_compare(app, terminal_size=SIZE, press=["g", "4", "2"])
+
+
+def _dining() -> Timeline:
+    opened = Timeline.open(RECORDINGS / "dining_philosophers.cfl")
+    assert opened.wait(timeout=10)
+    return opened
+
+
+def test_deadlock_banner_and_a_waiting_philosopher(snap_compare: Snap) -> None:
+    timeline = _dining()
+    app = ChronoflowApp(timeline, at=64)
+
+    async def select(pilot: Any) -> None:
+        app.select_process(1)  # Fork[1]: the request it cannot grant waits in its inbox
+        await settle(app, pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=select)
+    finally:
+        timeline.close()
+
+
+def test_pending_screen(snap_compare: Snap) -> None:
+    timeline = _dining()
+    app = ChronoflowApp(timeline, at=64)
+
+    async def pending(pilot: Any) -> None:
+        await settle(app, pilot)
+        await pilot.press("w")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=pending)
+    finally:
+        timeline.close()

@@ -67,7 +67,7 @@ def pending_rows(timeline: Timeline, pending: Pending) -> list[Row]:
     rows.append(heading("Ready", len(pending.ready)))
     for why in pending.ready:
         rows.append((literal(f"  {name(why.pid)} {why.sentence}", "green"), why.since))
-    rows.append(heading("use calls in flight", len(pending.uses)))
+    rows.append(heading("Use calls in flight", len(pending.uses)))
     for use in pending.uses:
         args = ", ".join(short_repr(a, 40) for a in use.args)
         rows.append((literal(f"  {name(use.pid)}: {use.fn}({args}) since seq {use.seq}"), use.seq))

@@ -183,9 +183,11 @@ class MailboxPane(VirtualList):
             text.append("  « new", "bold black on yellow")
         label = mark.label
         if text.cell_len + 2 + len(label) > width and mark.pattern is not None:
-            # Why: the summary line names the pattern once; a narrow panel
-            # keeps what matters on each row.
+            # Why: the summary line names the pattern (and when the match is
+            # taken) once; a narrow panel keeps what matters on each row.
             label = label.replace(f" {mark.pattern}", "")
+        if text.cell_len + 2 + len(label) > width:
+            label = label.split(",")[0]
         text.append("  ")
         text.append_text(literal(label, EXAMINATION_STYLES[mark.examination]))
         return text

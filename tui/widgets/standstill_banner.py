@@ -4,9 +4,10 @@ The engine finds whether the run ends with every live process blocked
 forever (:meth:`Timeline.standstill <chronoflow.inspect.Timeline.standstill>`):
 a *deadlock* when a process waits for another blocked one (red, with the
 length of the wait-for cycle), else processes left waiting for messages
-nothing left can send (yellow). The banner says so from the first seq,
-with the keys that go there (``D``) and list what each process waits for
-(``w``). Hidden when the run does not end that way.
+nothing left can send (yellow). A deadlock's banner shows at every seq,
+the other only once the standstill has begun; both name the keys that go
+there (``D``) and list what each process waits for (``w``). Hidden when
+the run does not end that way.
 """
 
 from __future__ import annotations
@@ -27,17 +28,20 @@ class StandstillBanner(Static):
     def show(self, standstill: Standstill | None, seq: int) -> None:
         """Show ``standstill`` as seen from the current ``seq`` (None: hide)."""
         self.standstill = standstill
-        if standstill is None:
+        if standstill is None or (not standstill.deadlock and seq < standstill.since):
+            # Why: a deadlock is the bug being looked for, worth a line from
+            # the first seq on; processes merely left waiting at the end are
+            # worth one only there.
             self.display = False
             return
         symbol = "⛔ " if standstill.deadlock else "■ "
         text = Text(symbol, "bold", no_wrap=True, end="", overflow="ellipsis")
         text.append(standstill.describe(), "bold")
         if standstill.cycle:
-            text.append(f" (a wait-for cycle of {len(standstill.cycle)})")
+            text.append(f" · cycle of {len(standstill.cycle)}")
         if seq >= standstill.since:
-            text.append("  — here")
-        text.append("  D: go there · w: what each waits for", "italic")
+            text.append(" · here")
+        text.append(" · D: go there · w: the waits", "italic")
         self.set_class(standstill.deadlock, "-deadlock")
         self.update(text)
         self.display = True
