@@ -33,7 +33,9 @@ def checkpoints() -> list[Checkpoint]:
         at = re.match(r"At seq (\d+): (.+)\.$", line)
         if at:
             assert recording, f"line {number}: a checkpoint before any recording is opened"
-            claims = tuple(c.strip() for c in at.group(2).split(";"))
+            # Claims are separated by semicolons outside double quotes.
+            parts = re.split(r';(?=(?:[^"]*"[^"]*")*[^"]*$)', at.group(2))
+            claims = tuple(c.strip() for c in parts)
             found.append(Checkpoint(recording, int(at.group(1)), claims, number))
     return found
 
@@ -74,8 +76,44 @@ def _holds(timeline: Timeline, world: World, m: re.Match[str]) -> None:
     assert [entry.id for entry in _process(world, m.group(1)).inbox] == ids
 
 
+def _examined(timeline: Timeline, world: World, m: re.Match[str]) -> None:
+    pid = _process(world, m.group(1)).pid
+    labels = {e.entry.id: e.label for e in timeline.mailbox(pid, world.seq).entries}
+    assert labels[int(m.group(2))] == m.group(3)
+
+
+def _says(timeline: Timeline, world: World, m: re.Match[str]) -> None:
+    pid = _process(world, m.group(1)).pid
+    assert timeline.why(pid, world.seq).sentence == m.group(2)
+
+
+def _deadlock(timeline: Timeline, world: World, m: re.Match[str]) -> None:
+    standstill = timeline.standstill()
+    assert standstill is not None
+    assert standstill.deadlock
+    assert standstill.since == int(m.group(1))
+    assert len(standstill.cycle) == int(m.group(2))
+
+
+def _no_deadlock(timeline: Timeline, world: World, m: re.Match[str]) -> None:
+    standstill = timeline.standstill()
+    assert standstill is not None
+    assert not standstill.deadlock
+    assert standstill.since == int(m.group(1))
+
+
 NAME = r"(\w+\[\d+\])"
 CLAIMS: list[tuple[re.Pattern[str], Check]] = [
+    (re.compile(rf"^in {NAME}'s inbox #(\d+) (.+)$"), _examined),
+    (re.compile(rf'^the mailbox of {NAME} says "(.+)"$'), _says),
+    (
+        re.compile(
+            r"^the run ends in a deadlock since seq (\d+) with a wait-for cycle of "
+            r"(\d+) processes$"
+        ),
+        _deadlock,
+    ),
+    (re.compile(r"^the run ends blocked forever since seq (\d+), with no deadlock$"), _no_deadlock),
     (re.compile(r"^the signal is an? (\w+)$"), _signal_type),
     (re.compile(rf'^{NAME} waits on "(.+)"$'), _waits_on),
     (re.compile(rf"^{NAME} has an empty inbox$"), _empty),
