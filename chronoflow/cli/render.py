@@ -115,7 +115,7 @@ def pending_report(timeline: Timeline, pending: Pending) -> list[Text]:
         if standstill.cycle:
             cycle = " → ".join(name(pid) for pid in (*standstill.cycle, standstill.cycle[0]))
             lines.append(Text(f"  wait-for cycle: {cycle}", style="red"))
-        for edge in standstill.edges:
+        for edge in (*standstill.edges, *standstill.dead_ends):
             lines.append(Text(f"  {name(edge.pid)} waits for {name(edge.on)} ({edge.how})"))
     elif pending.quiet:
         quiet = "quiet: every live process is blocked and nothing pending can wake one"

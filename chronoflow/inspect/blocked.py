@@ -12,15 +12,18 @@ recording ends quiet, nothing did: the run ends at a *standstill*, which
 :func:`find_standstill` reports from the first seq of that last quiet
 stretch, with the wait-for edges known among the blocked processes and a
 cycle among them. A standstill with such an edge is a *deadlock*: a
-process waits for another that is itself blocked forever. Without one,
-the processes left merely wait for messages that nothing left can send (a
-server whose clients are gone).
+process waits for another that is itself blocked forever. A process that
+waits for a reply from one that has ended is a *dead end*. Without
+either, the processes left merely wait for messages that nothing left can
+send (a server whose clients are gone).
 
 Wait-for edges: a join waits for its child (recorded). A receive names no
 sender, so its edges are inferred from the recording: a process that sent
-messages and then blocked in a receive, in the same step, is taken to wait
-for a reply from the processes it sent to (the request/reply pattern);
-edges to processes that have ended or run on are left out.
+messages and then blocked in a *selective* receive, in the same step, is
+taken to wait for a reply from the processes it sent to (the
+request/reply pattern). A plain receive waits for any message from
+anyone (a server that has just replied, say), so no edge is inferred for
+it. Edges to processes that run on are left out.
 """
 
 from __future__ import annotations
@@ -138,6 +141,9 @@ class Standstill:
     blocked: tuple[int, ...]
     edges: tuple[WaitEdge, ...]
     cycle: tuple[int, ...]
+    #: Blocked processes waiting for a reply from a process that has ended
+    #: (``on`` is the ended one): nothing can ever answer them.
+    dead_ends: tuple[WaitEdge, ...] = ()
 
     @property
     def deadlock(self) -> bool:
@@ -145,14 +151,25 @@ class Standstill:
         module docstring)."""
         return bool(self.edges)
 
+    @property
+    def hangs(self) -> bool:
+        """True for a deadlock or a dead end: a process waits for something that
+        is known never to come (not merely for messages nobody sends)."""
+        return bool(self.edges or self.dead_ends)
+
     def describe(self) -> str:
-        """``"deadlock: 5 processes blocked forever since seq 63"``, or, with no
-        process waiting for another, ``"blocked forever since seq 17: 1 process
-        waits for messages that nothing left can send"``."""
+        """``"deadlock: 5 processes blocked forever since seq 63"``; with no
+        process waiting for another blocked one, ``"blocked forever since seq
+        9: 1 process waits for a process that has ended"`` or ``"blocked forever
+        since seq 17: 1 process waits for messages that nothing left can send"``."""
         count = len(self.blocked)
         noun = "process" if count == 1 else "processes"
         if self.deadlock:
             return f"deadlock: {count} {noun} blocked forever since seq {self.since}"
+        if self.dead_ends:
+            waiting = len({edge.pid for edge in self.dead_ends})
+            who = "1 process waits" if waiting == 1 else f"{waiting} processes wait"
+            return f"blocked forever since seq {self.since}: {who} for a process that has ended"
         verb = "waits" if count == 1 else "wait"
         return (
             f"blocked forever since seq {self.since}: {count} {noun} {verb} for messages "
@@ -470,11 +487,16 @@ def find_standstill(timeline: Timeline) -> Standstill | None:
         window *= 4
     blocked = tuple(proc.pid for proc in end if not proc.status.ended)
     edges = wait_edges(timeline, end, blocked)
-    return Standstill(since, blocked, edges, find_cycle(edges))
+    among = set(blocked)
+    live = tuple(edge for edge in edges if edge.on in among)
+    dead = tuple(edge for edge in edges if edge.on not in among)
+    return Standstill(since, blocked, live, find_cycle(live), dead)
 
 
 def wait_edges(timeline: Timeline, world: World, pids: tuple[int, ...]) -> tuple[WaitEdge, ...]:
-    """The wait-for edges among the blocked processes ``pids`` of ``world``."""
+    """The wait-for edges of the blocked processes ``pids`` of ``world``: to
+    other blocked processes, and to processes that have ended (a reply that
+    can never come)."""
     among = set(pids)
     edges = []
     for pid in pids:
@@ -486,9 +508,17 @@ def wait_edges(timeline: Timeline, world: World, pids: tuple[int, ...]) -> tuple
             if wait.child in among:
                 edges.append(WaitEdge(pid, wait.child, "joins"))
             continue
+        if wait.match is None:
+            continue  # a plain receive waits for anyone (a server's, say)
         for target in sent_before(timeline, pid, wait.since):
-            if target in among and target != pid:
+            if target == pid or target not in world:
+                continue
+            ended = world.process(target).ended
+            if target in among:
                 edges.append(WaitEdge(pid, target, "sent to it, then waited"))
+            elif ended is not None:
+                how = f"sent to it, then waited; it ended at seq {ended}"
+                edges.append(WaitEdge(pid, target, how))
     return tuple(edges)
 
 

@@ -225,3 +225,59 @@ def test_the_template_at_a_seq_follows_transitions() -> None:
         assert timeline.template_at(7, 3) is None
         assert timeline.state_at(12).process(0).template_since == 11
         assert timeline.state_at(10).process(0).template_since == 7
+
+
+@template(route=lambda message: message[0])
+def Asker(self: Process, server: int) -> Generator[Any, Any, Any]:
+    self.send((server, "question", self.pid))
+    return (yield self.receive(match=lambda m: m[1] == "answer"))
+
+
+@template(route=lambda message: message[0])
+def Fragile(self: Process) -> Generator[Any, Any, Any]:
+    yield self.receive()
+    raise RuntimeError("gone before answering")
+
+
+def test_a_wait_for_a_reply_from_a_process_that_ended_is_a_dead_end() -> None:
+    def main(scheduler: SimpleScheduler) -> None:
+        server = scheduler.create(Fragile)
+        server.start()
+        scheduler.create(Asker, server.pid).start()
+
+    timeline = timeline_of(record(main))
+    standstill = timeline.standstill()
+    assert standstill is not None
+    assert not standstill.deadlock
+    assert standstill.hangs
+    crash = timeline.find("type:CRASH")
+    assert standstill.dead_ends == (
+        WaitEdge(1, 0, f"sent to it, then waited; it ended at seq {crash}"),
+    )
+    assert standstill.describe() == (
+        f"blocked forever since seq {standstill.since}: 1 process waits for a process "
+        "that has ended"
+    )
+
+
+@template(route=lambda message: message[0])
+def Polite(self: Process, other: int) -> Generator[Any, Any, Any]:
+    first = yield self.receive()  # each waits for the other to speak first
+    self.send((other, "hello"))
+    return first
+
+
+def test_two_processes_that_wait_for_each_other_to_speak_first() -> None:
+    def main(scheduler: SimpleScheduler) -> None:
+        scheduler.create(Polite, 1).start()
+        scheduler.create(Polite, 0).start()
+
+    timeline = timeline_of(record(main))
+    standstill = timeline.standstill()
+    assert standstill is not None
+    # Neither sent anything, so nothing says whom each waits for.
+    assert (standstill.blocked, standstill.edges, standstill.dead_ends) == ((0, 1), (), ())
+    assert [timeline.why(pid, len(timeline) - 1).sentence for pid in (0, 1)] == [
+        "waits for any message since seq 2",
+        "waits for any message since seq 3",
+    ]

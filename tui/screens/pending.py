@@ -50,7 +50,7 @@ def pending_rows(timeline: Timeline, pending: Pending) -> list[Row]:
             text = Text("wait-for cycle: ", "red")
             text.append_text(literal(cycle, "bold red"))
             rows.append((text, None))
-        for edge in standstill.edges:
+        for edge in (*standstill.edges, *standstill.dead_ends):
             rows.append(
                 (literal(f"  {name(edge.pid)} waits for {name(edge.on)} ({edge.how})"), None)
             )

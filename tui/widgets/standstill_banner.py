@@ -3,8 +3,9 @@
 The engine finds whether the run ends with every live process blocked
 forever (:meth:`Timeline.standstill <chronoflow.inspect.Timeline.standstill>`):
 a *deadlock* when a process waits for another blocked one (red, with the
-length of the wait-for cycle), else processes left waiting for messages
-nothing left can send (yellow). A deadlock's banner shows at every seq,
+length of the wait-for cycle), or a process that waits for one that has
+ended (red too), else processes left waiting for messages nothing left can
+send (yellow). A deadlock's banner shows at every seq,
 the other only once the standstill has begun; both name the keys that go
 there (``D``) and list what each process waits for (``w``). Hidden when
 the run does not end that way.
@@ -28,13 +29,13 @@ class StandstillBanner(Static):
     def show(self, standstill: Standstill | None, seq: int) -> None:
         """Show ``standstill`` as seen from the current ``seq`` (None: hide)."""
         self.standstill = standstill
-        if standstill is None or (not standstill.deadlock and seq < standstill.since):
-            # Why: a deadlock is the bug being looked for, worth a line from
-            # the first seq on; processes merely left waiting at the end are
-            # worth one only there.
+        if standstill is None or (not standstill.hangs and seq < standstill.since):
+            # Why: a deadlock (or a wait for a process that has ended) is the
+            # bug being looked for, worth a line from the first seq on;
+            # processes merely left waiting at the end are worth one only there.
             self.display = False
             return
-        symbol = "⛔ " if standstill.deadlock else "■ "
+        symbol = "⛔ " if standstill.hangs else "■ "
         text = Text(symbol, "bold", no_wrap=True, end="", overflow="ellipsis")
         text.append(standstill.describe(), "bold")
         if standstill.cycle:
@@ -42,6 +43,6 @@ class StandstillBanner(Static):
         if seq >= standstill.since:
             text.append(" · here")
         text.append(" · D: go there · w: the waits", "italic")
-        self.set_class(standstill.deadlock, "-deadlock")
+        self.set_class(standstill.hangs, "-deadlock")
         self.update(text)
         self.display = True
