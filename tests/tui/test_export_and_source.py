@@ -93,6 +93,17 @@ async def test_the_source_panel_shows_the_suspended_line_and_locals() -> None:
             assert marked[0].strip().endswith("reply = yield self.receive()")
             assert "  request_id = 102" in text
             assert "  replies = []" in text
+            # Reply 102 arrives and matches: ready, as the engine says, not waiting.
+            app.go_to(12)
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if pane.frame is not None and "ready" in rows(pane)[0]:
+                    break
+            assert rows(pane)[0] == (
+                "Client[1] ready, select reply_to(102): message #12 matches, it takes it next"
+            )
+            assert app.world is not None
+            assert app.world.process(1).status.value == "ready"
     finally:
         timeline.close()
 
