@@ -97,7 +97,10 @@ DATA_SHAPES: dict[SignalType, str] = {
         "{'id': message id, 'size': inbox size, 'limit': int} "
         "(the inbox of pid was full: the message was not put in it)"
     ),
-    SignalType.DROP: "{'id': message id, 'msg': value} (a filter dropped it)",
+    SignalType.DROP: (
+        "{'id': message id, 'msg': value}, plus 'reason': 'inbox full' when a full "
+        "inbox dropped it (drop-oldest, drop-newest) rather than a filter"
+    ),
     SignalType.DELIVER: (
         "{'msg': value, 'into': [pid, ...]}, plus 'matched' and 'raised' as for SEND "
         "(an external push; its seq is the message's identity)"
@@ -121,12 +124,14 @@ DATA_SHAPES: dict[SignalType, str] = {
     SignalType.DEMONITOR: "{'ref': int}",
     SignalType.EXIT: (
         "{'from': pid, 'reason': exit reason, 'action': 'trap' | 'ignore', 'msg': "
-        "('EXIT', from, reason) when trapped} (an exit signal reached pid; trapped, it "
-        "became a message whose identity is this seq)"
+        "('EXIT', from, reason) when trapped}, plus 'matched' and 'raised' as for SEND "
+        "(an exit signal reached pid; trapped, it became a message whose identity is "
+        "this seq)"
     ),
     SignalType.DOWN: (
         "{'ref': int, 'target': pid, 'reason': exit reason, 'msg': ('DOWN', ref, "
-        "target, reason)} (a monitor's message, identity = this seq)"
+        "target, reason)}, plus 'matched' and 'raised' as for SEND (a monitor's "
+        "message, identity = this seq; its sender is target)"
     ),
     SignalType.TRAP: "{'trap': bool} (whether exit signals become messages)",
     SignalType.TIMEOUT: "{'wait': seq of the WAIT whose timer fired}",

@@ -184,9 +184,9 @@ class Pending:
     ``blocked`` and ``ready`` give a :class:`Why` per process; ``inboxes``
     the messages each inbox holds (sent, not yet received), for the
     processes whose inbox is not empty; ``quiet`` is True when only input
-    from outside could move the world; ``deadlock`` is the recording's
-    deadlock when ``seq`` lies in it; ``resumed_at`` is the seq at which a
-    quiet world was moved on from outside, when it was.
+    from outside could move the world; ``standstill`` is the one the
+    recording ends in when ``seq`` lies in it; ``resumed_at`` is the seq at
+    which a quiet world was moved on from outside, when it was.
     """
 
     seq: int

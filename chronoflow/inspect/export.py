@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from chronoflow.inspect.fold import apply_in_place
-from chronoflow.inspect.state import STATUS, STATUSES, TEMPLATE, FoldState
+from chronoflow.inspect.state import STATUSES, TEMPLATE, FoldState, status_code
 from chronoflow.recording import Opaque, open_recording
 from chronoflow.recording.values import from_raw
 from chronoflow.signals import Signal, SignalType
@@ -119,7 +119,7 @@ def _walk(path: Path, start: int, stop: int | None, pids: Collection[int] | None
                 walk.names.setdefault(signal.pid, f"{from_raw(record[TEMPLATE])}[{signal.pid}]")
             if signal.seq < start or (pids is not None and signal.pid not in pids):
                 continue
-            status = STATUSES[record[STATUS]].value if record is not None else ""
+            status = STATUSES[status_code(record)].value if record is not None else ""
             walk.shown.append((signal, status))
     return walk
 

@@ -52,7 +52,6 @@ from chronoflow.inspect.state import (
     KILL_REASON,
     KILLED,
     KILLED_BY,
-    MATCHED,
     MODULE,
     PARENT,
     QUALNAME,
@@ -150,7 +149,6 @@ def _resume(state: FoldState, pid: int) -> None:
     if record is not None:
         record[STATUS] = RUNNING
         record[WAIT] = None
-        record[MATCHED] = None
 
 
 def _transition(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -164,7 +162,6 @@ def _transition(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record[TEMPLATE_SINCE] = seq
         record[STATUS] = RUNNING
         record[WAIT] = None
-        record[MATCHED] = None
     return None
 
 
@@ -183,7 +180,6 @@ def _end(state: FoldState, pid: int, record: Record, status: int, seq: int) -> N
     record[ENDED] = seq
     record[WAIT] = None
     record[USE] = None
-    record[MATCHED] = None
     relations.forget(state, pid, record)
     parent = state.procs.get(record[PARENT])
     if parent is not None and parent[STATUS] == JOINING and parent[WAIT][2] == pid:
@@ -235,7 +231,6 @@ def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is None:
         return None
-    record[MATCHED] = None
     if data is None:
         record[STATUS] = WAITING
         record[WAIT] = ("receive", None, None, seq, None)

@@ -5,7 +5,8 @@ it accepts (any message, for a plain receive). When a selective receive
 (``select``, ``filter``, ``receive(match=...)``) blocks, every message then
 in the inbox was examined and did not match; each message that arrives
 while it stays blocked is examined as it arrives, and one that matches is
-recorded (a MATCH signal) and makes the process *ready*. So at any seq
+recorded (in the ``matched`` of the signal that made it) and makes the
+process *ready*. So at any seq
 every message in an inbox is, for the receive of its process:
 
 - *not yet examined*: the process is running, or will look at its inbox

@@ -9,11 +9,14 @@ Each handler returns the seq its signal answers (see
 :mod:`chronoflow.inspect.fold`).
 
 A message that reaches a process blocked in a plain receive makes it
-*ready*: any message is acceptable, so the runtime records nothing more.
-One that reaches a process blocked in a selective receive was examined as
-it arrived; the signal that made it lists the receivers that accepted it
-in ``matched`` (and those whose pattern raised on it in ``raised``), which
-makes them ready too.
+*ready*: any message is acceptable, so the runtime records nothing more,
+and neither does the fold (a plain receive blocks only on an empty inbox,
+so :mod:`chronoflow.inspect.world` calls such a process with messages
+ready). One that reaches a process blocked in a selective receive was
+examined as it arrived; the signal that made it lists the receivers that
+accepted it in ``matched`` (and those whose pattern raised on it in
+``raised``), which makes them ready here (``MATCHED`` counts only while
+the status is READY: nothing else clears it).
 """
 
 from __future__ import annotations
@@ -30,18 +33,8 @@ from chronoflow.inspect.state import (
     RUNNING,
     STATUS,
     WAIT,
-    WAITING,
     FoldState,
-    Record,
 )
-
-
-def _arrived(record: Record, mid: int) -> None:
-    """Message ``mid`` has just entered ``record``'s inbox: a blocked plain
-    receive takes it (the process is ready)."""
-    if record[STATUS] == WAITING and record[WAIT][1] is None:
-        record[STATUS] = READY
-        record[MATCHED] = mid
 
 
 def _examined(state: FoldState, mid: int, data: Any) -> None:
@@ -68,12 +61,17 @@ def send(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         # checkpoint (marshal keeps shared objects shared) stores it once.
         entry = (data["msg"], pid)
         procs = state.procs
-        for target in into:
-            record = procs.get(target)
+        if len(into) == 1:
+            # Why apart: most messages go into one inbox, and indexing them
+            # without a loop pays for the check of what blocked receives took.
+            record = procs.get(into[0])
             if record is not None:
                 record[INBOX][seq] = entry
-                if record[STATUS] == WAITING:
-                    _arrived(record, seq)
+        else:
+            for target in into:
+                record = procs.get(target)
+                if record is not None:
+                    record[INBOX][seq] = entry
         if len(data) > 3:  # why len: most SENDs hold msg, to and into only
             _examined(state, seq, data)
     else:
@@ -90,7 +88,6 @@ def deliver(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record = procs.get(target)
         if record is not None:
             record[INBOX][seq] = entry
-            _arrived(record, seq)
     _examined(state, seq, data)
     return None
 
@@ -116,8 +113,7 @@ def drop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         inbox = record[INBOX]
         inbox.pop(mid, None)
         if record[STATUS] == READY and record[MATCHED] == mid:
-            plain = record[WAIT] is not None and record[WAIT][1] is None
-            record[MATCHED] = next(iter(inbox)) if plain and inbox else None
+            record[MATCHED] = None  # it looks at its inbox again when it runs
     return int(mid)
 
 
@@ -128,7 +124,6 @@ def receive(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record[INBOX].pop(data, None)
         record[STATUS] = RUNNING
         record[WAIT] = None
-        record[MATCHED] = None
     # Why the type check: half of all signals are RECEIVEs, and int() on an
     # int costs more than the check.
     return data if type(data) is int else int(data)
@@ -144,7 +139,6 @@ def exit_signal(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         record = state.procs.get(pid)
         if record is not None:
             record[INBOX][seq] = (data.get("msg"), sender)
-            _arrived(record, seq)
             _examined(state, seq, data)
     source = state.procs.get(sender) if isinstance(sender, int) else None
     return None if source is None or source[ENDED] is None else int(source[ENDED])
@@ -163,6 +157,5 @@ def down(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     if record is not None:
         relations.unwatch(record, MONITORS, ref)
         record[INBOX][seq] = (data.get("msg"), target if type(target) is int else None)
-        _arrived(record, seq)
         _examined(state, seq, data)
     return ref if isinstance(ref, int) else None

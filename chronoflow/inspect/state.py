@@ -59,6 +59,32 @@ RECORD_SIZE = 28
 STATUSES: tuple[Status, ...] = tuple(Status)
 RUNNING, READY, WAITING, USING, JOINING, SLEEPING, STOPPED, CRASHED, KILLED = range(9)
 
+
+def status_code(record: list[Any]) -> int:
+    """The status of ``record``, with a process blocked in a plain receive
+    whose inbox holds a message counted as READY.
+
+    Why not stored: a plain receive blocks only on an empty inbox, so any
+    message there is the one it takes next; deriving it keeps the fold from
+    testing the receiver of every SEND.
+    """
+    status: int = record[STATUS]
+    if status == WAITING and record[INBOX] and record[WAIT] is not None and record[WAIT][1] is None:
+        return READY
+    return status
+
+
+def matched_of(record: list[Any]) -> Any:
+    """What ``record``'s ready receive matched (``MATCHED`` counts only while
+    READY; a ready plain receive takes its first message), or None."""
+    status = record[STATUS]
+    if status == READY:
+        return record[MATCHED]
+    if status_code(record) == READY:
+        return next(iter(record[INBOX]))
+    return None
+
+
 Record = list[Any]
 Inbox = dict[int, tuple[Any, "int | None"]]
 #: Messages that reached no inbox: message id -> (message, sender pid, routed pid).

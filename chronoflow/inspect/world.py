@@ -34,7 +34,6 @@ from chronoflow.inspect.state import (
     KILL_REASON,
     KILLED_BY,
     LINKS,
-    MATCHED,
     MODULE,
     MONITORS,
     PARENT,
@@ -43,7 +42,6 @@ from chronoflow.inspect.state import (
     RESULT,
     STARTED,
     STARTED_AS,
-    STATUS,
     STATUSES,
     TEMPLATE,
     TEMPLATE_SINCE,
@@ -53,6 +51,8 @@ from chronoflow.inspect.state import (
     WAIT,
     FoldState,
     Record,
+    matched_of,
+    status_code,
 )
 from chronoflow.inspect.summary import short
 from chronoflow.recording.values import from_raw
@@ -91,7 +91,7 @@ def process_state(record: Record) -> ProcessState:
     reason = _value(record[KILL_REASON])
     template, module, qualname = record[TEMPLATE], record[MODULE], record[QUALNAME]
     started_as = record[STARTED_AS]
-    matched = record[MATCHED]
+    matched = matched_of(record)
     return ProcessState(
         pid=pid,
         # Why not _value: a call per field is a third of building a state.
@@ -103,7 +103,7 @@ def process_state(record: Record) -> ProcessState:
         transitions=record[TRANSITIONS],
         parent=record[PARENT],
         children=tuple(record[CHILDREN]),
-        status=STATUSES[record[STATUS]],
+        status=STATUSES[status_code(record)],
         inbox=inbox,
         wait=None if wait is None else _wait(wait),
         use=None if use is None else PendingUse(pid, use[0], from_raw(use[1]), _tuple(use[2])),
@@ -248,7 +248,9 @@ class World:
         """The processes blocked in a receive, select, filter, join or sleep (not
         those a receive or join has just made ready)."""
         return tuple(
-            self.process(pid) for pid, rec in self._state.procs.items() if rec[STATUS] in _BLOCKED
+            self.process(pid)
+            for pid, rec in self._state.procs.items()
+            if status_code(rec) in _BLOCKED
         )
 
     def pending_uses(self) -> tuple[PendingUse, ...]:
@@ -270,7 +272,7 @@ class World:
         return tuple(
             self.process(pid)
             for pid, record in self._state.procs.items()
-            if record[STATUS] in _BLOCKED
+            if status_code(record) in _BLOCKED
             and record[WAIT] is not None
             and record[WAIT][4] is not None
         )
@@ -287,7 +289,7 @@ class World:
         """How many processes have each status (every status is a key)."""
         counts = dict.fromkeys(STATUSES, 0)
         for record in self._state.procs.values():
-            counts[STATUSES[record[STATUS]]] += 1
+            counts[STATUSES[status_code(record)]] += 1
         return counts
 
     def __eq__(self, other: object) -> bool:

@@ -47,7 +47,12 @@ def test_frames_show_the_suspended_line_the_effect_and_the_locals(client_server:
     first, lines = client.source
     assert lines[client.line - first].strip() == "reply = yield self.receive()"
     server = at.frames[0]
-    assert server.waiting_on == "receive"
+    # Request 100 (seq 3) has reached its plain receive: it is ready, as the
+    # engine says too.
+    assert (server.status, server.waiting_on) == (
+        "ready",
+        "receive: a message arrived, it takes it next",
+    )
     assert server.line == _line("request = yield self.receive()")
 
 

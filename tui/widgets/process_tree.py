@@ -3,7 +3,7 @@
 Each row shows a process's pid and template, its status (a symbol and a
 colour per status, and its short name: ``waiting``, ``ready``, ...), its
 inbox size, what it waits for or what made it ready in a few words
-(``select reply_to(102) ⏱3s``, ``join Child[3]``, ``ready: #12 matches``),
+(``select reply_to(102) ⏱3s``, ``join Child[3]``, ``#12 matches`` for a ready one),
 and a mark on the processes the current signal changed (``« new``,
 ``« +1 msg``, ``« waiting→ready``). The row of the process the current signal belongs
 to has a ``▸`` in the gutter; the selected process (whose mailbox is shown)
