@@ -275,6 +275,7 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
                 search=self.search_query,
                 bookmarks=len(self.bookmarks),
                 busy=self.busy,
+                standstill=self._standstill_here(),
             )
         )
         banner = self.query_one(WarningBanner)
@@ -330,6 +331,14 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
         if seq is not None:
             self.seq = seq
 
+    def _standstill_here(self) -> str | None:
+        """``■ blocked forever since seq N`` at the seqs of a standstill that is no
+        deadlock (the banner shows a deadlock)."""
+        standstill = self.query_one(StandstillBanner).standstill
+        if standstill is None or standstill.hangs or self.seq < standstill.since:
+            return None
+        return f"■ blocked forever since seq {standstill.since} (w: the waits)"
+
     def action_standstill(self) -> None:
         """Go to the first seq of the standstill the recording ends in."""
         standstill = self.query_one(StandstillBanner).standstill
@@ -353,6 +362,7 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
     def _standstill_found(self, found: StandstillFound) -> None:
         if self.query(StandstillBanner):
             self.query_one(StandstillBanner).show(found.standstill, self.seq)
+            self._show_status()
 
     def _progress_from_thread(self, progress: Progress) -> None:
         # Called by the engine's indexing thread: hand over to the app's thread.

@@ -88,12 +88,14 @@ def legend() -> Table:
          "last, struck through); « dropped: a filter; « evicted: a full inbox"),
     ):  # fmt: skip
         table.add_row(Text(symbol, style), meaning)
-    section("Banners")
+    section("Banners and status bar")
     table.add_row(Text("⚠", "bold"), "the recording is damaged or was not closed cleanly")
     table.add_row(
         Text("⛔", "bold"), "the run ends in a deadlock (D goes there, w lists the waits)"
     )
-    table.add_row(Text("■", "bold"), "the run ends with processes waiting forever for messages")
+    table.add_row(
+        Text("■", "bold"), "(status bar) processes left waiting forever for messages from here on"
+    )
     return table
 
 

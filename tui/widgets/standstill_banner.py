@@ -1,14 +1,14 @@
-"""StandstillBanner: a band across the top when the recording ends at a standstill.
+"""StandstillBanner: a band across the top when the recording ends in a deadlock.
 
 The engine finds whether the run ends with every live process blocked
 forever (:meth:`Timeline.standstill <chronoflow.inspect.Timeline.standstill>`):
-a *deadlock* when a process waits for another blocked one (red, with the
-length of the wait-for cycle), or a process that waits for one that has
-ended (red too), else processes left waiting for messages nothing left can
-send (yellow). A deadlock's banner shows at every seq,
-the other only once the standstill has begun; both name the keys that go
-there (``D``) and list what each process waits for (``w``). Hidden when
-the run does not end that way.
+a *deadlock* when a process waits for another blocked one (with the
+length of the wait-for cycle), or a *dead end* when a process waits for
+one that has ended, else processes merely left waiting for messages
+nothing left can send. The banner shows a deadlock or a dead end at every
+seq, with the keys that go there (``D``) and list what each process waits
+for (``w``); a standstill that is neither is left to the status bar, at
+its seqs. Hidden otherwise.
 """
 
 from __future__ import annotations
@@ -25,24 +25,30 @@ class StandstillBanner(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.standstill: Standstill | None = None
+        self._shown = Text()
 
     def show(self, standstill: Standstill | None, seq: int) -> None:
         """Show ``standstill`` as seen from the current ``seq`` (None: hide)."""
         self.standstill = standstill
-        if standstill is None or (not standstill.hangs and seq < standstill.since):
+        if standstill is None or not standstill.hangs:
             # Why: a deadlock (or a wait for a process that has ended) is the
             # bug being looked for, worth a line from the first seq on;
-            # processes merely left waiting at the end are worth one only there.
-            self.display = False
+            # processes merely left waiting at the end are named by the status
+            # bar at those seqs (a banner coming and going would lay the whole
+            # screen out anew on each step across it).
+            if self.display:
+                self.display = False
             return
-        symbol = "⛔ " if standstill.hangs else "■ "
-        text = Text(symbol, "bold", no_wrap=True, end="", overflow="ellipsis")
+        text = Text("⛔ ", "bold", no_wrap=True, end="", overflow="ellipsis")
         text.append(standstill.describe(), "bold")
         if standstill.cycle:
             text.append(f" · cycle of {len(standstill.cycle)}")
         if seq >= standstill.since:
             text.append(" · here")
         text.append(" · D: go there · w: the waits", "italic")
-        self.set_class(standstill.hangs, "-deadlock")
-        self.update(text)
-        self.display = True
+        if text != self._shown:
+            # Why only on change: Static.update lays the screen out anew.
+            self._shown = text
+            self.update(text)
+        if not self.display:
+            self.display = True

@@ -2,8 +2,10 @@
 
 File name, ``seq N / total``, the current signal's time (relative to the
 first signal), indexing progress while the index is being built (or
-``following`` for a recording still being written), and the playback,
-filter, search and bookmark state when they are set.
+``following`` for a recording still being written), the playback, filter,
+search and bookmark state when they are set, and ``■ blocked forever since
+seq N`` at the seqs where the run has come to a standstill that is no
+deadlock (processes left waiting for messages nothing left can send).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class Position:
     search: str | None = None
     bookmarks: int = 0
     busy: str | None = None
+    #: Set at the seqs of a standstill that is no deadlock (the banner says those).
+    standstill: str | None = None
 
 
 def _indexing(progress: Progress) -> str | None:
@@ -87,6 +91,8 @@ class StatusBar(Widget):
             parts.append((f"search: {position.search}", "magenta"))
         if position.bookmarks:
             parts.append((f"★ {position.bookmarks}", "yellow"))
+        if position.standstill:
+            parts.append((position.standstill, "bold yellow"))
         for part, style in parts:
             text.append("  │  ", "dim")
             text.append_text(literal(part, style))
