@@ -33,7 +33,6 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from chronoflow.inspect.fold import fold_each, state_of
-from chronoflow.inspect.inbox import Examination, examine
 from chronoflow.inspect.model import (
     InboxEntry,
     OutboxEntry,
@@ -357,8 +356,14 @@ def _receiving(world: World, proc: ProcessState, when: str | None, due: float | 
         short += f" ⏱{wait.timeout:g}s"
         timer = f"timeout {_seconds(wait.timeout)}"
         sentence += f" ({timer}, due at {when})" if when else f" ({timer})"
-    marks = examine(proc, world.examines)
-    passed = sum(1 for mark in marks if mark.examination is Examination.PASSED_OVER)
+    # Why counted here, not by examine(): a tree row asks this of every
+    # process it shows, and building an examination per message costs.
+    if wait.match is None:
+        passed = 0
+    elif world.examines:
+        passed = len(proc.inbox)
+    else:
+        passed = sum(1 for entry in proc.inbox if entry.arrived <= wait.since)
     if passed:
         sentence += f"; {passed} message{'s' * (passed != 1)} in its inbox did not match"
     return Why(proc.pid, world.seq, WhyKind.RECEIVE, short, sentence, wait.since, due=due)

@@ -63,7 +63,15 @@ class MailboxPane(VirtualList):
         proc = (
             world.process(pid) if world is not None and pid is not None and pid in world else None
         )
-        shown = (world is None, pid, proc, view, why)
+        # Why not the view and the why themselves: both name the seq, which
+        # every step changes; what they say of the process often stays put.
+        shown = (
+            world is None,
+            pid,
+            proc,
+            None if view is None else (view.entries, view.removed),
+            None if why is None else (why.kind, why.sentence),
+        )
         self._world = world
         if shown == self._shown:
             return
