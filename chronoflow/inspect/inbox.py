@@ -176,17 +176,23 @@ def mailbox(timeline: Timeline, pid: int, seq: int) -> Mailbox:
     entries = examine(proc, timeline.index.examines)
     if seq < 0:
         return Mailbox(pid, seq, entries)
-    change = timeline.changed_at(seq).get(pid)
-    added = frozenset() if change is None else frozenset(e.id for e in change.added)
+    # Why this one inbox and not changed_at(seq): a whole world's diff costs
+    # as much as the rest of a jump's answers together.
+    before = timeline.state_at(seq - 1)
+    earlier = before.process(pid).inbox if pid in before else ()
+    ids = {entry.id for entry in proc.inbox}
+    then = {entry.id for entry in earlier}
+    added = frozenset(ids - then)
+    gone = tuple(entry for entry in earlier if entry.id not in ids)
     removed: tuple[RemovedEntry, ...] = ()
-    if change is not None and change.removed:
+    if gone:
         signal = timeline.signal(seq)
         data = signal.data if isinstance(signal.data, dict) else {}
         if signal.type == SignalType.DROP:
             how = Removal.EVICTED if "reason" in data else Removal.DROPPED
         else:
             how = Removal.RECEIVED
-        removed = tuple(RemovedEntry(entry, how) for entry in change.removed)
+        removed = tuple(RemovedEntry(entry, how) for entry in gone)
     marked = []
     for mark in entries:
         taken = None
