@@ -108,6 +108,8 @@ def pending_report(timeline: Timeline, pending: Pending) -> list[Text]:
         return "" if ts is None else f", due at +{ts - timeline.origin:.3f}s"
 
     lines = [Text(f"pending at seq {pending.seq} of 0–{len(timeline) - 1}", style="bold")]
+    if len(world) and all(proc.status.ended for proc in world):
+        lines.append(Text(f"every process has ended ({len(world)})", style="green"))
     standstill = pending.standstill
     if standstill is not None:
         style = "bold red" if standstill.deadlock else "bold yellow"

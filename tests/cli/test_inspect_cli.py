@@ -93,6 +93,8 @@ def test_state_pending_lists_what_the_world_waits_on() -> None:
     assert "timers (3)" in earlier.stdout
     assert "  Philosopher[7]: sleep 1 s armed at seq 45, due at +1.000s" in lines(earlier.stdout)
     assert "ready (2)" in earlier.stdout
+    done = runner.invoke(app, ["state", str(ROOT / "recordings" / "echo.cfl"), "--pending"])
+    assert lines(done.stdout)[1] == "every process has ended (2)"
     timed = ROOT / "recordings" / "timeout_retry.cfl"
     waits = runner.invoke(app, ["state", str(timed), "--pending", "--at", "10"], env=WIDE)
     assert "  Client[1]: receive timeout 2 s armed at seq 9, due at +3.000s" in lines(waits.stdout)

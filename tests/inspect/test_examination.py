@@ -169,3 +169,35 @@ def test_labels_say_what_was_examined_and_when_it_is_taken() -> None:
         taken = timeline.mailbox(1, 14)
         assert [(r.entry.id, r.how.value) for r in taken.removed] == [(12, "received")]
         assert [m.label for m in taken.entries] == ["not yet examined"] * 2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program=programs)
+def test_every_answer_holds_at_every_seq_of_random_programs(program: Program) -> None:
+    """why, mailbox, pending, links and the standstill answer at every seq, and
+    agree with each other and with the world."""
+    signals, _ = run_with_snapshots(program)
+    timeline = Timeline(MemorySource(signals), background=False, interval=5)
+    standstill = timeline.standstill()
+    last = len(signals) - 1
+    for seq in range(len(signals)):
+        world = timeline.state_at(seq)
+        pending = timeline.pending(seq)
+        live = [proc for proc in world if not proc.status.ended]
+        assert {w.pid for w in pending.blocked} | {w.pid for w in pending.ready} <= {
+            p.pid for p in live
+        }
+        for proc in world:
+            why = timeline.why(proc.pid, seq)
+            assert why.sentence
+            assert (why.kind.value == "ready") == (proc.status is Status.READY)
+            box = timeline.mailbox(proc.pid, seq)
+            assert [m.entry for m in box.entries] == list(proc.inbox)
+        assert all(link.seq < len(signals) for link in timeline.links(seq))
+        if pending.quiet and seq == last:
+            assert standstill is not None
+            assert pending.standstill == standstill
+    if standstill is not None:
+        assert timeline.pending(last).quiet
+        assert all(timeline.pending(s).quiet for s in range(standstill.since, last + 1))
+    timeline.close()

@@ -41,6 +41,8 @@ def pending_rows(timeline: Timeline, pending: Pending) -> list[Row]:
         return Text(shown, "bold underline"), None
 
     rows: list[Row] = []
+    if len(world) and all(proc.status.ended for proc in world):
+        rows.append((Text(f"every process has ended ({len(world)})", "green"), None))
     standstill = pending.standstill
     if standstill is not None:
         style = "bold red" if standstill.deadlock else "bold yellow"
