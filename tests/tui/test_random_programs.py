@@ -34,7 +34,6 @@ async def _visit(timeline: Timeline) -> None:
             pid = app.selected_pid
             assert pid is not None
             proc = world.process(pid)
-
             assert proc.name in shown[0]
             assert proc.status.label in shown[0]
         await pilot.press("w")
