@@ -101,29 +101,6 @@ async def test_a_filter_drops_what_does_not_match_as_it_arrives(
     ]
 
 
-async def test_a_pattern_that_raises_on_arrival_wakes_the_process_to_raise_it(
-    scheduler: SimpleScheduler, tape: Tape
-) -> None:
-    @template
-    def Picky(self: Process) -> Generator[Any, Any, str]:
-        try:
-            yield self.receive(match=lambda m: m["key"] == 1)
-        except KeyError:
-            return "caught"
-        return "not raised"
-
-    proc = scheduler.create(Picky)
-    proc.start()
-    await scheduler.update()
-    await proc.push({"other": 1})
-    assert proc.result == "caught"
-    assert tape.brief()[2] == (
-        0,
-        "DELIVER",
-        {"msg": {"other": 1}, "into": [0], "raised": [[0, "KeyError"]]},
-    )
-
-
 async def test_a_match_disarms_the_receive_timeout(tape: Tape) -> None:
     clock = VirtualClock()
     scheduler = SimpleScheduler(clock=clock, observers=[tape])

@@ -118,21 +118,31 @@ async def test_select_and_filter_cannot_be_combined(scheduler: SimpleScheduler) 
     assert "select() while a filter() is set" in proc.result
 
 
-async def test_a_failing_predicate_is_raised_inside_the_process(
-    scheduler: SimpleScheduler,
-) -> None:
-    @template
-    def Picky(self: Process) -> Generator[Any, Any, str]:
-        try:
-            yield self.receive(match=lambda m: m["key"] == 1)
-        except KeyError:
-            return "caught"
-        return "not raised"
+@template
+def Picky(self: Process) -> Generator[Any, Any, str]:
+    try:
+        yield self.receive(match=lambda m: m["key"] == 1)
+    except KeyError:
+        return "caught"
+    return "not raised"
 
+
+@pytest.mark.parametrize("blocked", [False, True])
+async def test_a_failing_predicate_is_raised_inside_the_process(
+    scheduler: SimpleScheduler, tape: Tape, blocked: bool
+) -> None:
     proc = scheduler.create(Picky)
     proc.start()
+    if blocked:
+        await scheduler.update()  # it blocks: the message is examined as it arrives
     await proc.push({"other": 1})
     assert proc.result == "caught"
+    deliver = next(s for s in tape.signals if s.type.name == "DELIVER")
+    if blocked:
+        # The pattern raised on arrival: the process is woken to raise it.
+        assert deliver.data == {"msg": {"other": 1}, "into": [0], "raised": [[0, "KeyError"]]}
+    else:
+        assert deliver.data == {"msg": {"other": 1}, "into": [0]}
 
 
 @pytest.mark.parametrize("limit_on", ["template", "scheduler"])
