@@ -124,7 +124,10 @@ def _read_metadata(
         _problem(path, strict, opening, offset, 0, "the first record is not the metadata record")
         return
     try:
-        opening.metadata = Metadata.read(found.payload).values
+        metadata, problems = Metadata.read_lenient(found.payload)
+        opening.metadata = metadata.values
+        for problem in problems:
+            _problem(path, strict, opening, offset, 0, problem)
     except PayloadError as error:
         _problem(path, strict, opening, offset, found.end - offset, str(error))
     except Exception as error:  # any decoder failure is damage, never a traceback

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
 from chronoflow.recording.format import FORMAT_VERSION, RecordKind
-from chronoflow.recording.values import ValueEncoder, from_raw, unpack_raw, unpack_value
+from chronoflow.recording.values import (
+    ValueEncoder,
+    decoded_big_integers,
+    from_raw,
+    unpack_raw,
+    unpack_value,
+)
 from chronoflow.signals import Signal, SignalType
 
 
@@ -36,8 +42,20 @@ _to_seconds: Final = (1e6).__rtruediv__
 _to_micros: Final = (1e6).__mul__
 
 
+#: Seqs and pids are below 2**63 (and pids fit a 64-bit column); times are
+#: microseconds within ±2**62, so every sum of them still converts to a float.
+_SEQ_LIMIT: Final = 2**63
+_PID_LIMIT: Final = 2**63
+_TIME_LIMIT: Final = 2**62
+
+
 def _is_int(value: object) -> bool:
     return type(value) is int
+
+
+def _in_time_range(deltas: Sequence[int]) -> bool:
+    """Every running sum of ``deltas`` (after the base) stays a sane time."""
+    return all(-_TIME_LIMIT < total < _TIME_LIMIT for total in itertools.accumulate(deltas))
 
 
 def _all_ints(values: Sequence[Any]) -> bool:
@@ -69,13 +87,69 @@ class Metadata:
 
     @classmethod
     def read(cls, payload: bytes) -> Metadata:
-        """Decode and check a metadata payload; missing documented keys get defaults."""
+        """Decode and check a metadata payload; missing documented keys get defaults.
+
+        A documented key whose value has the wrong type or range (a
+        ``created`` that is not a finite time between 1970 and 9999, a
+        ``templates`` that is not a list of ``{name, module, qualname}``
+        strings) raises :class:`PayloadError`; :meth:`read_lenient` keeps
+        the rest instead.
+        """
+        metadata, problems = cls.read_lenient(payload)
+        if problems:
+            raise PayloadError(problems[0])
+        return metadata
+
+    @classmethod
+    def read_lenient(cls, payload: bytes) -> tuple[Metadata, list[str]]:
+        """Decode a metadata payload; a documented key with a bad value gets its
+        default, and each such key is named in the list of problems."""
         values = unpack_value(payload)
         if type(values) is not dict or not all(type(k) is str for k in values):
             raise PayloadError("metadata is not a map with string keys")
         merged = dict(cls.DEFAULTS)
         merged.update(values)
-        return cls(merged)
+        bad = [key for key, ok in _METADATA_CHECKS.items() if key in values and not ok(values[key])]
+        for key in bad:
+            merged[key] = cls.DEFAULTS.get(key)
+        if not bad:
+            return cls(merged), []
+        names = ", ".join(repr(key) for key in bad)
+        field_s = "field" if len(bad) == 1 else "fields"
+        return cls(merged), [f"metadata {field_s} {names} not valid; ignored"]
+
+
+#: Seconds since the epoch that a recording's ``created`` may hold (1970–9999).
+_LATEST_TIME: Final = 253_402_300_799.0
+
+
+def _optional_str(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _time(value: Any) -> bool:
+    return value is None or (type(value) in (int, float) and 0.0 <= float(value) <= _LATEST_TIME)
+
+
+def _templates(value: Any) -> bool:
+    return type(value) is list and all(
+        type(entry) is dict
+        and all(type(entry.get(name)) is str for name in ("name", "module", "qualname"))
+        for entry in value
+    )
+
+
+#: What each documented metadata key must hold.
+_METADATA_CHECKS: Final[dict[str, Any]] = {
+    "format_version": _optional_str,
+    "chronoflow_version": _optional_str,
+    "python_version": _optional_str,
+    "created": _time,
+    "workflow": _optional_str,
+    "args": lambda value: type(value) is list,
+    "templates": _templates,
+    "salvaged_from": _optional_str,
+}
 
 
 @dataclass(frozen=True)
@@ -137,8 +211,10 @@ class Chunk:
         if type(fields) is not array or len(fields) < 7:
             raise PayloadError("a chunk is not an array of 7 fields")
         first, count, base, pids, types, deltas, datas = fields[:7]
-        if not (_is_int(first) and _is_int(count) and _is_int(base)) or first < 0:
+        if not (_is_int(first) and _is_int(count) and _is_int(base)):
             raise PayloadError("a chunk's first seq, count or base time is not an integer")
+        if not (0 <= first < _SEQ_LIMIT and -_TIME_LIMIT < base < _TIME_LIMIT):
+            raise PayloadError("a chunk's first seq or base time is out of range")
         if type(types) is not bytes or not (
             type(pids) is array and type(deltas) is array and type(datas) is array
         ):
@@ -147,6 +223,12 @@ class Chunk:
             raise PayloadError(f"a chunk's columns do not all hold {count} signals")
         if not (_all_ints(pids) and _all_ints(deltas)):
             raise PayloadError("a chunk's pids or time deltas are not all integers")
+        if (
+            decoded_big_integers()
+            and count
+            and not (min(pids) >= 0 and max(pids) < _PID_LIMIT and _in_time_range(deltas))
+        ):
+            raise PayloadError("a chunk's pids or time deltas are out of range")
         # Why translate: deleting every known type byte in C is ten times
         # quicker than max() over the bytes; max() only names the culprit.
         if types.translate(None, _KNOWN_TYPE_BYTES):
@@ -325,6 +407,8 @@ class Footer:
         count, next_seq, chunks = values.get("count"), values.get("next_seq"), values.get("chunks")
         if type(count) is not int or type(next_seq) is not int or type(chunks) is not list:
             raise PayloadError("the footer lacks count, next_seq or chunks")
+        if not (0 <= count < _SEQ_LIMIT and 0 <= next_seq < _SEQ_LIMIT):
+            raise PayloadError("the footer's count or next seq is out of range")
         # Why column by column: a footer of a big recording has tens of
         # thousands of entries, and the debugger reads it before its first
         # screen; C-level map/zip check and build them at once.
@@ -335,6 +419,10 @@ class Footer:
             firsts, offsets, counts = itertools.islice(zip(*chunks, strict=False), 3)
             if not (_all_ints(firsts) and _all_ints(offsets) and _all_ints(counts)):
                 raise PayloadError("a footer index entry is not [first_seq, offset, count]")
+            if decoded_big_integers() and not (
+                max(firsts) < _SEQ_LIMIT and max(offsets) < _SEQ_LIMIT and max(counts) < _SEQ_LIMIT
+            ):
+                raise PayloadError("a footer index entry is out of range")
             entries = list(map(ChunkEntry, firsts, offsets, counts))
         first_ts, last_ts = values.get("first_ts"), values.get("last_ts")
         return cls(

@@ -18,6 +18,7 @@ decoder (``unpackb``), so a failure cannot leave state behind.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -186,29 +187,73 @@ class ValueDecodeError(ValueError):
     """An ext payload inside a value did not decode (wrapped by the reader)."""
 
 
+#: Big integers (ext 2) with one hash that one record may hold; more is a
+#: hostile file (a map of such keys would take quadratic time to build).
+MAX_SAME_HASH: Final = 64
+
+_decoding = threading.local()
+
+
+def _unknown_ext(code: int, data: bytes) -> Opaque:
+    """An ext this format does not define, or one whose payload is not its
+    shape: shown (its code and first bytes), never interpreted."""
+    return Opaque(f"msgpack ext {code}", data[:64].hex())
+
+
 def _ext_hook(code: int, data: bytes) -> Any:
     if code == EXT_TUPLE:
-        if data:
-            raise ValueDecodeError("tuple marker (ext 1) with a non-empty payload")
-        return _TUPLE_MARK
+        return _unknown_ext(code, data) if data else _TUPLE_MARK
     if code == EXT_BIGINT:
         if not data:
-            raise ValueDecodeError("big integer (ext 2) with an empty payload")
-        return int.from_bytes(data, "big", signed=True)
+            return _unknown_ext(code, data)
+        value = int.from_bytes(data, "big", signed=True)
+        _count_hash(value)
+        return value
     if code == EXT_OPAQUE:
-        fields = unpack_value(data)
-        if (
-            type(fields) is not list
-            or len(fields) != 2
-            or type(fields[0]) is not str
-            or type(fields[1]) is not str
-        ):
-            raise ValueDecodeError("Opaque (ext 3) payload is not [type name, repr]")
-        return Opaque(fields[0], fields[1])
+        return _opaque(data)
     if code == EXT_SURROGATE_STR:
-        return data.decode("utf-8", "surrogatepass")
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return _unknown_ext(code, data)
     # An ext type from a newer writer: shown, never interpreted.
-    return Opaque(f"msgpack ext {code}", data[:64].hex())
+    return _unknown_ext(code, data)
+
+
+def _opaque(data: bytes) -> Opaque:
+    """An Opaque's payload, ``[type name, repr]``, decoded with no ext hook.
+
+    Why no hook: an Opaque holds two strings and nothing else; decoding its
+    payload with the hooks would let a value nest Opaques inside Opaques,
+    each level a new decoder on the C stack (a few hundred levels crash the
+    interpreter). Anything else there is shown as an unknown ext.
+    """
+    try:
+        fields = _unpackb(data, use_list=True)
+    except Exception:  # any malformed payload is shown, not raised
+        return _unknown_ext(EXT_OPAQUE, data)
+    if (
+        type(fields) is not list
+        or len(fields) != 2
+        or type(fields[0]) is not str
+        or type(fields[1]) is not str
+    ):
+        return _unknown_ext(EXT_OPAQUE, data)
+    return Opaque(fields[0], fields[1])
+
+
+def _count_hash(value: int) -> None:
+    """Refuse a record holding many big integers with one hash (see MAX_SAME_HASH)."""
+    counts: dict[int, int] | None = getattr(_decoding, "hashes", None)
+    if counts is None:
+        return
+    key = hash(value)
+    seen = counts.get(key, 0) + 1
+    if seen > MAX_SAME_HASH:
+        raise ValueDecodeError(
+            f"more than {MAX_SAME_HASH} big integers (ext 2) with the same hash: a hostile record"
+        )
+    counts[key] = seen
 
 
 def _list_hook(items: list[Any]) -> Any:
@@ -227,7 +272,27 @@ def unpack_value(payload: bytes) -> Any:
 
 
 def _unpack(payload: bytes, **hooks: Any) -> Any:
-    """``msgpack.unpackb`` with every length limit sized to ``payload``."""
+    """``msgpack.unpackb`` with every length limit sized to ``payload``, counting
+    the hashes of the big integers it meets (see :data:`MAX_SAME_HASH`)."""
+    hashes: dict[int, int] = {}
+    _decoding.hashes = hashes
+    try:
+        return _unpackb(payload, **hooks)
+    finally:
+        _decoding.hashes = None
+        _decoding.big = bool(hashes)
+
+
+def decoded_big_integers() -> bool:
+    """Whether the last decode in this thread met a big integer (ext 2).
+
+    Why: a reader checks the ranges of a chunk's integer columns only then;
+    every other chunk's integers fit 64 bits by construction.
+    """
+    return bool(getattr(_decoding, "big", False))
+
+
+def _unpackb(payload: bytes, **hooks: Any) -> Any:
     size = len(payload)
     return msgpack.unpackb(
         payload,
@@ -272,9 +337,7 @@ _RAW_ELLIPSIS: Final = _RawEllipsis()
 
 
 def _raw_ext_hook(code: int, data: bytes) -> Any:
-    if code == EXT_TUPLE:
-        if data:
-            raise ValueDecodeError("tuple marker (ext 1) with a non-empty payload")
+    if code == EXT_TUPLE and not data:
         return RAW_TUPLE
     return _ext_hook(code, data)
 
@@ -290,18 +353,61 @@ def unpack_raw(payload: bytes) -> Any:
     return _unpack(payload, use_list=False, ext_hook=_raw_ext_hook)
 
 
+#: How deep :func:`from_raw` and :func:`to_raw` follow a value that is too deep
+#: for Python's recursion limit; below that, a stand-in says it was cut.
+SHOWN_DEPTH: Final = 200
+#: What stands for the parts of a value below :data:`SHOWN_DEPTH`.
+CUT: Final = Opaque("deeper levels", "...")
+
+
 def from_raw(raw: Any) -> Any:
     """The value whose raw form is ``raw``: ``from_raw(unpack_raw(b))`` equals
-    ``unpack_value(b)``, and ``from_raw(to_raw(v))`` equals ``v``."""
+    ``unpack_value(b)``, and ``from_raw(to_raw(v))`` equals ``v``.
+
+    A value nested too deep for Python's recursion limit (a decoder accepts
+    about 1000 levels) comes back cut at :data:`SHOWN_DEPTH` levels, each
+    part below replaced by :data:`CUT`; nothing raises ``RecursionError``.
+    """
+    try:
+        return _from_raw(raw)
+    except RecursionError:
+        return _cut_from_raw(raw, SHOWN_DEPTH)
+
+
+def _cut_from_raw(raw: Any, depth: int) -> Any:
+    """:func:`from_raw`, with every part ``depth`` levels down replaced by CUT."""
+    kind = type(raw)
+    if kind is not tuple and kind is not dict:
+        return _from_raw(raw)
+    if depth <= 0:
+        return CUT
+    deeper = depth - 1
+    if kind is dict:
+        return {_cut_key(key, deeper): _cut_from_raw(value, deeper) for key, value in raw.items()}
+    if raw and raw[0] is RAW_TUPLE:
+        return tuple(_cut_from_raw(item, deeper) for item in raw[1:])
+    return [_cut_from_raw(item, deeper) for item in raw]
+
+
+def _cut_key(raw: Any, depth: int) -> Any:
+    key = _cut_from_raw(raw, depth)
+    try:
+        hash(key)
+    except TypeError:
+        return CUT
+    return key
+
+
+def _from_raw(raw: Any) -> Any:
     kind = type(raw)
     if kind is tuple:
         if raw and raw[0] is RAW_TUPLE:
             items = raw[1:]
             # Why: most messages are tuples of scalars, which need no walk.
-            return items if _SCALARS.issuperset(map(type, items)) else tuple(map(from_raw, items))
-        return list(raw) if _SCALARS.issuperset(map(type, raw)) else list(map(from_raw, raw))
+            return items if _SCALARS.issuperset(map(type, items)) else tuple(map(_from_raw, items))
+        return list(raw) if _SCALARS.issuperset(map(type, raw)) else list(map(_from_raw, raw))
     if kind is dict:
-        return {_key_from_raw(key): from_raw(value) for key, value in raw.items()}
+        return {_key_from_raw(key): _from_raw(value) for key, value in raw.items()}
     if raw is RAW_TUPLE:
         return _TUPLE_MARK  # a marker anywhere but first, as unpack_value shows it
     if raw is _RAW_ELLIPSIS:
@@ -310,7 +416,7 @@ def from_raw(raw: Any) -> Any:
 
 
 def _key_from_raw(raw: Any) -> Any:
-    key = from_raw(raw)
+    key = _from_raw(raw)
     try:
         hash(key)
     except TypeError:
@@ -327,19 +433,45 @@ def _as_tuples(raw: Any) -> Any:
     if type(raw) is tuple:
         items = raw[1:] if raw and raw[0] is RAW_TUPLE else raw
         return tuple(map(_as_tuples, items))
-    return from_raw(raw)
+    return _from_raw(raw)
 
 
 def to_raw(value: Any) -> Any:
     """The raw form of ``value``, as :func:`unpack_raw` would decode it once
-    recorded. Other objects (an in-memory source's) are kept as they are."""
+    recorded. Other objects (an in-memory source's) are kept as they are; a
+    value too deep for Python's recursion limit is cut as :func:`from_raw`
+    cuts one."""
+    try:
+        return _to_raw(value)
+    except RecursionError:
+        return _to_raw(_cut_from_raw(_to_raw_shallow(value, SHOWN_DEPTH), SHOWN_DEPTH))
+
+
+def _to_raw_shallow(value: Any, depth: int) -> Any:
+    """The raw form of the top ``depth`` levels of ``value`` (CUT below)."""
+    kind = type(value)
+    if depth <= 0 and kind in (tuple, list, dict):
+        return CUT
+    if kind is tuple:
+        return (RAW_TUPLE, *(_to_raw_shallow(item, depth - 1) for item in value))
+    if kind is list:
+        return tuple(_to_raw_shallow(item, depth - 1) for item in value)
+    if kind is dict:
+        return {
+            _to_raw_shallow(key, depth - 1): _to_raw_shallow(item, depth - 1)
+            for key, item in value.items()
+        }
+    return _to_raw(value)
+
+
+def _to_raw(value: Any) -> Any:
     kind = type(value)
     if kind is tuple:
-        return (RAW_TUPLE, *map(to_raw, value))
+        return (RAW_TUPLE, *map(_to_raw, value))
     if kind is list:
-        return tuple(map(to_raw, value))
+        return tuple(map(_to_raw, value))
     if kind is dict:
-        return {to_raw(key): to_raw(item) for key, item in value.items()}
+        return {_to_raw(key): _to_raw(item) for key, item in value.items()}
     if value is ...:
         return _RAW_ELLIPSIS
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import tracemalloc
@@ -20,6 +21,16 @@ from chronoflow.recording import (
     open_recording,
 )
 from chronoflow.recording.format import SYNC, RecordKind, file_header, frame
+from chronoflow.recording.records import Metadata
+from chronoflow.recording.values import (
+    CUT,
+    MAX_SAME_HASH,
+    SHOWN_DEPTH,
+    Opaque,
+    ValueEncoder,
+    from_raw,
+    to_raw,
+)
 from tests.recording.conftest import (
     chunk_payload,
     crafted,
@@ -141,7 +152,6 @@ HOSTILE_VALUES: dict[str, tuple[bytes, str]] = {
     "deep": (b"\x91" + b"\x91" * 10_000 + b"\xc0", "nests deeper"),
     "utf8": (b"\x91\xa2\xff\xfe", "not valid UTF-8"),
     "ends-early": (b"\x91\x92\x01", "ends early"),
-    "bad-opaque": (b"\x91\xc7\x01\x03\x01", "Opaque"),
     "extra": (b"\x91\xc0\xc0", "extra bytes"),
 }
 
@@ -237,3 +247,115 @@ def _seqs_read(path: Path, mode: ReadMode, *, raw: bool) -> list[int] | str:
         return [signal.seq for signal in reader.signals()]
     except RecordingError as error:
         return type(error).__name__
+
+
+@pytest.mark.parametrize(
+    ("name", "ext", "shown"),
+    [
+        ("bad-opaque", b"\xc7\x01\x03\x01", Opaque("msgpack ext 3", "01")),
+        ("marker-with-payload", b"\xc7\x01\x01\x00", Opaque("msgpack ext 1", "00")),
+        ("empty-bigint", b"\xc7\x00\x02", Opaque("msgpack ext 2", "")),
+        ("bad-surrogates", b"\xc7\x01\x04\xff", Opaque("msgpack ext 4", "ff")),
+    ],
+)
+def test_an_ext_whose_payload_is_not_its_shape_is_shown_not_fatal(
+    tmp_path: Path, name: str, ext: bytes, shown: Opaque
+) -> None:
+    """A value that is not its ext's shape (a msgpack.ExtType a program sent, say)
+    is shown as an unknown ext: its chunk stays readable."""
+    path = crafted(tmp_path / f"{name}.cfl", (RecordKind.CHUNK, chunk_payload(b"\x91" + ext)))
+    (signal,) = read_all(path)
+    assert signal.data == shown
+    (columns,) = open_recording(path, ReadMode.STRICT).columns()
+    assert columns.datas == (shown,)
+
+
+def test_opaques_nested_inside_opaques_cannot_crash_the_decoder(tmp_path: Path) -> None:
+    # Each level used to start a new decoder on the C stack: a few hundred
+    # crashed the interpreter. An Opaque holds two strings and nothing else.
+    value = msgpack.packb(["int", "1"])
+    for _ in range(5000):
+        value = msgpack.packb(["x", msgpack.ExtType(3, value)])
+    ext = msgpack.packb(msgpack.ExtType(3, value))
+    path = crafted(tmp_path / "nested.cfl", (RecordKind.CHUNK, chunk_payload(b"\x91" + ext)))
+    (signal,) = read_all(path)
+    assert isinstance(signal.data, Opaque)
+    assert signal.data.type_name == "msgpack ext 3"
+
+
+def test_big_integers_with_one_hash_are_refused_in_bounded_time(tmp_path: Path) -> None:
+    # A map of such keys takes quadratic time to build (10 s for 40 k keys): the
+    # decoder gives up at the first key past the limit instead.
+    prime = 2**61 - 1
+    keys = [(k * prime) << 64 for k in range(1, 40_000)]
+    body = b"\x91\xde" + len(keys).to_bytes(2, "big")
+    body += b"".join(ValueEncoder().pack(key) + b"\x00" for key in keys)
+    path = crafted(tmp_path / "hash.cfl", (RecordKind.CHUNK, chunk_payload(body)))
+    with pytest.raises(RecordingCorrupt, match="same hash"):
+        read_all(path)
+    few = dict.fromkeys(keys[: MAX_SAME_HASH - 1], 0)
+    payload = chunk_payload(ValueEncoder().pack([few]))
+    path = crafted(tmp_path / "few.cfl", (RecordKind.CHUNK, payload))
+    (signal,) = read_all(path)
+    assert signal.data == few
+
+
+@pytest.mark.parametrize(
+    ("name", "chunk"),
+    [
+        ("pid", [0, 1, 0, [2**70], b"\x05", [0], [None]]),
+        ("first-seq", [2**70, 1, 0, [0], b"\x05", [0], [None]]),
+        ("base-time", [0, 1, 2**70, [0], b"\x05", [0], [None]]),
+        ("delta", [0, 2, 0, [0, 0], b"\x05\x05", [0, 2**1100], [None, None]]),
+    ],
+)
+def test_big_integers_where_a_chunk_needs_64_bits_are_damage(
+    tmp_path: Path, name: str, chunk: list[object]
+) -> None:
+    path = crafted(tmp_path / f"{name}.cfl", (RecordKind.CHUNK, ValueEncoder().pack(chunk)))
+    with pytest.raises(RecordingCorrupt, match="out of range"):
+        read_all(path)
+    with pytest.raises(RecordingCorrupt, match="out of range"):
+        list(open_recording(path, ReadMode.STRICT).columns())
+    reader = open_recording(path)
+    assert list(reader.signals()) == []
+    assert "out of range" in str(reader.warnings[0])
+
+
+def test_a_value_nested_as_deep_as_the_decoder_allows_reads_and_shows_cut(
+    tmp_path: Path,
+) -> None:
+    deep = b"\x91" * 1000 + b"\xc0"
+    path = crafted(tmp_path / "deep.cfl", (RecordKind.CHUNK, chunk_payload(b"\x91" + deep)))
+    (signal,) = read_all(path)  # the values decoder builds it without recursing
+    (columns,) = open_recording(path, ReadMode.STRICT).columns()
+    value = from_raw(columns.datas[0])  # what the engine turns back: cut, not raised
+    depth = 0
+    while isinstance(value, list):
+        value, depth = value[0], depth + 1
+    assert (depth, value) == (SHOWN_DEPTH, CUT)
+    assert to_raw(signal.data) is not None  # and back again, cut the same way
+
+
+@pytest.mark.parametrize(
+    ("metadata", "bad"),
+    [
+        ({"created": math.nan}, "'created'"),
+        ({"created": 1e300}, "'created'"),
+        ({"created": -1e12}, "'created'"),
+        ({"templates": [1, 2]}, "'templates'"),
+        ({"templates": "x", "workflow": 5}, "'workflow', 'templates'"),
+    ],
+)
+def test_metadata_of_the_wrong_type_or_range_is_damage(
+    tmp_path: Path, metadata: dict[str, object], bad: str
+) -> None:
+    payload = msgpack.packb({"format_version": "1.0", **metadata})
+    path = tmp_path / "meta.cfl"
+    path.write_bytes(file_header(1, 0) + frame(RecordKind.METADATA, payload))
+    with pytest.raises(RecordingCorrupt, match="not valid"):
+        open_recording(path, ReadMode.STRICT)
+    reader = open_recording(path)
+    assert bad in str(reader.warnings[0])
+    for key in metadata:
+        assert reader.metadata[key] == Metadata.DEFAULTS[key]
