@@ -25,6 +25,7 @@ from typing import Any
 
 from chronoflow.errors import WorkflowError
 from chronoflow.runtime import ProcessTemplate, SimpleScheduler, VirtualClock
+from chronoflow.runtime.naming import workflow_module_name
 
 ENTRY_POINT = "main"
 
@@ -41,7 +42,9 @@ def load_workflow(path: str | Path) -> ModuleType:
         raise WorkflowError(f"workflow file not found: {source}")
     if source.suffix != ".py":
         raise WorkflowError(f"a workflow is a Python file ending in .py, got {source}")
-    name = f"chronoflow_workflow_{source.stem}"
+    # Why the stem: two workflows loaded in one program get two modules. Replay
+    # does not compare the name (see chronoflow.runtime.naming).
+    name = workflow_module_name(source.stem)
     spec = importlib.util.spec_from_file_location(name, source)
     if spec is None or spec.loader is None:
         raise WorkflowError(f"cannot load {source} as a Python module")

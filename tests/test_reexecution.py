@@ -7,8 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from chronoflow import Signal, SignalType, SimpleScheduler
+from chronoflow.cli import app
 from chronoflow.errors import NondeterminismError, ReplayError
 from chronoflow.recording import Recorder
 from chronoflow.recording.values import ValueEncoder, unpack_value
@@ -184,3 +186,49 @@ def test_replay_applies_recorded_inbox_decisions(tmp_path: Path, limit: str) -> 
     assert runner.scheduler is not None
     producer = runner.scheduler.processes[2]
     assert producer.result == 8  # it was refused exactly as often as in the recording
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_a_copy_of_a_sample_under_another_name_replays_its_recording(
+    name: str, tmp_path: Path
+) -> None:
+    # The shipped recordings were made before use functions were identified
+    # without the workflow file's name: their USE fn still holds it.
+    copy = Path(shutil.copy(SAMPLES / f"{name}.py", tmp_path / f"copy_of_{name}.py"))
+    runner = Reexecution(RECORDINGS / f"{name}.cfl", copy)
+    report = asyncio.run(runner.run())
+    assert report.outcome is Outcome.MATCHED, report.describe()
+    assert report.checked == len(runner.recorded) > 0
+
+
+def test_a_recording_of_a_copy_replays_against_the_original(tmp_path: Path) -> None:
+    copy = Path(shutil.copy(SAMPLES / "parallel_map.py", tmp_path / "words.py"))
+    recorded = record(copy, tmp_path / "words.cfl")
+    uses = [s.data["fn"] for s in recorded if s.type is SignalType.USE]
+    assert len(uses) > 1
+    assert set(uses) == {"chronoflow_workflow_words.measure"}
+    report = asyncio.run(Reexecution(tmp_path / "words.cfl", SAMPLES / "parallel_map.py").run())
+    assert report.outcome is Outcome.MATCHED, report.describe()
+
+
+def test_a_copy_that_calls_another_function_still_diverges(tmp_path: Path) -> None:
+    source = (SAMPLES / "timeout_retry.py").read_text()
+    assert source.count("flaky_lookup") >= 2
+    changed = tmp_path / "x.py"
+    changed.write_text(source.replace("flaky_lookup", "shaky_lookup"))
+    with pytest.raises(NondeterminismError) as caught:
+        asyncio.run(Reexecution(RECORDINGS / "timeout_retry.cfl", changed).run())
+    assert caught.value.seq == 23
+    actual = caught.value.actual
+    assert isinstance(actual, Signal)
+    assert actual.data["fn"] == "chronoflow_workflow_x.shaky_lookup"
+
+
+def test_chronoflow_replay_accepts_a_copy_under_another_name(tmp_path: Path) -> None:
+    copy = Path(shutil.copy(SAMPLES / "timeout_retry.py", tmp_path / "x.py"))
+    recording = RECORDINGS / "timeout_retry.cfl"
+    result = CliRunner().invoke(app, ["replay", str(recording), "-w", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        f"OK {recording}: replayed against {copy}: all 34 recorded signals matched"
+    )

@@ -1,11 +1,16 @@
 """The recorder: a scheduler observer that writes every signal it sees to a ``.cfl`` file.
 
-Attach it with ``scheduler.add_observer(recorder)`` or
-``proc.add_observer(recorder)``. It buffers signals and writes them as one
-chunk record when the buffer holds ``chunk_size`` signals, when
+Attach it with ``recorder.attach(scheduler)`` (what
+``SimpleScheduler(record=...)`` does), ``scheduler.add_observer(recorder)``
+or ``proc.add_observer(recorder)``. It buffers signals and writes them as
+one chunk record when the buffer holds ``chunk_size`` signals, when
 ``flush_interval`` seconds of wall time have passed since the last write
-(checked as signals arrive), and whenever the kernel calls :meth:`flush`
-(before it waits for ``use`` results and when ``run()`` ends). So another
+(checked as signals arrive: attached as a sink, every
+:data:`~chronoflow.runtime.bus.TICK_EVERY` signals), and whenever the
+kernel calls :meth:`flush` (before it waits for ``use`` results and when
+``run()`` ends). All of this holds in the middle of a process's step too:
+a step that sends a million messages is written as it runs, chunk by chunk
+in seq order, and the recorder never holds more than one chunk. So another
 program can follow a live file, and a crash loses at most that much.
 :meth:`close` writes the footer index.
 
@@ -180,7 +185,11 @@ class Recorder:
             kernel.add_observer(self)
 
     def tick(self) -> None:
-        """Write a chunk if the buffer is full or the flush interval has passed."""
+        """Write a chunk if the buffer is full or the flush interval has passed.
+
+        The kernel calls this as signals arrive, also in the middle of a step
+        (see :meth:`~chronoflow.runtime.bus.SignalBus.add_sink`).
+        """
         if len(self._buffer) >= self._chunk_size or _monotonic() >= self._deadline:
             self.flush()
 

@@ -2,12 +2,16 @@
 
 Every signal gets the next ``seq`` here and is handed, in seq order, to the
 observers. Nothing is materialised when nobody observes: the hot paths
-only count. A standalone kernel keeps each process's signals for ``pull()``.
+only count. A sink (a recorder) is a list the hot paths append to, with a
+seq mark that sends one signal in every few through :meth:`SignalBus._notify`,
+which ticks the sink: so a sink is served in the middle of a long step too.
+A standalone kernel keeps each process's signals for ``pull()``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -26,6 +30,17 @@ Observer = Callable[[Signal], None]
 #: Builds a Signal from a tuple without NamedTuple's Python-level __new__.
 _new_signal = tuple.__new__
 
+#: A sink is ticked at least once every this many signals, so that it can
+#: write by time as well as by count in the middle of a long step.
+TICK_EVERY = 64
+
+#: A seq no signal reaches: the sink mark when there are no sinks.
+_NEVER = sys.maxsize
+
+
+def _nowhere(record: Any) -> None:
+    """The sole append when there is no sole sink (the hot paths never call it)."""
+
 
 class Sink(Protocol):
     """An observer that is a list: see :meth:`SignalBus.add_sink`."""
@@ -39,7 +54,8 @@ class Sink(Protocol):
         """How many buffered signals make the kernel call tick()."""
 
     def tick(self) -> None:
-        """Called between steps: write the buffer out if it is time."""
+        """Called when the buffer holds ``chunk_size`` signals, and at least every
+        :data:`TICK_EVERY` signals: write the buffer out if it is time."""
 
     def flush(self) -> None:
         """Write the buffer out now."""
@@ -94,7 +110,12 @@ class SignalBus:
         self._appends: list[Callable[[Any], None]] = []
         #: The one sink's append when it is all that listens (a plain recording):
         #: the hot paths then append without calling _notify.
-        self._sole_append: Callable[[Any], None] | None = None
+        self._sole_append: Callable[[Any], None] = _nowhere
+        #: Signals with a seq below this go straight to ``_sole_append``; the
+        #: others through ``_notify`` (-1 when there is no sole sink).
+        self._sole_until = -1
+        #: The seq from which ``_notify`` ticks the sinks (see add_sink).
+        self._sink_due = _NEVER
         for observer in observers:
             self.add_observer(observer)
         self._runq: deque[Process] = deque()
@@ -109,7 +130,7 @@ class SignalBus:
         self._endings: list[Iterator[None]] = []
         self._unwinding = False
         #: Sinks: observers that are a bare list the kernel appends signals to
-        #: (see add_sink); the kernel calls their tick() between steps.
+        #: (see add_sink); _notify calls their tick() when they are due.
         self._buffers: list[Sink] = []
         #: Reports steps that run too long (SimpleScheduler(watchdog=...)).
         self.watchdog: Watchdog | None = None
@@ -135,22 +156,32 @@ class SignalBus:
         """Hand every later signal, in seq order, to ``observer``."""
         self._callbacks.append(observer)
         self._observers.append(observer)
-        self._sole_append = None
+        self._sole_append = _nowhere
+        self._sole_until = -1
 
     def add_sink(self, sink: Sink) -> None:
         """Append every later signal to ``sink.buffer``, with no call per signal.
 
         Why: a recorder only needs the signals in order; appending to its list
         with the list's own ``append`` costs a fraction of a Python observer
-        call. Between steps the kernel calls ``sink.tick()`` when the buffer
-        holds ``sink.chunk_size`` signals (and every 256 steps), and
-        ``sink.flush()`` when it flushes observers.
+        call. Why a seq mark: the kernel must still hand the buffer over in
+        the middle of a step that emits a million signals, yet not test the
+        buffer on every append. The hot paths already compare each signal's
+        seq with ``_sole_until``; the signal at the mark goes through
+        ``_notify``, which calls ``sink.tick()`` and sets the next mark where
+        the buffer will hold ``sink.chunk_size`` signals, or
+        :data:`TICK_EVERY` signals on, whichever comes first. So ``tick()``
+        sees a full buffer exactly when it fills, and the clock at least every
+        :data:`TICK_EVERY` signals; ``sink.flush()`` runs when the kernel
+        flushes observers.
         """
         append = sink.buffer.append
         self._buffers.append(sink)
         self._appends.append(append)
         self._observers.append(append)
-        self._sole_append = append if len(self._observers) == 1 else None
+        if len(self._observers) == 1:
+            self._sole_append = append
+        self._mark_sinks(self._seq)
 
     def remove_observer(self, observer: Observer) -> None:
         """Stop handing signals to ``observer``."""
@@ -158,15 +189,32 @@ class SignalBus:
         self._observers.remove(observer)
         if len(self._observers) == 1 and self._appends:
             self._sole_append = self._appends[0]
+            self._sole_until = self._sink_due
+
+    def _mark_sinks(self, next_seq: int) -> None:
+        """Set the seq at which the sinks are next ticked (see add_sink)."""
+        room = TICK_EVERY
+        for sink in self._buffers:
+            room = min(room, sink.chunk_size - len(sink.buffer))
+        # The signal at the mark is the one that fills the fullest buffer.
+        self._sink_due = next_seq + max(room, 1) - 1
+        if len(self._observers) == 1:
+            self._sole_until = self._sink_due
+
+    def _tick_sinks(self, seq: int) -> None:
+        """Let every sink write its buffer if it is time, then set the next mark
+        (``seq`` is the signal just handed over)."""
+        for sink in self._buffers:
+            sink.tick()
+        self._mark_sinks(seq + 1)
 
     def _emit(self, proc: Process, kind: SignalType, data: Any = None) -> int:
         seq = self._seq
         self._seq = seq + 1
         proc.seq += 1
         if self._observers:
-            append = self._sole_append
-            if append is not None:
-                append((seq, proc.pid, kind, data, self.clock()))
+            if seq < self._sole_until:
+                self._sole_append((seq, proc.pid, kind, data, self.clock()))
             else:
                 self._notify(seq, proc.pid, kind, data)
         return seq
@@ -180,6 +228,8 @@ class SignalBus:
             signal = _new_signal(Signal, record)
             for observer in self._callbacks:
                 observer(signal)
+        if seq >= self._sink_due:
+            self._tick_sinks(seq)
 
     def flush_observers(self) -> None:
         """Call ``flush()`` on every observer that has one.

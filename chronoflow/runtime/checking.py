@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import NondeterminismError, ReplayError, UseError
 from chronoflow.runtime import process as _process_module
+from chronoflow.runtime.naming import use_identity
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.signals import Signal, SignalType
@@ -105,12 +106,15 @@ def key_fields(signal: Signal, ordered: bool) -> Any:
 
     Seqs and pids are compared only for whole-recording (``ordered``)
     replays; a per-process replay numbers its signals afresh. Timestamps and
-    crash tracebacks never take part.
+    crash tracebacks never take part, nor the workflow file's name in a USE's
+    ``fn`` (see :func:`~chronoflow.runtime.naming.use_identity`).
     """
     data = signal.data
     kind = signal.type
     if not isinstance(data, dict):
         return data if ordered or kind != _S.RECEIVE else None
+    if kind == _S.USE and "fn" in data:
+        data = {**data, "fn": use_identity(data["fn"])}
     if kind == _S.CRASH:
         return (data.get("error"), data.get("message"))
     if ordered:

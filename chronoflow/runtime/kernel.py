@@ -142,7 +142,7 @@ class Kernel(Uses):
 
     def run_ready(self) -> None:
         """Run processes from the run queue until none is runnable."""
-        if self.watchdog is not None or self._replay is not None or self._buffers:
+        if self.watchdog is not None or self._replay is not None:
             self._run_checked()
             return
         runq = self._runq
@@ -154,12 +154,10 @@ class Kernel(Uses):
 
     def _run_checked(self) -> None:
         """``run_ready`` with the optional duties between steps: stop when a replay
-        pauses, time each step for the watchdog, hand full buffers to their sinks."""
+        pauses, time each step for the watchdog."""
         runq = self._runq
         replay = self._replay
         watchdog = self.watchdog
-        buffers = self._buffers
-        steps = 0
         try:
             while runq and not (replay is not None and replay.paused):
                 proc = runq.popleft()
@@ -176,11 +174,6 @@ class Kernel(Uses):
                     if overrun is not None:
                         seconds, where = overrun
                         self._emit(proc, _S.STUCK, {"seconds": round(seconds, 3), "where": where})
-                if buffers:
-                    steps += 1
-                    for sink in buffers:
-                        if len(sink.buffer) >= sink.chunk_size or not steps & 255:
-                            sink.tick()
         except ReplayDiverged as diverged:
             raise diverged.error from None
 
@@ -261,9 +254,10 @@ class Kernel(Uses):
                             self._seq = seq + 1
                             proc.seq += 1
                             if self._observers:
-                                append = self._sole_append
-                                if append is not None:
-                                    append((seq, proc.pid, _S.RECEIVE, mid, self.clock()))
+                                if seq < self._sole_until:
+                                    self._sole_append(
+                                        (seq, proc.pid, _S.RECEIVE, mid, self.clock())
+                                    )
                                 else:
                                     self._notify(seq, proc.pid, _S.RECEIVE, mid)
                             proc._waited = False
@@ -281,9 +275,10 @@ class Kernel(Uses):
                                 self._seq = seq + 1
                                 proc.seq += 1
                                 if self._observers:
-                                    append = self._sole_append
-                                    if append is not None:
-                                        append((seq, proc.pid, _S.WAIT, None, self.clock()))
+                                    if seq < self._sole_until:
+                                        self._sole_append(
+                                            (seq, proc.pid, _S.WAIT, None, self.clock())
+                                        )
                                     else:
                                         self._notify(seq, proc.pid, _S.WAIT, None)
                             return

@@ -371,9 +371,8 @@ class Process:
                 kernel._runq.append(target)
             if kernel._observers:
                 data = {"msg": message, "to": to, "into": [to]}
-                append = kernel._sole_append
-                if append is not None:
-                    append((seq, self.pid, _SEND, data, kernel.clock()))
+                if seq < kernel._sole_until:
+                    kernel._sole_append((seq, self.pid, _SEND, data, kernel.clock()))
                 else:
                     kernel._notify(seq, self.pid, _SEND, data)
             return True

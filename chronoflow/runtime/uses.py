@@ -10,31 +10,26 @@ doubling each time. Every attempt is its own USE and RESULT, with a RETRY
 between them, so a recording shows each failure and each wait. Replay feeds
 the recorded outcome of every attempt back instead of running ``fn``.
 Timeouts and backoff waits are real time (they happen on the event loop),
-also under a virtual clock.
+also under a virtual clock. How the USE names the function, and how replay
+recognises it, is in :mod:`chronoflow.runtime.naming`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any
 
 from chronoflow.runtime.checking import recorded_exception
 from chronoflow.runtime.effects import Use
+from chronoflow.runtime.naming import qualified
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.timers import Timers
 from chronoflow.signals import Signal, SignalType
 
 _S = SignalType
 _READY = ProcessStatus.READY
-
-
-def qualified(fn: Callable[..., Any]) -> str:
-    """``module.qualname`` of a function, for USE signals."""
-    module = getattr(fn, "__module__", None) or ""
-    name = getattr(fn, "__qualname__", None) or repr(fn)
-    return f"{module}.{name}" if module else name
 
 
 async def _attempt(awaitable: Awaitable[Any], delay: float, timeout: float | None) -> Any:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
+import tracemalloc
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,7 @@ import chronoflow
 from chronoflow import template
 from chronoflow.recording import (
     Opaque,
+    ReadMode,
     Recorder,
     SimpleScheduler,
     UnrecordableValue,
@@ -77,7 +82,7 @@ async def test_a_recording_alone_gets_the_signals_an_observer_gets(tmp_path: Pat
     observed = await record_relay(PlainScheduler(clock=lambda: 7.0))
     out = tmp_path / "alone.cfl"
     async with SimpleScheduler(record=out, clock=lambda: 7.0) as scheduler:
-        assert scheduler._sole_append is not None
+        assert scheduler._sole_until >= 0
         procs = [scheduler.create(Relay, 30) for _ in range(3)]
         for proc in procs:
             proc.start()
@@ -88,11 +93,12 @@ async def test_a_recording_alone_gets_the_signals_an_observer_gets(tmp_path: Pat
     # Anything else listening turns the direct path off, and removing it back on.
     scheduler = SimpleScheduler(record=tmp_path / "shared.cfl")
     sole = scheduler._sole_append
-    assert sole is not None
+    assert scheduler._sole_until >= 0
     scheduler.add_observer(print)
-    assert scheduler._sole_append is None
+    assert scheduler._sole_until == -1
     scheduler.remove_observer(print)
     assert scheduler._sole_append is sole
+    assert scheduler._sole_until >= 0
     scheduler.close()
 
 
@@ -232,3 +238,127 @@ def test_signals_after_close_are_not_recorded_nor_kept(tmp_path: Path) -> None:
         recorder(Signal(seq, 0, SignalType.WAIT, None, 0.0))
     assert recorder.count == 1
     assert [s.seq for s in open_recording(tmp_path / "closed.cfl").signals()] == [0]
+
+
+@template
+def Sleeper(self: Any) -> Generator[Any, Any, None]:
+    """Never receives: its inbox fills, then refuses."""
+    yield self.sleep(3600)
+
+
+Looks = list[tuple[int, int, int]]
+
+
+def flooder(scheduler: PlainScheduler, recorder: Recorder, looks: Looks) -> Any:
+    """A template that sends ``count`` messages in one step, noting every 250
+    sends the signals produced, buffered and written so far."""
+
+    @template(route=lambda message: message[0])
+    def Flooder(self: Any, to: int, count: int) -> Generator[Any, Any, None]:
+        for index in range(count):
+            self.send((to, index))
+            if index % 250 == 0:
+                buffered = len(recorder.buffer)
+                looks.append((scheduler.seq, buffered, recorder.count - buffered))
+        yield self.receive()
+
+    return Flooder
+
+
+def flood(scheduler: PlainScheduler, recorder: Recorder, count: int, looks: Looks) -> None:
+    """Run one step of a process that sends ``count`` messages to one that never receives."""
+    sleeper = scheduler.create(Sleeper)
+    sleeper.start()
+    scheduler.create(flooder(scheduler, recorder, looks), sleeper.pid, count).start()
+    scheduler.run_ready()
+
+
+def test_a_step_that_floods_is_written_in_chunks_while_it_runs(tmp_path: Path) -> None:
+    out = tmp_path / "flood.cfl"
+    recorder = Recorder(out, chunk_size=256, flush_interval=3600)
+    looks: Looks = []
+    with SimpleScheduler(record=recorder) as scheduler:  # inbox limit 1000: then BACKOFF
+        flood(scheduler, recorder, 20_000, looks)
+    assert len(looks) == 80  # the flood ran as one step
+    # Everything produced so far is on disk, but for less than one chunk.
+    assert all(buffered < 256 for _, buffered, _ in looks)
+    assert all(produced - 256 < written <= produced for produced, _, written in looks)
+    assert looks[-1][2] > 38_000
+    with open_recording(out) as reader:
+        assert reader.complete
+        counts = [view.columns.count for view in reader.chunks()]
+        assert max(counts) == 256
+        assert sum(counts) == reader.count()
+        assert [s.seq for s in reader.signals()] == list(range(sum(counts)))
+        assert sum(counts) > 39_000
+
+
+def test_the_memory_a_flooding_step_holds_while_recorded_is_bounded(tmp_path: Path) -> None:
+    def peak(count: int) -> int:
+        recorder = Recorder(tmp_path / f"m{count}.cfl")
+        with SimpleScheduler(record=recorder) as scheduler:
+            tracemalloc.start()
+            try:
+                flood(scheduler, recorder, count, [])
+                return tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+    small, large = peak(5_000), peak(40_000)
+    # Eight times the signals, about the same memory: one chunk's worth (and the
+    # full inbox), not the whole step's signals (about 20 MB for 40,000 sends).
+    assert large < small + 1_000_000
+    assert large < 5_000_000
+
+
+KILLED_MID_STEP = """
+import os, signal, sys
+from chronoflow import SimpleScheduler, template
+
+@template
+def Sleeper(self):
+    yield self.sleep(3600)
+
+@template(route=lambda message: message[0])
+def Flooder(self, to):
+    for index in range(1_000_000):
+        if index == {kill_at}:
+            os.kill(os.getpid(), signal.SIGKILL)
+        self.send((to, index))
+    yield self.receive()
+
+scheduler = SimpleScheduler(record=sys.argv[1], inbox_limit=None)
+sleeper = scheduler.create(Sleeper)
+sleeper.start()
+scheduler.create(Flooder, sleeper.pid).start()
+scheduler.run_ready()
+"""
+
+
+def test_a_process_killed_in_the_middle_of_a_step_leaves_what_it_sent(tmp_path: Path) -> None:
+    out = tmp_path / "killed.cfl"
+    kill_at = 30_000
+    code = KILLED_MID_STEP.replace("{kill_at}", str(kill_at))
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(out)], capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    with open_recording(out, ReadMode.TOLERANT) as reader:
+        assert not reader.complete
+        seqs = [s.seq for s in reader.signals()]
+    # START, WAIT, START, then one SEND per message: all but the last chunk is there.
+    assert seqs == list(range(len(seqs)))
+    assert 3 + kill_at - 1024 <= len(seqs) <= 3 + kill_at
+
+
+def test_a_flood_is_recorded_the_same_in_any_chunk_size(tmp_path: Path) -> None:
+    def record(chunk_size: int) -> list[tuple[Any, ...]]:
+        out = tmp_path / f"c{chunk_size}.cfl"
+        recorder = Recorder(out, chunk_size=chunk_size)
+        with SimpleScheduler(record=recorder, inbox_limit=10, clock=lambda: 3.0) as scheduler:
+            flood(scheduler, recorder, 300, [])
+        with open_recording(out) as reader:
+            assert max(view.columns.count for view in reader.chunks()) <= chunk_size
+            return [tuple(s) for s in reader.signals()]
+
+    assert record(1) == record(7) == record(1024)
