@@ -4,7 +4,9 @@ One reactive, :attr:`ChronoflowApp.seq`, drives every panel: its watcher
 asks the engine once for the signal, the world and what changed at that
 seq, and hands the answers to the process tree, the mailbox, the timeline,
 the detail pane and the status bar. Every action (a key, a click, a
-command) ends by setting ``seq`` or the selected process. Slow answers (a
+command) ends by setting ``seq`` or the selected process; a seq that a
+salvaged recording lacks is never current (``validate_seq`` moves it past
+the gap). Slow answers (a
 search far away, the filtered rows of a long recording) are computed in
 threads that post messages back; the engine's indexer reports progress the
 same way.
@@ -29,6 +31,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from chronoflow.inspect import (
+    MissingSeqError,
     Progress,
     Timeline,
     World,
@@ -113,6 +116,7 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
         #: True while the shown links were found before indexing was done.
         self._partial_links = False
         self._shown_total = len(timeline)
+        self._shown_gaps = len(timeline.gaps)
 
     # -- layout -------------------------------------------------------------------
 
@@ -153,9 +157,13 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
             # Why remembered otherwise: a torn recording is still being
             # indexed and may reach the seq asked for with --at later.
             self._start_at = None
-        self.set_reactive(ChronoflowApp.seq, min(start, total - 1))
+        self.set_reactive(ChronoflowApp.seq, self.validate_seq(min(start, total - 1)))
         if self.seq >= 0:
-            self.set_reactive(ChronoflowApp.selected_pid, self.timeline.signal(self.seq).pid)
+            try:
+                pid = self.timeline.signal(self.seq).pid
+            except MissingSeqError:  # a gap the index has not reached yet
+                pid = None
+            self.set_reactive(ChronoflowApp.selected_pid, pid)
         self.query_one(SignalList).focus()
         self._repaint()
         # Why after the first paint: the indexer shares the interpreter, and
@@ -169,6 +177,15 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
             self._causes_timer.stop()
 
     # -- the one seq that drives everything ----------------------------------------
+
+    def validate_seq(self, seq: int) -> int:
+        """``seq``, or for a seq the recording lacks (inside a gap of a salvaged
+        copy) the first seq after the gap: every seq made current has a signal."""
+        gap = self.timeline.gap_at(seq) if seq >= 0 else None
+        if gap is None:
+            return seq
+        after = gap[1] + 1
+        return after if after < len(self.timeline) else max(gap[0] - 1, -1)
 
     def watch_seq(self) -> None:
         """The current seq changed: every panel shows the new moment."""
@@ -210,10 +227,12 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
         process = moment.process
         why = None if process is None else self.timeline.why(process.pid, moment.seq)
         self.query_one(SignalDetail).show(
-            moment.signal, process, moment.links, self._when(), moment.message, why
+            moment.signal, process, moment.links, self._when(), moment.message, why, moment.gap
         )
 
-    @work(thread=True, exclusive=True, group="causes")
+    # Why a description: by default Textual names a worker by the repr of its
+    # arguments, and a signal's data may be megabytes (or too deep to repr).
+    @work(thread=True, exclusive=True, group="causes", description="find causal links")
     def _find_causes(self, signal: Signal) -> None:
         if signal.seq != self.seq:  # stepped on meanwhile: nobody will see it
             return
@@ -279,7 +298,7 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
             )
         )
         banner = self.query_one(WarningBanner)
-        banner.show(tuple(timeline.warnings), timeline.complete or self.following)
+        banner.show(tuple(timeline.warnings), timeline.complete or self.following, timeline.gaps)
         standstill = self.query_one(StandstillBanner)
         if standstill.standstill is not None:
             standstill.show(standstill.standstill, self.seq)
@@ -378,7 +397,10 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
             rows.complete = False
             self._scan(rows, self.view_filter.query(), rows.scanned + 1)
         at_end = self.seq >= before.indexed - 1
-        if self._start_at is not None and self.seq < self._start_at < total:
+        gaps = len(self.timeline.gaps)
+        if self.seq >= 0 and self.timeline.gap_at(self.seq) is not None:
+            self.seq = self.validate_seq(self.seq)  # the index has found the gap it is in
+        elif self._start_at is not None and self.seq < self._start_at < total:
             self.seq, self._start_at = self._start_at, None
         elif self.following and at_end and total - 1 > self.seq:
             self.seq = total - 1
@@ -386,7 +408,7 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
             self.seq = max(self.seq, 0 if total else -1)
             self._repaint()
         else:
-            if total != self._shown_total:
+            if total != self._shown_total or gaps != self._shown_gaps:
                 signals.refresh_rows()
             self._show_status()
         signals.names_known()
@@ -396,6 +418,7 @@ class ChronoflowApp(Moving, SearchAndFilter, LiveSource, Exporting, App[None]):
             # Links into the part indexed since may have been missing.
             self._find_causes(self.signal)
         self._shown_total = total
+        self._shown_gaps = gaps
 
 
 def main() -> None:

@@ -111,7 +111,7 @@ class SearchAndFilter(_Base):
             if chosen is not None:
                 self.apply_filter(chosen)
 
-        self.push_screen(FilterScreen(self.view_filter), done)
+        self.push_screen(FilterScreen(self.view_filter, self.timeline.newer_types), done)
 
     def action_only_process(self) -> None:
         """Show only the selected process's signals, or every process again."""
@@ -126,7 +126,7 @@ class SearchAndFilter(_Base):
         signals = self.query_one(SignalList)
         if not chosen.active:
             self.workers.cancel_group(self, "filter")
-            signals.set_rows(AllRows(lambda: len(self.timeline)))
+            signals.set_rows(AllRows(lambda: len(self.timeline), lambda: self.timeline.gaps))
         else:
             rows = MatchingRows(wide=len(self.timeline) >= 2**31)
             signals.set_rows(rows)

@@ -7,6 +7,11 @@ program. It reaches the screen only through the functions here, which build
 characters by a visible escape such as ``\\x1b``, so that ``[bold]x[/]``
 shows as those nine characters and an ANSI sequence never reaches the
 terminal.
+
+Values are turned into text by the engine's bounded excerpts
+(:mod:`chronoflow.inspect.excerpt`): a value nested a thousand levels deep
+or holding a million entries shows as a few kilobytes at most (``[...]``
+past twenty levels), never a RecursionError or megabytes to lay out.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import re
 from typing import Any
 
 from rich.highlighter import ReprHighlighter
-from rich.pretty import pretty_repr
 from rich.text import Text
+
+from chronoflow.inspect import excerpt, excerpt_lines
+from chronoflow.inspect.excerpt import TEXT_LIMIT
 
 #: Characters that must never reach the terminal as themselves: C0 and C1
 #: controls, DEL, and the invisible format characters that reorder or hide
@@ -68,15 +75,9 @@ def literal(value: str, style: str = "", *, multiline: bool = False) -> Text:
 
 
 def short_repr(value: Any, limit: int = 200) -> str:
-    """A one-line ``repr`` of a recorded value, cut at ``limit`` characters."""
-    try:
-        shown = repr(value)
-    except Exception as error:  # a value from a recording must never break the view
-        shown = f"<unprintable {type(value).__name__}: {error}>"
-    shown = " ".join(shown.split("\n"))
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + "…"
-    return shown
+    """A one-line ``repr`` of a recorded value, cut at ``limit`` characters
+    (``...`` marks the cut)."""
+    return excerpt(value, limit).replace("\n", " ")
 
 
 def value_text(value: Any, limit: int = 200, style: str = "") -> Text:
@@ -86,18 +87,17 @@ def value_text(value: Any, limit: int = 200, style: str = "") -> Text:
     return text
 
 
-def pretty_text(value: Any, width: int = 80) -> Text:
-    """A recorded value pretty-printed over several lines, highlighted, as literal text.
+def pretty_text(value: Any, width: int = 80, limit: int = TEXT_LIMIT) -> Text:
+    """A recorded value laid out over several lines, highlighted, as literal text.
 
-    Why ``pretty_repr``: it lays out nested containers like ``rich.pretty``
-    but returns a string built from ``repr``, which escapes control
-    characters inside strings; :func:`literal` then guards whatever a
-    custom ``repr`` may have let through.
+    Why the engine's :func:`~chronoflow.inspect.excerpt_lines` and not
+    ``rich.pretty``: it lays out nested containers the same way, from
+    ``repr`` (which escapes control characters inside strings), but stops
+    after ``limit`` characters and twenty levels, where ``pretty_repr``
+    walks the whole value. :func:`literal` then guards whatever a custom
+    ``repr`` may have let through.
     """
-    try:
-        shown = pretty_repr(value, max_width=max(width, 20))
-    except Exception:  # pragma: no cover - pretty_repr falls back to repr itself
-        shown = short_repr(value, 10_000)
+    shown = excerpt_lines(value, max(width, 20), limit)
     text = literal(shown, multiline=True)
     _highlighter.highlight(text)
     return text

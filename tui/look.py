@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from chronoflow.inspect import Examination, Status
+from chronoflow.inspect import type_name as engine_type_name
 from chronoflow.signals import SignalType
 
 
@@ -81,11 +82,9 @@ TYPE_STYLES: dict[SignalType, str] = {
 
 
 def type_name(kind: int) -> str:
-    """The name of a signal type, or ``TYPE#n`` for a type newer than this program."""
-    try:
-        return SignalType(kind).name
-    except ValueError:
-        return f"TYPE#{kind}"
+    """The name of a signal type, or ``TYPE#n`` for a type newer than this
+    program (the engine's :func:`~chronoflow.inspect.type_name`)."""
+    return engine_type_name(kind)
 
 
 def type_style(kind: int) -> str:

@@ -12,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chronoflow.errors import ChronoflowError
-from chronoflow.inspect import CausalLink, MessageTrace, ProcessState, Timeline, World, WorldDiff
+from chronoflow.inspect import (
+    CausalLink,
+    MessageTrace,
+    MissingSeqError,
+    ProcessState,
+    Timeline,
+    World,
+    WorldDiff,
+)
 from chronoflow.signals import Signal, SignalType
 
 #: Signal types whose data names a message by its id.
@@ -34,6 +42,9 @@ class Moment:
     #: None while the links are being looked for (see :func:`causes_at`).
     links: tuple[CausalLink, ...] | None = ()
     message: MessageTrace | None = None
+    #: When the recording lacks ``seq`` (a gap the app has not stepped past
+    #: yet, as the index had not reached it): the missing seqs, and no signal.
+    gap: tuple[int, int] | None = None
 
     @property
     def process(self) -> ProcessState | None:
@@ -94,12 +105,18 @@ def moment_at(timeline: Timeline, seq: int, *, indexed: bool) -> Moment:
     if seq < 0:
         return Moment(seq, world=timeline.state_at(-1))
     if not indexed:
-        return Moment(seq, timeline.signal(seq))
+        try:
+            return Moment(seq, timeline.signal(seq))
+        except MissingSeqError as missing:
+            return Moment(seq, gap=missing.gap or (seq, seq))
     # Why changed_at first: it folds seq - 1 and then seq from it, so the
     # world at seq is then in the engine's cache (asking for it first would
     # make a jump seek twice), and so is the signal itself (reading it first
     # would decode its chunk once more).
     changed = timeline.changed_at(seq)
     world = timeline.state_at(seq)
-    signal = timeline.signal(seq)
+    try:
+        signal = timeline.signal(seq)
+    except MissingSeqError as missing:
+        return Moment(seq, None, world, changed, gap=missing.gap or (seq, seq))
     return Moment(seq, signal, world, changed, links=None)

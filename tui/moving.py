@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.timer import Timer
 
-from chronoflow.inspect import Timeline
+from chronoflow.inspect import Timeline, describe_gap
 from chronoflow.signals import Signal
 from tui.bookmarks import Bookmarks
 from tui.playback import Playback
@@ -64,11 +64,11 @@ class Moving(_Base):
         self.selected_pid = pid
 
     def _neighbour(self, seq: int, direction: int) -> int | None:
-        """The next (or previous) shown seq: every seq, or the filter's matches."""
+        """The next (or previous) shown seq: every seq (across a gap in the
+        recording), or the filter's matches."""
         rows = self.query_one(SignalList).rows
         if isinstance(rows, AllRows):
-            target = seq + direction
-            return target if 0 <= target < len(self.timeline) else None
+            return rows.after(seq) if direction > 0 else rows.before(seq)
         if direction > 0:
             if rows.complete or rows.scanned > seq:
                 return rows.after(seq)
@@ -109,6 +109,12 @@ class Moving(_Base):
         def done(text: str | None) -> None:
             if text:
                 self.go_to(int(text))
+                gap = self.timeline.gap_at(int(text))
+                if gap is not None:
+                    self.notify(
+                        f"{describe_gap(gap)} from the recording: at seq {self.seq} instead",
+                        markup=False,
+                    )
 
         hint = f"0 to {len(self.timeline) - 1:,}; enter goes, escape cancels"
         self.push_screen(PromptScreen("Go to seq", hint, check, placeholder="seq"), done)

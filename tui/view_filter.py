@@ -4,20 +4,21 @@ A person hides signal types (say WAIT and RESULT, to see only the message
 traffic) or keeps one process. The filter is expressed in the engine's own
 query syntax (``-type:WAIT,RESULT pid:3``, see ``docs/engine.md``), so the
 engine does the matching and the status bar can show the query as is.
+A type newer than this program is hidden by its number (``-type:TYPE#42``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from chronoflow.signals import SignalType
+from chronoflow.inspect import type_name
 
 
 @dataclass(frozen=True)
 class ViewFilter:
-    """Hidden signal types and an optional single process."""
+    """Hidden signal types (their numbers) and an optional single process."""
 
-    hidden: frozenset[SignalType] = field(default_factory=frozenset)
+    hidden: frozenset[int] = field(default_factory=frozenset)
     pid: int | None = None
 
     @property
@@ -29,7 +30,7 @@ class ViewFilter:
         """The engine query the shown signals match (empty: every signal)."""
         terms = []
         if self.hidden:
-            names = ",".join(kind.name for kind in sorted(self.hidden))
+            names = ",".join(type_name(kind) for kind in sorted(self.hidden))
             terms.append(f"-type:{names}")
         if self.pid is not None:
             terms.append(f"pid:{self.pid}")

@@ -12,8 +12,15 @@ themselves. See ``docs/engine.md``.
 from __future__ import annotations
 
 from chronoflow.inspect.blocked import Pending, Standstill, Timer, WaitEdge, Why, WhyKind, why
-from chronoflow.inspect.errors import NotAMessageError, QueryError, SeqOutOfRangeError
+from chronoflow.inspect.errors import (
+    MissingSeqError,
+    NotAMessageError,
+    QueryError,
+    SeqOutOfRangeError,
+)
+from chronoflow.inspect.excerpt import excerpt, excerpt_lines, text_of
 from chronoflow.inspect.fold import HANDLERS, apply, fold
+from chronoflow.inspect.gaps import describe_gap
 from chronoflow.inspect.inbox import (
     Examination,
     Mailbox,
@@ -46,7 +53,7 @@ from chronoflow.inspect.model import (
 )
 from chronoflow.inspect.query import Query, Term
 from chronoflow.inspect.source import MemorySource, SignalSource
-from chronoflow.inspect.summary import summary
+from chronoflow.inspect.summary import summary, type_name
 from chronoflow.inspect.timeline import Timeline
 from chronoflow.inspect.world import World
 
@@ -65,6 +72,7 @@ __all__ = [
     "MailboxEntry",
     "MemorySource",
     "MessageTrace",
+    "MissingSeqError",
     "NotAMessageError",
     "OutboxEntry",
     "Pending",
@@ -91,8 +99,13 @@ __all__ = [
     "World",
     "WorldDiff",
     "apply",
+    "describe_gap",
     "examine",
+    "excerpt",
+    "excerpt_lines",
     "fold",
     "summary",
+    "text_of",
+    "type_name",
     "why",
 ]

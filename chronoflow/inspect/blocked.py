@@ -447,7 +447,9 @@ def pending(timeline: Timeline, seq: int) -> Pending:
     found = timeline.standstill() if is_quiet else None
     if found is not None and seq < found.since:
         found = None
-    resumed = seq + 1 if is_quiet and found is None and seq + 1 < len(timeline) else None
+    resumed = None
+    if is_quiet and found is None and seq + 1 < len(timeline):
+        resumed = timeline.index.gaps.present_from(seq + 1)  # a signal, not a missing seq
     return Pending(
         seq=world.seq,
         blocked=tuple(blocked),
@@ -490,6 +492,7 @@ def find_standstill(timeline: Timeline) -> Standstill | None:
             break
         since = start
         window *= 4
+    since = index.gaps.present_from(since)  # a signal, not a seq the recording lacks
     blocked = tuple(proc.pid for proc in end if not proc.status.ended)
     edges = wait_edges(timeline, end, blocked)
     among = set(blocked)

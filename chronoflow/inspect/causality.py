@@ -7,6 +7,10 @@ children spawned while it waited are found from the children's spawn seqs.
 The other links (a USE and its RESULT, a JOIN and the child's end, a KILL
 and the ending it follows) use the same column, and the pid column gives a
 process's neighbouring signals.
+
+No link leads to a seq a salvaged copy lacks (see
+:mod:`chronoflow.inspect.gaps`): a message whose SEND is missing has no
+"sent by" link, and a missing START is not offered as where a child starts.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING
 from chronoflow.inspect.errors import NotAMessageError
 from chronoflow.inspect.model import CausalLink, Hop, HopKind, MessageTrace
 from chronoflow.inspect.state import CHILDREN, ENDED, FLOOR, INHERITS, STARTED
+from chronoflow.inspect.summary import type_name
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
@@ -48,7 +53,7 @@ def trace(timeline: Timeline, mid: int) -> MessageTrace:
     """Every hop of message ``mid`` known to the index, in seq order."""
     signal = timeline.signal(mid)
     if not makes_message(signal):
-        raise NotAMessageError(mid, _S(signal.type).name)
+        raise NotAMessageError(mid, type_name(signal.type))
     data = signal.data if isinstance(signal.data, dict) else {}
     kind = signal.type
     sent = kind == _S.SEND
@@ -217,7 +222,7 @@ def links(timeline: Timeline, seq: int) -> tuple[CausalLink, ...]:
 
 def _message_origin(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     mid = timeline.index.answered(signal.seq)
-    if mid is None or not 0 <= mid < len(timeline):
+    if mid is None or not 0 <= mid < len(timeline) or timeline.gap_at(mid) is not None:
         return []
     origin = timeline.signal(mid)
     if origin.type == _S.SEND:
@@ -283,7 +288,7 @@ def _answered(timeline: Timeline, seq: int, label: str, who: int | None = None) 
     """The signal ``seq`` answers; ``{}`` in ``label`` names the process of
     that signal (or ``who``)."""
     answered = timeline.index.answered(seq)
-    if answered is None:
+    if answered is None or timeline.gap_at(answered) is not None:
         return []
     if "{}" in label:
         pid = who if isinstance(who, int) else timeline.index.pids[answered]
@@ -329,7 +334,7 @@ def _wait_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     kind = index.types[end]
     if kind == _S.RECEIVE:
         mid = index.answered(end)
-        if mid is not None and mid > signal.seq:
+        if mid is not None and mid > signal.seq and timeline.gap_at(mid) is None:
             found.append(CausalLink(f"woken by message #{mid}", mid))
     elif kind == _S.JOIN:
         found.extend(_answered(timeline, end, "woken by the end of {}"))
@@ -403,7 +408,11 @@ def _spawn_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     child = data.get("child")
     if not isinstance(child, int):
         return []
-    found = [CausalLink(f"{timeline.name_of(child)} starts", signal.seq + 1)]
+    record = timeline.index.live_record(child)
+    starts = signal.seq + 1 if record is None else record[STARTED]
+    found = []
+    if timeline.gap_at(starts) is None and starts < len(timeline):
+        found.append(CausalLink(f"{timeline.name_of(child)} starts", starts))
     end = _end_of(timeline, child, signal.seq)
     if end is not None:
         found.append(CausalLink(f"{timeline.name_of(child)} ends", end))
@@ -416,7 +425,12 @@ def _start_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     data = signal.data if isinstance(signal.data, dict) else {}
     parent = data.get("parent")
     before = signal.seq - 1
-    if parent is not None and before >= 0 and timeline.signal(before).type == _S.SPAWN:
+    if (
+        parent is not None
+        and before >= 0
+        and timeline.gap_at(before) is None
+        and timeline.signal(before).type == _S.SPAWN
+    ):
         found.append(CausalLink(f"spawned by {timeline.name_of(parent)}", before))
     end = _end_of(timeline, signal.pid, signal.seq)
     if end is not None:

@@ -9,6 +9,11 @@ searching the array's bytes with ``bytes.find``/``rfind`` in chunks, so
 Why copies and not memoryviews: the indexer thread appends to these arrays
 while other threads search them, and an array with an exported buffer
 cannot grow. Slicing copies under the GIL, which is both safe and cheap.
+
+A column is read by seq. A recording with gaps in its seqs (a salvaged
+copy) holds an entry per signal only: the column's
+:class:`~chronoflow.inspect.gaps.Gaps` turn a seq into its position, a
+seq inside a gap reads as the ``missing`` value, and searches skip gaps.
 """
 
 from __future__ import annotations
@@ -16,20 +21,27 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 
+from chronoflow.inspect.gaps import Gaps
+
 #: Seqs scanned per chunk (a chunk of a 4-byte column is 256 KiB).
 CHUNK = 1 << 16
 
 
 class Column:
-    """One value per signal, in seq order, in an ``array`` of ``typecode``."""
+    """One value per signal, in seq order, in an ``array`` of ``typecode``.
 
-    __slots__ = ("_pattern_cache", "data", "missing", "width")
+    ``data`` holds one entry per signal that exists, in order; ``gaps`` says
+    which seqs are missing (the data is indexed by seq when there are none).
+    """
 
-    def __init__(self, typecode: str, missing: int) -> None:
+    __slots__ = ("_pattern_cache", "data", "gaps", "missing", "width")
+
+    def __init__(self, typecode: str, missing: int, gaps: Gaps | None = None) -> None:
         """``missing`` is stored for a value that does not fit (or is absent)."""
         self.data = array(typecode)
         self.width = self.data.itemsize
         self.missing = missing
+        self.gaps = Gaps() if gaps is None else gaps
         self._pattern_cache: dict[int, bytes] = {}
 
     def __len__(self) -> int:
@@ -53,7 +65,27 @@ class Column:
         self._pattern_cache = {}
 
     def __getitem__(self, seq: int) -> int:
-        return self.data[seq]
+        """The value at ``seq`` (``missing`` for a seq inside a gap)."""
+        if not self.gaps.spans:
+            return self.data[seq]
+        position = self.gaps.position(seq)
+        return self.missing if position is None else self.data[position]
+
+    def _stretches(self, start: int, stop: int) -> Iterator[tuple[int, int, int]]:
+        """``(low, high, shift)``: the stretches of seqs in ``[start, stop)``
+        outside the gaps that the data holds, seq ``s`` at position ``s - shift``."""
+        start = max(start, 0)
+        gaps = self.gaps
+        if not gaps.spans:
+            stop = min(stop, len(self.data))
+            if start < stop:
+                yield start, stop, 0
+            return
+        size = len(self.data)
+        for low, high, shift in gaps.segments(start, stop):
+            high = min(high, size + shift)
+            if low < high:
+                yield low, high, shift
 
     def fits(self, value: int) -> bool:
         """True when ``value`` can be stored (and so searched for) exactly."""
@@ -68,23 +100,31 @@ class Column:
         return pattern
 
     def holds_missing(self, start: int, stop: int) -> bool:
-        """True if some seq in ``[start, stop)`` holds the ``missing`` marker."""
+        """True if some seq in ``[start, stop)`` outside the gaps holds the
+        ``missing`` marker (a value that did not fit)."""
         marker = array(self.data.typecode, [self.missing]).tobytes()
-        return next(self._chunk(marker, max(start, 0), min(stop, len(self.data))), None) is not None
+        return any(
+            next(self._chunk(marker, low - shift, high - shift), None) is not None
+            for low, high, shift in self._stretches(start, stop)
+        )
 
     def positions(
         self, value: int, start: int, stop: int, *, backward: bool = False
     ) -> Iterator[int]:
         """Every seq in ``[start, stop)`` holding ``value``: ascending, or
         descending when ``backward``."""
-        stop = min(stop, len(self.data))
-        start = max(start, 0)
-        if start >= stop or not self.fits(value):
+        if not self.fits(value):
             return
+        pattern = self._pattern(value)
+        stretches = list(self._stretches(start, stop))
         if backward:
-            yield from self._backward(self._pattern(value), start, stop)
+            for low, high, shift in reversed(stretches):
+                found = self._backward(pattern, low - shift, high - shift)
+                yield from found if not shift else (at + shift for at in found)
         else:
-            yield from self._forward(self._pattern(value), start, stop)
+            for low, high, shift in stretches:
+                found = self._forward(pattern, low - shift, high - shift)
+                yield from found if not shift else (at + shift for at in found)
 
     def _forward(self, pattern: bytes, start: int, stop: int) -> Iterator[int]:
         lo = start

@@ -18,6 +18,28 @@ class SeqOutOfRangeError(ChronoflowError, IndexError):
         super().__init__(text)
 
 
+class MissingSeqError(SeqOutOfRangeError):
+    """A seq inside the recording's range that has no signal: a salvaged copy
+    lacks it. ``gap`` is the stretch of missing seqs holding it, ``(first,
+    last)``, or None when the index has not reached it yet.
+
+    A :class:`SeqOutOfRangeError` too, so code that handles a seq without a
+    signal handles both.
+    """
+
+    def __init__(self, seq: int, gap: tuple[int, int] | None, length: int) -> None:
+        self.seq = seq
+        self.gap = gap
+        self.length = length
+        if gap is None:
+            where = "the recording lacks it"
+        elif gap[0] == gap[1]:
+            where = f"the recording lacks seq {gap[0]}"
+        else:
+            where = f"the recording lacks seqs {gap[0]}–{gap[1]}"
+        ChronoflowError.__init__(self, f"seq {seq} has no signal: {where}")
+
+
 class QueryError(ChronoflowError, ValueError):
     """A search query that cannot be parsed; the message says which term and why."""
 

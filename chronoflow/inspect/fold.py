@@ -31,6 +31,16 @@ skipped) rather than making a whole recording unreadable. Types newer than
 this engine (appended to the format later) change nothing either, and so
 do NOW and STUCK, which record facts about time that no process's state
 holds. A RESTART counts toward its supervisor's ``restarts``.
+
+An impossible tree is malformed, not folded: a START whose ``parent`` is
+the process itself, or is not a process that has started, or a second
+START of a pid (which would re-parent it, possibly into a cycle) raises
+:class:`ImpossibleTree`, so the indexer counts it and warns, and the
+process does not exist (its later signals change nothing, as for any pid
+that never started). Why refuse rather than repair: every parent then
+started before its children, so no parent chain can loop, and the walks
+that follow them (a KILL's search for the ending that caused it, the
+tree's pre-order) end; they are bounded all the same.
 """
 
 from __future__ import annotations
@@ -73,6 +83,7 @@ from chronoflow.inspect.state import (
     Inbox,
     Record,
 )
+from chronoflow.inspect.summary import short
 from chronoflow.inspect.world import World
 from chronoflow.recording.values import to_raw
 from chronoflow.signals import Signal
@@ -81,8 +92,27 @@ from chronoflow.signals import Signal
 Handler = Callable[[FoldState, int, int, Any], "int | None"]
 
 
+class ImpossibleTree(ValueError):
+    """A START that would make the process tree impossible: its own parent, a
+    parent that has not started, or a pid started a second time."""
+
+
+def _check_start(state: FoldState, pid: int, parent: Any) -> None:
+    """Raise :class:`ImpossibleTree` unless ``pid`` may start as a child of ``parent``."""
+    procs = state.procs
+    if pid in procs:
+        raise ImpossibleTree(f"process {pid} has started already")
+    if parent is None:
+        return
+    if parent == pid:
+        raise ImpossibleTree(f"process {pid} names itself as its parent")
+    if type(parent) is not int or parent not in procs:
+        raise ImpossibleTree(f"its parent {short(parent, raw=True)} has not started")
+
+
 def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     parent = data.get("parent")
+    _check_start(state, pid, parent)
     inherited = state.spawning.pop(pid, None)
     inbox: Inbox
     if inherited is None:
@@ -218,12 +248,18 @@ def _kill(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record[KILLED_BY] = by
     # The KILL answers the ending of the process that caused it: the one it
     # names, else the nearest ancestor that ended other than by being killed.
-    cause = procs.get(by) if by is not None else None
+    cause = procs.get(by) if type(by) is int else None
     if cause is not None and cause[ENDED] is not None:
         return int(cause[ENDED])
     ancestor = procs.get(record[PARENT])
-    while ancestor is not None and ancestor[STATUS] == KILLED:
+    # Why bounded: the fold builds no parent cycle, but a walk that could
+    # loop forever must not rely on that (a chain has at most len(procs) links).
+    for _ in range(len(procs)):
+        if ancestor is None or ancestor[STATUS] != KILLED:
+            break
         ancestor = procs.get(ancestor[PARENT])
+    else:
+        return None
     return None if ancestor is None else ancestor[ENDED]
 
 

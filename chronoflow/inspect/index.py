@@ -18,6 +18,12 @@ serves. Only if that is impossible, or the file reaches its limit, does
 the interval double and every other checkpoint get dropped, trading a
 longer fold per seek for bounded memory.
 
+Gaps: a salvaged copy may lack some seqs. The indexer notes each gap in
+:class:`~chronoflow.inspect.gaps.Gaps` and folds on from the next signal
+(the world simply continues: nothing happens at a missing seq); the
+columns hold an entry per signal that exists, and checkpoints are spaced
+by signals folded, not by seqs, so a seek still folds at most K - 1.
+
 Threads: one indexer thread appends; any thread reads. Readers only look
 at seqs below :attr:`Index.indexed`, which the indexer raises after the
 columns hold those seqs, so no lock is needed on the hot path; the
@@ -42,8 +48,10 @@ from typing import Any
 from chronoflow.inspect.collector import collector_paused
 from chronoflow.inspect.columns import Column
 from chronoflow.inspect.fold import MALFORMED, TABLE, fold_runs
+from chronoflow.inspect.gaps import Gaps
 from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import Checkpoint, FoldState, Record, SpillFile
+from chronoflow.inspect.summary import short, type_name
 from chronoflow.signals import SignalType
 
 #: Signals between checkpoints unless the caller asks otherwise.
@@ -62,6 +70,10 @@ MAX_PENDING_BYTES = 8 * 1024 * 1024
 
 #: Warnings kept about malformed signals (more are counted, not kept).
 MAX_WARNINGS = 100
+#: Characters of one warning kept (an error's text may quote a whole value).
+WARNING_LIMIT = 300
+#: The last type number this program knows; higher ones are newer types.
+LAST_KNOWN_TYPE = max(SignalType)
 
 NO_REF = 0xFFFFFFFF
 _NO_REF = array("I", [NO_REF])
@@ -89,9 +101,13 @@ class Index:
         self.interval = interval
         self.examines = examines
         self.checkpoint_memory = checkpoint_memory
-        self.pids = Column("H", NARROW_NO_PID)
-        self.types = Column("B", NO_TYPE)
-        self.refs = Column("I", NO_REF)
+        #: The seqs missing from the recording, met so far (see the module docstring).
+        self.gaps = Gaps()
+        self.pids = Column("H", NARROW_NO_PID, self.gaps)
+        self.types = Column("B", NO_TYPE, self.gaps)
+        self.refs = Column("I", NO_REF, self.gaps)
+        #: Type numbers newer than this program met so far (their signals fold nothing).
+        self.newer_types: set[int] = set()
         #: Checkpoints in seq order; the first is the empty world (seq -1).
         #: Replaced, never edited in place, when thinned.
         self.checkpoints: list[Checkpoint] = [Checkpoint(FoldState(examines=examines))]
@@ -105,6 +121,8 @@ class Index:
         #: Per pid, the seqs of its START and TRANSITIONs and the templates they name.
         self.templates: dict[int, tuple[array[int], list[str]]] = {}
         self.malformed = 0
+        #: Signals folded since the last checkpoint.
+        self._folded = 0
         self.changed = threading.Condition()
         self._state = FoldState(examines=examines)
         self._packer: ThreadPoolExecutor | None = None
@@ -127,9 +145,9 @@ class Index:
         a run once half an interval has passed since the last one, and inside
         a run when a whole interval has: so a seek usually decodes one chunk,
         and never folds more than ``interval - 1`` signals. Signals before
-        :attr:`indexed` are skipped (a run may begin earlier). Checks
-        ``should_stop`` and calls ``published`` after each run. Returns False
-        if it stopped early at a gap in the seqs (with a warning).
+        :attr:`indexed` are skipped (a run may begin earlier); a run that
+        begins later leaves a gap (:attr:`gaps`). Checks ``should_stop``
+        and calls ``published`` after each run. Returns True.
         """
         state = self._state
         found = iter(runs)
@@ -142,8 +160,7 @@ class Index:
                 run = next(found, None)
                 if run is None:
                     break
-                if not self._take(state, run, published):
-                    return False
+                self._take(state, run, published)
                 del run  # why: so the next decode happens with this one freed
             if self._pending and not self._pending[-1][1].done():
                 # Why: the packer needs the interpreter lock to take a
@@ -155,39 +172,39 @@ class Index:
         self._finish_batch(state, self.indexed, published)
         return True
 
-    def _take(self, state: FoldState, run: Run, published: Callable[[], None]) -> bool:
-        """Fold one run from seq :attr:`indexed` on, with its checkpoints;
-        False at a gap in the seqs (with a warning)."""
+    def _take(self, state: FoldState, run: Run, published: Callable[[], None]) -> None:
+        """Fold one run from seq :attr:`indexed` on, with its checkpoints; a run
+        that begins past :attr:`indexed` leaves a gap."""
         expected = self.indexed
-        last = self.checkpoints[-1].seq
         first, pids, types, datas = run.first, run.pids, run.types, run.datas
         if first != expected:
             if first > expected:
-                self._warn(f"seq {expected}: found seq {first} next; indexing stops here")
-                self._finish_batch(state, expected, published)
-                return False
-            skip = expected - first
-            if skip >= len(pids):
-                return True
-            first, pids, types, datas = expected, pids[skip:], types[skip:], datas[skip:]
+                # Why before the columns grow: a reader of a seq past the gap
+                # must find the gap (see chronoflow.inspect.gaps).
+                self.gaps.add(expected, first - 1)
+            else:
+                skip = expected - first
+                if skip >= len(pids):
+                    return
+                first, pids, types, datas = expected, pids[skip:], types[skip:], datas[skip:]
         while True:
-            # Why cut: a checkpoint is due after seq ``last + interval``.
-            take = last + self.interval - first + 1
+            # Why cut: a checkpoint is due once ``interval`` signals are folded.
+            take = self.interval - self._folded
             if take >= len(pids):
                 self._fold(state, first, pids, types, datas)
+                self._folded += len(pids)
                 expected = first + len(pids)
                 break
             self._fold(state, first, pids[:take], types[:take], datas[:take])
             first += take
             pids, types, datas = pids[take:], types[take:], datas[take:]
-            last = self._checkpoint(state, first - 1)
+            self._checkpoint(state, first - 1)
             self._publish(first)
             published()
-        if expected - 1 - last >= self.interval // 2:
+        if self._folded >= self.interval // 2:
             self._checkpoint(state, expected - 1)
         self._publish(expected)
         published()
-        return True
 
     def _fold(
         self,
@@ -205,6 +222,8 @@ class Index:
         """
         count = len(pids)
         refs = self.refs.data
+        # Why a shift: past a gap, a signal's column position is below its seq.
+        shift = first - len(refs)
         refs.extend(_NO_REF * count)
         table = TABLE
         for seq, pid, kind, data in zip(
@@ -219,7 +238,7 @@ class Index:
                 # Why not contextlib.suppress: see fold.fold_runs. An answered seq
                 # that does not fit the column stays NO_REF.
                 try:  # noqa: SIM105
-                    refs[seq] = ref
+                    refs[seq - shift] = ref
                 except (OverflowError, TypeError):
                     pass
         self._append_pids(pids)
@@ -292,17 +311,25 @@ class Index:
             del data[size:]
             for kind in types:
                 data.append(kind if isinstance(kind, int) and column.fits(kind) else NO_TYPE)
+        # Why max first: one C pass over the run; types newer than this
+        # program are rare, and only then is the run looked at type by type.
+        newest = max(types) if type(types) is bytes and types else None
+        if newest is None and len(data) > size:
+            newest = max(data[size:])
+        if newest is not None and newest > LAST_KNOWN_TYPE:
+            self.newer_types.update(
+                kind for kind in data[size:] if LAST_KNOWN_TYPE < kind < NO_TYPE
+            )
 
     def _malformed(self, seq: int, kind: Any, error: BaseException) -> None:
         self.malformed += 1
-        try:
-            name = SignalType(kind).name
-        except ValueError:
-            name = f"type {kind!r}"
+        name = type_name(kind) if isinstance(kind, int) else f"type {short(kind)}"
         self._warn(f"seq {seq}: malformed {name} signal skipped ({type(error).__name__}: {error})")
 
     def _warn(self, text: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
+            if len(text) > WARNING_LIMIT:
+                text = text[: WARNING_LIMIT - 3] + "..."
             self.warnings.append(text)
 
     def _checkpoint(self, state: FoldState, seq: int) -> int:
@@ -318,6 +345,7 @@ class Index:
         """
         self._settle(wait=False)
         state.seq = seq
+        self._folded = 0
         checkpoint = Checkpoint(state, defer=True)
         self.checkpoints.append(checkpoint)
         if checkpoint.pending:
@@ -411,7 +439,7 @@ class Index:
 
     def answered(self, seq: int) -> int | None:
         """The seq that signal ``seq`` answers (see :mod:`chronoflow.inspect.fold`)."""
-        if seq >= self.indexed:
+        if not 0 <= seq < self.indexed:
             return None
         ref = self.refs[seq]
         return None if ref == NO_REF else ref

@@ -10,6 +10,9 @@ that must all match (see ``docs/engine.md``)::
     "some text"   word   (in the data shown as text, case-insensitively)
     -term                (negation, e.g. -type:WAIT)
 
+A type number newer than this program is found as ``type:42`` or
+``type:TYPE#42``, the name the engine shows it by.
+
 :meth:`Query.matches` is the meaning of a query on one signal.
 :meth:`Query.matches_columns` decides the terms that the index's columns
 can answer (type, pid, id, seq) without decoding a signal, so a search
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chronoflow.inspect.errors import QueryError
+from chronoflow.inspect.excerpt import pieces
 from chronoflow.signals import Signal, SignalType
 
 Predicate = Callable[[Signal], bool]
@@ -34,12 +38,23 @@ _NAMES_MESSAGE = frozenset({SignalType.RECEIVE, SignalType.DROP, SignalType.BACK
 _FIELDS = ("type", "pid", "id", "seq")
 
 
-def _signal_type(word: str) -> SignalType:
-    try:
-        return SignalType(int(word)) if word.isdigit() else SignalType[word.upper()]
-    except (KeyError, ValueError):
-        names = ", ".join(t.name for t in SignalType)
-        raise QueryError(f"unknown signal type {word!r}; use one of {names}") from None
+#: Type numbers a recording can hold (one byte each): those above the last
+#: :class:`SignalType` are types newer than this program.
+_TYPE_NUMBERS = range(256)
+
+
+def _signal_type(word: str) -> int:
+    """The type number ``word`` names: a name, a number, or ``TYPE#n``."""
+    upper = word.upper()
+    number = upper.removeprefix("TYPE#")
+    if number.isdigit() and int(number) in _TYPE_NUMBERS:
+        return int(number)
+    if upper in SignalType.__members__:
+        return int(SignalType[upper])
+    names = ", ".join(t.name for t in SignalType)
+    raise QueryError(
+        f"unknown signal type {word!r}; use one of {names}, or a type number (type:42)"
+    )
 
 
 def _int(word: str, what: str) -> int:
@@ -49,8 +64,69 @@ def _int(word: str, what: str) -> int:
         raise QueryError(f"{what} needs a whole number, got {word!r}") from None
 
 
-def _text_of(data: Any) -> str:
-    return repr(data).casefold()
+#: A value with at most this many parts (containers and scalars) and
+#: :data:`_SMALL_TEXT` characters of strings is searched in its whole ``repr``.
+_SMALL_PARTS = 512
+_SMALL_TEXT = 1 << 16
+_CONTAINERS = frozenset({dict, list, tuple, set, frozenset})
+_PLAIN = frozenset({float, bool, type(None)})
+#: Characters of a big value's ``repr`` searched at once.
+_WINDOW = 1 << 16
+
+
+def _small(data: Any) -> bool:
+    """True when ``repr(data)`` is cheap: few parts, little text, not deep."""
+    stack = [data]
+    pop, extend = stack.pop, stack.extend
+    parts = text = 0
+    while stack:
+        value = pop()
+        kind = type(value)
+        if kind is str or kind is bytes:
+            text += len(value)
+            if text > _SMALL_TEXT:
+                return False
+        elif kind in _CONTAINERS:
+            parts += len(value)
+            if parts > _SMALL_PARTS:
+                return False
+            extend(value)  # a dict's keys
+            if kind is dict:
+                extend(value.values())
+        elif kind is int:
+            if value.bit_length() > 4096:  # repr refuses more than 4300 digits
+                return False
+        elif kind not in _PLAIN:
+            return False  # an Opaque or an object from memory: its repr may be anything
+    return True
+
+
+def contains_text(data: Any, text: str) -> bool:
+    """True when ``text`` (casefolded) occurs in ``repr(data)``, casefolded.
+
+    Why not simply ``repr``: a value nested a thousand levels deep makes
+    ``repr`` raise RecursionError, and megabytes of empty arrays make it
+    build gigabytes. A small value (nearly every message) is searched in its
+    ``repr`` at C speed; a big one in windows of its ``repr`` made piece by
+    piece (:func:`~chronoflow.inspect.excerpt.pieces`), so memory stays
+    bounded whatever the value.
+    """
+    if _small(data):
+        return text in repr(data).casefold()
+    keep = max(len(text) - 1, 0)
+    carried = ""
+    window: list[str] = []
+    size = 0
+    for piece in pieces(data, depth=None):
+        window.append(piece)
+        size += len(piece)
+        if size >= _WINDOW:
+            folded = carried + "".join(window).casefold()
+            if text in folded:
+                return True
+            carried = folded[len(folded) - keep :] if keep else ""
+            window, size = [], 0
+    return text in carried + "".join(window).casefold()
 
 
 @dataclass(frozen=True)
@@ -84,7 +160,7 @@ class Term:
     def matches(self, signal: Signal) -> bool:
         """This term on a decoded signal."""
         if self.field == "text":
-            found = self.text in _text_of(signal.data)
+            found = contains_text(signal.data, self.text)
         else:
             found = self._test(signal.seq, signal.pid, signal.type, _names(signal))
         return found is not self.negate
@@ -185,7 +261,7 @@ def _term(word: str) -> Term:
         )
     parts = [part for part in value.split(",") if part]
     if name == "type":
-        values = frozenset(int(_signal_type(part)) for part in parts)
+        values = frozenset(_signal_type(part) for part in parts)
     else:
         values = frozenset(_int(part, f"{name}:") for part in parts)
     return Term(name, values, negate=negate)

@@ -6,6 +6,10 @@ first narrows the block to the seqs holding that value (a ``bytes.find`` in
 the column), the other column terms filter those, and only if the query
 also has text or a predicate are the block's signals decoded. Blocks the
 indexer has not reached yet are decoded and tested signal by signal.
+
+A seq inside a gap of the recording (:mod:`chronoflow.inspect.gaps`) has no
+signal and matches nothing; a search steps over a gap at once, however
+many seqs it spans.
 """
 
 from __future__ import annotations
@@ -37,15 +41,18 @@ def find_all(
     ``read(start, stop)`` yields signals; ``length()`` is how many exist now
     (re-read per block, so a forward search sees a growing recording).
     """
+    gaps = index.gaps
     if backward:
         hi = min(start + 1, length())
         while hi > 0:
+            hi = gaps.present_before(hi) if hi <= index.indexed else hi
             lo = max(0, hi - BLOCK)
             yield from reversed(list(_block(index, read, query, lo, hi)))
             hi = lo
     else:
         lo = max(start, 0)
         while lo < length():
+            lo = gaps.present_from(lo) if lo < index.indexed else lo
             hi = min(length(), lo + BLOCK)
             yield from _block(index, read, query, lo, hi)
             lo = hi
@@ -57,7 +64,11 @@ def _block(index: Index, read: Reader, query: Query, lo: int, hi: int) -> Iterat
             if query.matches(signal):
                 yield signal.seq
         return
-    candidates = _candidates(index, query, lo, hi)
+    candidates = [
+        seq
+        for low, high, shift in index.gaps.segments(lo, hi)
+        for seq in _candidates(index, query, low, high, shift)
+    ]
     if not query.needs_signal:
         yield from candidates
         return
@@ -84,8 +95,10 @@ def _decidable(index: Index, query: Query, lo: int, hi: int) -> bool:
     return True
 
 
-def _candidates(index: Index, query: Query, lo: int, hi: int) -> list[int]:
-    """Seqs in ``[lo, hi)`` whose indexed facts satisfy the query's column terms."""
+def _candidates(index: Index, query: Query, lo: int, hi: int, shift: int) -> list[int]:
+    """Seqs in ``[lo, hi)``, a stretch without gaps whose seq ``s`` sits at
+    column position ``s - shift``, whose indexed facts satisfy the query's
+    column terms."""
     narrowed: Iterable[int]
     pids = query.positive("pid")
     types = query.positive("type")
@@ -109,8 +122,9 @@ def _candidates(index: Index, query: Query, lo: int, hi: int) -> list[int]:
     pid_at, type_at, ref_at = index.pids.data, index.types.data, index.refs.data
     found = []
     for seq in narrowed:
-        ref = ref_at[seq]
-        if query.matches_columns(seq, pid_at[seq], type_at[seq], None if ref == NO_REF else ref):
+        at = seq - shift
+        ref = ref_at[at]
+        if query.matches_columns(seq, pid_at[at], type_at[at], None if ref == NO_REF else ref):
             found.append(seq)
     return found
 

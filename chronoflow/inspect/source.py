@@ -4,10 +4,16 @@ The file reader of :mod:`chronoflow.recording` satisfies this protocol, and
 so does :class:`MemorySource`, a list of signals held in memory (signals a
 scheduler handed to an observer, or a test's hand-made stream). The engine
 only ever reads signals through these members, so it never touches bytes.
+
+Seqs increase; they may jump (a salvaged copy lacks some signals), and a
+source then yields the signals it has. A source that knows its last seq
+may say so with an optional ``next_seq()`` (:func:`stated_length`), since
+``count()`` counts signals, which are then fewer than the seqs they span.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -62,6 +68,20 @@ class SignalSource(Protocol):
     def close(self) -> None:
         """Release the source's resources."""
         ...
+
+
+def stated_length(source: SignalSource) -> int | None:
+    """The last seq + 1 as ``source`` states it, or None.
+
+    ``next_seq()``, when the source offers it and answers, else ``count()``
+    (the same for a source without gaps).
+    """
+    next_seq = getattr(source, "next_seq", None)
+    if callable(next_seq):
+        stated = next_seq()
+        if isinstance(stated, int):
+            return stated
+    return source.count()
 
 
 class Run(Protocol):
@@ -136,7 +156,8 @@ class MemorySource:
 
     ``append``/``extend`` add signals later, as a recording being written
     would, so a following timeline picks them up. ``complete`` and
-    ``warnings`` can be set to stand in for a torn file.
+    ``warnings`` can be set to stand in for a torn file. Seqs must increase;
+    they may jump, to stand in for a salvaged copy that lacks some signals.
     """
 
     def __init__(
@@ -148,10 +169,10 @@ class MemorySource:
         warnings: Sequence[object] = (),
         path: Path | str = "<memory>",
     ) -> None:
-        self._signals: list[Signal] = list(signals)
-        for index, signal in enumerate(self._signals):
-            if signal.seq != index:
-                raise ValueError(f"signal {index} has seq {signal.seq}; seqs must count from 0")
+        self._signals: list[Signal] = []
+        #: The seq of each signal, for a lookup by seq when seqs jump.
+        self._seqs: list[int] = []
+        self.extend(signals)
         self._metadata = dict(metadata or {})
         self._complete = complete
         self._warnings: list[object] = list(warnings)
@@ -184,16 +205,34 @@ class MemorySource:
         """The number of signals when complete, else None (like a torn file)."""
         return len(self._signals) if self._complete else None
 
+    def next_seq(self) -> int | None:
+        """The last seq + 1 when complete, else None: more than :meth:`count`
+        when seqs jump."""
+        if not self._complete:
+            return None
+        return self._seqs[-1] + 1 if self._seqs else 0
+
+    def _at(self, seq: int) -> int:
+        """The index of the first signal with a seq of at least ``seq``."""
+        seqs = self._seqs
+        # Why the check: without gaps, a signal's index is its seq.
+        if 0 <= seq < len(seqs) and seqs[seq] == seq:
+            return seq
+        return bisect_left(seqs, seq)
+
     def signals(self, start: int = 0, stop: int | None = None) -> Iterator[Signal]:
         """The signals with ``start <= seq < stop`` held now."""
-        end = len(self._signals) if stop is None else min(stop, len(self._signals))
-        return iter(self._signals[max(start, 0) : end])
+        end = len(self._signals) if stop is None else self._at(stop)
+        return iter(self._signals[self._at(max(start, 0)) : end])
 
     def signal(self, seq: int) -> Signal:
-        """The signal at ``seq`` (IndexError outside ``0 .. len - 1``)."""
+        """The signal at ``seq`` (IndexError when there is none)."""
         if seq < 0:
             raise IndexError(f"seq {seq} is negative")
-        return self._signals[seq]
+        at = self._at(seq)
+        if at >= len(self._seqs) or self._seqs[at] != seq:
+            raise IndexError(f"no signal has seq {seq}")
+        return self._signals[at]
 
     def close(self) -> None:
         """Nothing to release; marks the source closed."""
@@ -202,13 +241,16 @@ class MemorySource:
     # -- growing, for following --------------------------------------------------
 
     def append(self, signal: Signal) -> None:
-        """Add the next signal (its seq must be the current length).
+        """Add the next signal (its seq must be above the last one's; a jump
+        leaves a gap).
 
         Usable directly as a scheduler observer: ``scheduler.add_observer(source.append)``.
         """
-        if signal.seq != len(self._signals):
-            raise ValueError(f"expected seq {len(self._signals)}, got {signal.seq}")
+        following = self._seqs[-1] + 1 if self._seqs else 0
+        if not isinstance(signal.seq, int) or signal.seq < following:
+            raise ValueError(f"expected seq {following} or later, got {signal.seq!r}")
         self._signals.append(signal)
+        self._seqs.append(signal.seq)
 
     def extend(self, signals: Sequence[Signal]) -> None:
         """Add several signals in order."""

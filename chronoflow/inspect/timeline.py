@@ -6,6 +6,11 @@ progress. Signals themselves are read straight from the source, so the
 first screen (``signals(0, 50)``, ``state_at`` of an early seq) is ready
 long before the index is complete. A following timeline keeps polling a
 recording that is still being written.
+
+A salvaged copy may lack some seqs (:attr:`Timeline.gaps`): the world goes
+on across a gap as if nothing happened there, every search and step skips
+it, and :meth:`Timeline.signal` of a missing seq raises
+:class:`~chronoflow.inspect.errors.MissingSeqError`.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from typing import Any
 
 from chronoflow.inspect import blocked, causality, inbox
 from chronoflow.inspect.blocked import Pending, Standstill, Why
-from chronoflow.inspect.errors import SeqOutOfRangeError
+from chronoflow.inspect.errors import MissingSeqError, SeqOutOfRangeError
+from chronoflow.inspect.excerpt import NAME_LIMIT, text_of
+from chronoflow.inspect.gaps import Gap, gaps_warning
 from chronoflow.inspect.inbox import Mailbox
 from chronoflow.inspect.index import (
     DEFAULT_CHECKPOINT_MEMORY,
@@ -31,13 +38,12 @@ from chronoflow.inspect.index import (
 from chronoflow.inspect.model import CausalLink, MessageTrace, Progress
 from chronoflow.inspect.query import Query
 from chronoflow.inspect.searching import QueryLike, Searching
-from chronoflow.inspect.source import SignalSource
+from chronoflow.inspect.source import SignalSource, stated_length
 from chronoflow.inspect.state import TEMPLATE
 from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
 from chronoflow.inspect.worlds import Worlds
 from chronoflow.recording import ReadMode, open_recording
-from chronoflow.recording.values import from_raw
 from chronoflow.signals import Signal
 
 ProgressListener = Callable[[Progress], None]
@@ -96,8 +102,9 @@ class Timeline(Searching, Worlds):
         self._caught_up = False
         self._finished = False
         self._error: str | None = None
-        self._total = source.count()
+        self._total = stated_length(source)
         self._last_report = 0.0
+        self._gaps: tuple[Gap, ...] = ()
         self._cache: OrderedDict[int, World] = OrderedDict()
         self._cache_lock = threading.Lock()
         #: The last signal a seek read (see :meth:`signal`).
@@ -174,7 +181,7 @@ class Timeline(Searching, Worlds):
                 self._caught_up = False
                 index.extend(self._read_runs(index.indexed), self._stop.is_set, self._report)
                 self._caught_up = True
-                self._total = self.source.count()
+                self._total = stated_length(self.source)
                 if not self._follow:
                     break
                 self._report(force=True)
@@ -260,11 +267,35 @@ class Timeline(Searching, Worlds):
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Damage found in the recording, then malformed signals the fold skipped."""
+        """Damage found in the recording, the seqs it lacks (one line, see
+        :func:`gaps_warning`), then malformed signals the fold skipped."""
         found = [str(warning) for warning in self.source.warnings]
         if self._error is not None:
             found.append(f"indexing stopped at seq {self.index.indexed}: {self._error}")
+        gaps = self.gaps
+        if gaps:
+            found.append(gaps_warning(gaps))
         return (*found, *self.index.warnings)
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The seqs the recording lacks, as ``(first missing, last missing)``
+        stretches in order, as far as it is indexed (a salvaged copy keeps the
+        seqs of the signals it saved)."""
+        spans = self.index.gaps.spans
+        if len(self._gaps) != len(spans):
+            self._gaps = tuple(spans)
+        return self._gaps
+
+    def gap_at(self, seq: int) -> Gap | None:
+        """The gap holding ``seq``, or None (a seq with a signal, or not indexed yet)."""
+        return self.index.gaps.gap_at(seq)
+
+    @property
+    def newer_types(self) -> tuple[int, ...]:
+        """Type numbers newer than this program met so far, ascending: their
+        signals are shown (as ``TYPE#n``) and fold nothing."""
+        return tuple(sorted(self.index.newer_types))
 
     @property
     def interval(self) -> int:
@@ -282,19 +313,26 @@ class Timeline(Searching, Worlds):
             raise SeqOutOfRangeError(seq, len(self))
 
     def signal(self, seq: int) -> Signal:
-        """The signal at ``seq``."""
+        """The signal at ``seq``; :class:`MissingSeqError` (a
+        :class:`SeqOutOfRangeError`) for a seq the recording lacks."""
         last = self._last_read
         if last is not None and last.seq == seq:
             # Why: a seek to ``seq`` has just read it; reading it again from
             # the source would decode its whole chunk a second time.
             return last
+        gap = self.index.gaps.gap_at(seq)
+        if gap is not None:
+            raise MissingSeqError(seq, gap, len(self))
         if seq >= len(self) and not self._caught_up and seq >= 0:
             try:
                 return self.source.signal(seq)
             except IndexError:
                 pass
         self._check(seq)
-        return self.source.signal(seq)
+        try:
+            return self.source.signal(seq)
+        except IndexError:
+            raise MissingSeqError(seq, self.index.gaps.gap_at(seq), len(self)) from None
 
     def signals(
         self, start: int = 0, stop: int | None = None, match: QueryLike | None = None
@@ -315,10 +353,12 @@ class Timeline(Searching, Worlds):
         which would double the cost of every seek.
         """
         signals = self.source.signals(start, stop)
+        # Why: past the last signal below ``stop`` (before a gap) nothing more is read.
+        last = self.index.gaps.present_before(stop) - 1
         try:
             for signal in signals:
                 yield signal
-                if signal.seq >= stop - 1:
+                if signal.seq >= last:
                     self._last_read = signal
                     return
         finally:
@@ -335,9 +375,17 @@ class Timeline(Searching, Worlds):
         """The first signal's timestamp (0.0 for an empty recording): times on
         screen are relative to it."""
         if self._origin is None:
-            if not len(self):
+            # Why not signal(0): a salvaged copy may lack its first seqs.
+            signals = self.source.signals(0, len(self))
+            try:
+                first = next(iter(signals), None)
+            finally:
+                close = getattr(signals, "close", None)
+                if close is not None:
+                    close()
+            if first is None:
                 return 0.0
-            self._origin = self.signal(0).ts
+            self._origin = first.ts
         return self._origin
 
     def template_at(self, pid: int, seq: int) -> str | None:
@@ -388,7 +436,12 @@ class Timeline(Searching, Worlds):
     def name_of(self, pid: int) -> str:
         """``"Template[pid]"`` by the template the process runs at the indexed end."""
         record = self.index.live_record(pid)
-        return f"process {pid}" if record is None else f"{from_raw(record[TEMPLATE])}[{pid}]"
+        if record is None:
+            return f"process {pid}"
+        template = record[TEMPLATE]
+        if type(template) is not str or len(template) > NAME_LIMIT:
+            template = text_of(template, NAME_LIMIT, raw=True)
+        return f"{template}[{pid}]"
 
     # -- lifetime ---------------------------------------------------------------------
 

@@ -6,6 +6,14 @@ first access (then caches them). Why lazily: a snapshot of thousands of
 processes must be cheap to take, and a front end only looks at what it
 shows (a tree of statuses, one mailbox). The values the fold kept in the
 raw form (:mod:`chronoflow.inspect.fold`) become values here.
+
+Fields a front end shows as text (template, module and function names, a
+predicate's name, a kill reason, a crash's error, message and traceback)
+are bounded here, whatever a recording holds: a name is at most
+:data:`~chronoflow.inspect.excerpt.NAME_LIMIT` characters, a message
+:data:`~chronoflow.inspect.excerpt.TEXT_LIMIT`, a traceback
+:data:`~chronoflow.inspect.excerpt.TRACEBACK_LIMIT`, and a value where a
+name belongs becomes its excerpt.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from chronoflow.inspect.excerpt import NAME_LIMIT, TEXT_LIMIT, TRACEBACK_LIMIT, text_of
 from chronoflow.inspect.model import (
     Crash,
     InboxEntry,
@@ -77,6 +86,28 @@ def _value(raw: Any) -> Any:
     return raw if raw is None or type(raw) is str else from_raw(raw)
 
 
+def _text(raw: Any, limit: int = NAME_LIMIT) -> str:
+    """A field shown as text: a str cut to ``limit`` characters, any other value
+    (from a damaged recording) as its excerpt, read from the raw form."""
+    if type(raw) is str and len(raw) <= limit:
+        return raw
+    return text_of(raw, limit, raw=True)
+
+
+def _optional_text(raw: Any, limit: int = NAME_LIMIT) -> str | None:
+    return None if raw is None else _text(raw, limit)
+
+
+def _reason(raw: Any) -> str | None:
+    """A kill reason: a str as it is (cut), any other value (a crash's
+    ``{"error", "message"}``) as its short repr."""
+    if raw is None:
+        return None
+    if type(raw) is str:
+        return _text(raw, TEXT_LIMIT)
+    return short(raw, raw=True)
+
+
 def process_state(record: Record) -> ProcessState:
     """The frozen :class:`ProcessState` of one fold record."""
     pid = record[0]
@@ -88,30 +119,41 @@ def process_state(record: Record) -> ProcessState:
     wait = record[WAIT]
     use = record[USE]
     crash = record[CRASH]
-    reason = _value(record[KILL_REASON])
+    matched = matched_of(record)
     template, module, qualname = record[TEMPLATE], record[MODULE], record[QUALNAME]
     started_as = record[STARTED_AS]
-    matched = matched_of(record)
     return ProcessState(
         pid=pid,
-        # Why not _value: a call per field is a third of building a state.
-        template=template if type(template) is str else from_raw(template),
-        module=module if type(module) is str else from_raw(module),
-        qualname=qualname if type(qualname) is str else from_raw(qualname),
+        # Why not _text alone: a call per field is a third of building a state,
+        # and these are nearly always short strings.
+        template=template
+        if type(template) is str and len(template) <= NAME_LIMIT
+        else _text(template),
+        module=module if type(module) is str and len(module) <= NAME_LIMIT else _text(module),
+        qualname=qualname
+        if type(qualname) is str and len(qualname) <= NAME_LIMIT
+        else _text(qualname),
         args=_tuple(record[ARGS]),
-        started_as=started_as if type(started_as) is str else from_raw(started_as),
+        started_as=started_as
+        if type(started_as) is str and len(started_as) <= NAME_LIMIT
+        else _text(started_as),
         transitions=record[TRANSITIONS],
         parent=record[PARENT],
         children=tuple(record[CHILDREN]),
         status=STATUSES[status_code(record)],
         inbox=inbox,
         wait=None if wait is None else _wait(wait),
-        use=None if use is None else PendingUse(pid, use[0], from_raw(use[1]), _tuple(use[2])),
+        use=None if use is None else PendingUse(pid, use[0], _text(use[1]), _tuple(use[2])),
         result=_value(record[RESULT]),
         crash=None
         if crash is None
-        else Crash(_value(crash[0]), _value(crash[1]), _value(crash[2]), crash[3]),
-        kill_reason=reason if reason is None or isinstance(reason, str) else short(reason),
+        else Crash(
+            _text(crash[0]),
+            _text(crash[1], TEXT_LIMIT),
+            _text(crash[2], TRACEBACK_LIMIT),
+            crash[3],
+        ),
+        kill_reason=_reason(record[KILL_REASON]),
         started=record[STARTED],
         ended=record[ENDED],
         killed_by=record[KILLED_BY],
@@ -128,7 +170,7 @@ def process_state(record: Record) -> ProcessState:
 
 def _wait(wait: tuple[Any, ...]) -> Wait:
     mode = _WAIT_MODES.get(wait[0], WaitMode.RECEIVE)
-    return Wait(mode, _value(wait[1]), wait[2], wait[3], _value(wait[4]))
+    return Wait(mode, _optional_text(wait[1]), wait[2], wait[3], _value(wait[4]))
 
 
 class _Processes(Mapping[int, ProcessState]):
@@ -210,7 +252,7 @@ class World:
         every row it shows, and that would build each one's whole state.
         """
         record = self._state.procs.get(pid)
-        return None if record is None else str(from_raw(record[TEMPLATE]))
+        return None if record is None else _text(record[TEMPLATE])
 
     def __contains__(self, pid: object) -> bool:
         return pid in self._state.procs
@@ -232,13 +274,26 @@ class World:
 
         Why: a front end lays out a tree of thousands of processes from this
         alone, and builds states only for the rows it shows.
+
+        Every process comes exactly once. The fold never builds a parent
+        cycle (it skips a START that would), but this walk does not rely on
+        it: a pid already shown is not followed again, and a process no root
+        leads to comes as a root of its own, in START order.
         """
         procs = self._state.procs
-        stack = [(0, pid) for pid in reversed(self.roots)]
-        while stack:
-            depth, pid = stack.pop()
-            yield depth, pid
-            stack.extend((depth + 1, child) for child in reversed(procs[pid][CHILDREN]))
+        seen: set[int] = set()
+        for root in (*self.roots, *procs):
+            if root in seen:
+                continue
+            stack = [(0, root)]
+            while stack:
+                depth, pid = stack.pop()
+                record = procs.get(pid)
+                if record is None or pid in seen:
+                    continue
+                seen.add(pid)
+                yield depth, pid
+                stack.extend((depth + 1, child) for child in reversed(record[CHILDREN]))
 
     def mailboxes(self) -> tuple[ProcessState, ...]:
         """The processes whose inbox is not empty, in START order."""

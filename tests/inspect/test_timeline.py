@@ -16,7 +16,6 @@ from chronoflow.inspect import (
     Timeline,
     fold,
 )
-from chronoflow.signals import Signal, SignalType
 from tests.inspect.conftest import record_sample, timeline_of
 
 pytestmark = pytest.mark.usefixtures("quiet")
@@ -179,16 +178,6 @@ def test_a_real_recording_opens_and_agrees_with_its_reader(tmp_path: object) -> 
         for seq in range(len(signals) - 1, -1, -1):
             assert timeline.state_at(seq) == fold(signals[: seq + 1])
         assert timeline.signal(0) == signals[0]
-
-
-def test_nonsense_seqs_stop_indexing_with_a_warning() -> None:
-    start = {"template": "T", "args": [], "parent": None}
-    signals = [Signal(0, 0, SignalType.START, start), Signal(1, 0, SignalType.WAIT, None)]
-    source = MemorySource(signals)
-    source._signals.append(Signal(5, 0, SignalType.STOP, {"result": 1}))  # a gap
-    timeline = Timeline(source, background=False)
-    assert len(timeline) == 2
-    assert any("found seq 5" in warning for warning in timeline.warnings)
 
 
 def test_checkpoints_past_the_memory_bound_spill_to_a_file_or_thin() -> None:

@@ -1,7 +1,9 @@
 """FilterScreen: choose which signal types the timeline shows, and which process.
 
-Every signal type is listed with a check box (checked: shown). The process
-field takes a pid to keep only that process's signals, or nothing for all.
+Every signal type is listed with a check box (checked: shown), then the
+types newer than this program that the recording holds, by number
+(``TYPE#42``). The process field takes a pid to keep only that process's
+signals, or nothing for all.
 Enter or "apply" closes with the new :class:`~tui.view_filter.ViewFilter`;
 "show all" clears it; escape leaves the filter as it was.
 """
@@ -20,7 +22,7 @@ from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from chronoflow.signals import SignalType
-from tui.look import type_style
+from tui.look import type_name, type_style
 from tui.view_filter import ViewFilter
 
 
@@ -29,9 +31,11 @@ class FilterScreen(ModalScreen[ViewFilter | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, current: ViewFilter) -> None:
+    def __init__(self, current: ViewFilter, newer_types: tuple[int, ...] = ()) -> None:
+        """``newer_types``: type numbers newer than this program that the recording holds."""
         super().__init__()
         self._current = current
+        self._kinds = (*(int(kind) for kind in SignalType), *newer_types)
 
     def compose(self) -> ComposeResult:
         """The type list, the process field and the buttons."""
@@ -41,11 +45,11 @@ class FilterScreen(ModalScreen[ViewFilter | None]):
             yield SelectionList[int](
                 *(
                     Selection(
-                        Text(kind.name, type_style(kind)),
-                        int(kind),
+                        Text(type_name(kind), type_style(kind)),
+                        kind,
                         kind not in self._current.hidden,
                     )
-                    for kind in SignalType
+                    for kind in self._kinds
                 ),
                 id="filter-types",
             )
@@ -65,7 +69,7 @@ class FilterScreen(ModalScreen[ViewFilter | None]):
     def chosen(self) -> ViewFilter | None:
         """The filter the form describes, or None (with the error shown) if it is invalid."""
         shown = set(self.query_one(SelectionList).selected)
-        hidden = frozenset(kind for kind in SignalType if int(kind) not in shown)
+        hidden = frozenset(kind for kind in self._kinds if kind not in shown)
         text = self.query_one(Input).value.strip()
         try:
             pid = int(text) if text else None

@@ -86,10 +86,14 @@ def legend() -> Table:
         ("« new", "bold black on yellow", "the current signal put it there"),
         ("« received", "bold black on yellow", "the current signal took it out (listed "
          "last, struck through); « dropped: a filter; « evicted: a full inbox"),
+        ("… seqs 9–14 missing …", "dim italic", "seqs a salvaged copy lacks (steps go across)"),
+        ("TYPE#42", "", "a signal type newer than this program: shown, not folded"),
     ):  # fmt: skip
         table.add_row(Text(symbol, style), meaning)
     section("Banners and status bar")
-    table.add_row(Text("⚠", "bold"), "the recording is damaged or was not closed cleanly")
+    table.add_row(
+        Text("⚠", "bold"), "the recording is damaged, lacks seqs, or was not closed cleanly"
+    )
     table.add_row(
         Text("⛔", "bold"), "the run ends in a deadlock (D goes there, w lists the waits)"
     )

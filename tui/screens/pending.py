@@ -71,7 +71,8 @@ def pending_rows(timeline: Timeline, pending: Pending) -> list[Row]:
         rows.append((literal(f"  {name(why.pid)} {why.sentence}", "green"), why.since))
     rows.append(heading("Use calls in flight", len(pending.uses)))
     for use in pending.uses:
-        args = ", ".join(short_repr(a, 40) for a in use.args)
+        shown = short_repr(list(use.args[:50]), 120)  # the arguments, without the brackets
+        args = shown[1:-1] if shown.endswith("]") else shown[1:]
         rows.append((literal(f"  {name(use.pid)}: {use.fn}({args}) since seq {use.seq}"), use.seq))
     rows.append(heading("Timers", len(pending.timers)))
     for timer in pending.timers:

@@ -18,7 +18,16 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from chronoflow.inspect import CausalLink, MessageTrace, ProcessState, Why, WhyKind
+from chronoflow.inspect import (
+    CausalLink,
+    MessageTrace,
+    ProcessState,
+    Why,
+    WhyKind,
+    describe_gap,
+    text_of,
+)
+from chronoflow.inspect.excerpt import NAME_LIMIT, TEXT_LIMIT, TRACEBACK_LIMIT
 from chronoflow.signals import Signal, SignalType
 from tui.literal import literal, pretty_text
 from tui.look import status_look, type_name, type_style
@@ -52,6 +61,7 @@ class SignalDetail(VirtualList):
         self._lines: list[Text] = []
         self._first_link_row = 0
         self._width = 0
+        self._gap: tuple[int, int] | None = None
 
     def show(
         self,
@@ -61,14 +71,17 @@ class SignalDetail(VirtualList):
         when: str,
         message: MessageTrace | None = None,
         why: Why | None = None,
+        gap: tuple[int, int] | None = None,
     ) -> None:
-        """Show ``signal`` (None: an empty recording) with its process and links.
+        """Show ``signal`` (None: an empty recording, or a seq in ``gap``, the
+        seqs the recording lacks) with its process and links.
 
         ``message`` is the trace of the message a RECEIVE, DROP or BACKOFF
         names by its id, so the message itself can be shown too.
         """
         self.signal, self._process, self._when = signal, process, when
         self._why = why
+        self._gap = gap
         self._finding = links is None
         self.links = () if links is None else links
         self._message = message
@@ -81,7 +94,9 @@ class SignalDetail(VirtualList):
         self._width = width
         signal = self.signal
         lines: list[Text] = []
-        if signal is None:
+        if signal is None and self._gap is not None:
+            lines.append(Text(f"{describe_gap(self._gap)} from the recording", "italic"))
+        elif signal is None:
             lines.append(Text("the recording holds no signals", "italic"))
         else:
             head = Text(no_wrap=True, end="")
@@ -127,13 +142,14 @@ class SignalDetail(VirtualList):
 
     def _crash(self, data: dict[str, object], width: int) -> list[Text]:
         """A CRASH: the error, then its traceback line by line."""
-        head = literal(f"{data.get('error', '?')}: {data.get('message', '')}", "bold red")
+        error = text_of(data.get("error", "?"), NAME_LIMIT)
+        head = literal(f"{error}: {text_of(data.get('message', ''), TEXT_LIMIT)}", "bold red")
         head.no_wrap = False
         lines = list(head.wrap(self.app.console, width, overflow="fold"))
         trace = data.get("traceback")
         if isinstance(trace, str) and trace:
             lines.append(Text(""))
-            for line in trace.rstrip("\n").split("\n"):
+            for line in text_of(trace, TRACEBACK_LIMIT).rstrip("\n").split("\n"):
                 shown = literal(line)
                 shown.no_wrap = False
                 lines.extend(shown.wrap(self.app.console, width, overflow="fold"))

@@ -6,7 +6,8 @@ and the engine's one-line summary, the current signal highlighted. A
 are ever fetched or drawn, which is what keeps a ten-million-signal
 recording as smooth as a small one. Signals are fetched a screenful at a
 time through :meth:`Timeline.signals` and kept in a small cache, so
-scrolling one line costs one new signal, not a screenful.
+scrolling one line costs one new signal, not a screenful. A gap in the
+recording's seqs (a salvaged copy) is one row, ``… seqs 9–14 missing …``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from chronoflow.inspect import Timeline, summary
+from chronoflow.inspect import MissingSeqError, Timeline, describe_gap, summary
 from chronoflow.signals import Signal, SignalType
 from tui.literal import literal
 from tui.look import relative_time, type_name, type_style
@@ -63,7 +64,7 @@ class SignalList(VirtualList):
         super().__init__(id=id)
         self._timeline = timeline
         self._template_of = template_of
-        self.rows: Rows = AllRows(lambda: len(timeline))
+        self.rows: Rows = AllRows(lambda: len(timeline), lambda: timeline.gaps)
         self.seq = -1
         self._cache: OrderedDict[int, tuple[Signal, str]] = OrderedDict()
         self._origin: float | None = None
@@ -113,13 +114,16 @@ class SignalList(VirtualList):
     # -- painting ------------------------------------------------------------------
 
     def _fetch(self, seq: int) -> tuple[Signal, str]:
+        """The signal at ``seq`` and its summary (MissingSeqError when the
+        recording lacks it)."""
         entry = self._cache.get(seq)
         if entry is not None:
             return entry
         # Fetch the whole screenful this row belongs to in one sequential read.
         visible = self.visible_rows
-        if not self.rows.filtered and seq in visible:
-            start, stop = visible.start, visible.stop
+        rows = self.rows
+        if not rows.filtered and visible and rows.row_of(seq) in visible:
+            start, stop = rows.seq_at(visible.start), rows.seq_at(visible.stop - 1) + 1
         else:
             start, stop = seq, seq + 1
         for signal in self._timeline.signals(start, stop):
@@ -141,20 +145,30 @@ class SignalList(VirtualList):
         return entry
 
     def origin(self) -> float:
-        """The timestamp of seq 0, which every row's time is relative to."""
+        """The timestamp of the first signal, which every row's time is relative to."""
         if self._origin is None:
-            self._origin = self._timeline.signal(0).ts if len(self._timeline) else 0.0
+            self._origin = self._timeline.origin
         return self._origin
 
     def _seq_width(self) -> int:
         return len(str(max(len(self._timeline) - 1, 0)))
 
     def render_row(self, row: int, width: int) -> Text:
-        """``seq pid template TYPE [time] summary``, the current seq marked."""
+        """``seq pid template TYPE [time] summary``, the current seq marked; a
+        gap's row says which seqs are missing."""
         seq = self.rows.seq_at(row)
-        signal, summary = self._fetch(seq)
-        current = seq == self.seq
+        gap = self.rows.gap_at(row) if isinstance(self.rows, AllRows) else None
+        if gap is None:
+            try:
+                signal, summary = self._fetch(seq)
+            except MissingSeqError as missing:  # a gap the index has not reached yet
+                gap = missing.gap or (seq, seq)
+        current = seq == self.seq or (gap is not None and gap[0] <= self.seq <= gap[1])
         text = Text(no_wrap=True, end="")
+        if gap is not None:
+            text.append("▶ " if current else "  ", "bold")
+            text.append(f"… {describe_gap(gap)} …", "dim italic")
+            return text
         text.append("▶ " if current else "  ", "bold")
         text.append(f"{seq:>{self._seq_width()}} ", "bold" if current else "dim")
         text.append(f"{signal.pid:>3} ")
