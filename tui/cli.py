@@ -4,21 +4,25 @@ The recording is opened *before* the Textual app starts, so a missing file,
 a file that is not a recording, a format version from the future or a
 damaged header ends with one red line on stderr and exit code 1, never a
 traceback and never a half-drawn screen. A torn recording opens (its
-complete prefix) and the app shows a warning banner.
+complete prefix) and the app shows a warning banner. Usage errors (an
+unknown option, ``--at abc``) are one line too, exit code 2, worded as
+``chronoflow state`` words them; so is a seq out of range (exit 1).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand
 
 from chronoflow.errors import ChronoflowError
-from chronoflow.inspect import Timeline
+from chronoflow.inspect import SeqOutOfRangeError, Timeline
 from chronoflow.inspect.collector import tune_collector
 
 if TYPE_CHECKING:
@@ -33,6 +37,24 @@ cli = typer.Typer(
 )
 
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: click's usage error, found through Typer's public ``BadParameter``.
+_UsageError: type[Exception] = next(
+    cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError"
+)
+
+
+class _Command(TyperCommand):
+    """The command, its usage line naming the argument ``RECORDING`` (not ``{RECORDING}``).
+
+    Why here and not shared with ``chronoflow.cli``: importing that package
+    loads every command and the runtime, which the first paint cannot afford.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line's pieces, with ``{NAME}`` written ``NAME``."""
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [p[1:].replace("}", "", 1) if p.startswith("{") else p for p in pieces]
 
 
 def fail(message: str) -> typer.Exit:
@@ -78,9 +100,11 @@ def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
     except OSError as error:
         raise fail(f"{path}: {error.strerror or error}") from None
     total = timeline.progress.total
-    if at is not None and total is not None and at >= total:
+    if at is not None and (at < 0 or (total is not None and at >= total)):
         timeline.close()
-        raise fail(f"--at {at} is beyond the end: {path.name} has seqs 0 to {total - 1}")
+        if total is None:  # a torn recording: its length is not known yet
+            raise fail(f"seq {at} is out of range: seqs start at 0")
+        raise fail(str(SeqOutOfRangeError(at, total)))
     return timeline
 
 
@@ -98,12 +122,12 @@ def open_live(path: Path, workflow: Path) -> LiveSession:
         raise fail(f"{path}: {error.strerror or error}") from None
 
 
-@cli.command()
+@cli.command(cls=_Command)
 def debug(
     file: Annotated[
         Path,
         typer.Argument(
-            metavar="FILE",
+            metavar="RECORDING",
             help="A recording (.cfl) made with SimpleScheduler(record=...) or chronoflow record.",
             show_default=False,
         ),
@@ -112,7 +136,6 @@ def debug(
         int | None,
         typer.Option(
             "--at",
-            min=0,
             metavar="SEQ",
             help="Open at this seq instead of the first signal.",
         ),
@@ -170,6 +193,21 @@ def debug(
         timeline.close()
 
 
-def run() -> None:
-    """Parse the command line and run (the ``chronoflow-tui`` entry point)."""
-    cli()
+def run(argv: Sequence[str] | None = None) -> None:
+    """Parse the command line and run (the ``chronoflow-tui`` entry point).
+
+    Exits with the command's code: 0, 1 for an error, 2 for a usage error.
+    """
+    try:
+        code = cli(args=argv, prog_name="chronoflow-tui", standalone_mode=False)
+    except _UsageError as error:
+        ctx = getattr(error, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = error.format_message()  # type: ignore[attr-defined]
+        if message.strip():
+            fail(message + hint)
+        sys.exit(2)
+    except (KeyboardInterrupt, EOFError, typer.Abort):
+        _stderr.print("interrupted")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
-from chronoflow.cli.app import app, err_console, reports_errors
+from chronoflow.cli.app import Command, app, err_console, print_error, reports_errors
+from chronoflow.cli.terminal import visible
+from chronoflow.cli.workflows import user_code
 from chronoflow.errors import NondeterminismError
 from chronoflow.reexecution import Outcome, Reexecution
 
@@ -18,12 +20,17 @@ EXIT_RAN_ON = 3
 EXIT_LEFT_OVER = 4
 
 
-@app.command()
+@app.command(cls=Command)
 @reports_errors
 def replay(
     recording: Annotated[
         Path,
-        typer.Argument(exists=True, dir_okay=False, help="The .cfl recording to replay."),
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            metavar="RECORDING",
+            help="The .cfl recording to replay.",
+        ),
     ],
     workflow: Annotated[
         Path,
@@ -52,16 +59,18 @@ def replay(
     3 the recording ended but the workflow went on;
     4 the workflow ended but recorded signals were left over.
     """
-    runner = Reexecution(recording, workflow)
-    try:
-        report = asyncio.run(runner.run(stop_at=to))
-    except NondeterminismError as error:
-        lines = error.report().splitlines()
-        err_console.print(f"[bold red]error:[/] {escape(lines[0])}", soft_wrap=True)
-        for line in lines[1:]:
-            err_console.print(escape(line), soft_wrap=True, highlight=False)
-        raise typer.Exit(code=1) from None
-    typer.echo(report.describe())
+    with user_code(f"loading {workflow}"):
+        runner = Reexecution(recording, workflow)
+    with user_code("main()"):
+        try:
+            report = asyncio.run(runner.run(stop_at=to))
+        except NondeterminismError as error:  # raised in the user's frames, reported whole
+            lines = error.report().splitlines()
+            print_error(lines[0])
+            for line in lines[1:]:
+                err_console.print(Text(visible(line)))
+            raise typer.Exit(code=1) from None
+    typer.echo(visible(report.describe(), multiline=True))
     if report.outcome is Outcome.RAN_ON:
         raise typer.Exit(code=EXIT_RAN_ON)
     if report.outcome is Outcome.LEFT_OVER:

@@ -1,4 +1,13 @@
-"""``chronoflow run``: run a workflow module and show what it prints."""
+"""``chronoflow run`` and ``chronoflow record``: run a workflow module, maybe recording it.
+
+Both import the workflow file and call its ``main`` inside the error
+boundary of :mod:`chronoflow.cli.workflows` (the user's exceptions with the
+user's frames; Ctrl-C and SIGTERM unwind). ``record`` writes
+``<workflow stem>.cfl`` in the current folder unless ``-o`` says where, and
+never replaces a file without ``--force``; whatever ends the run, the
+recording is closed with its footer. ``record --all`` is the one command that
+rewrites ``recordings/``, from ``sample_workflows/``.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +16,164 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
-from chronoflow.cli.app import app, reports_errors
+from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
+from chronoflow.cli.terminal import visible
+from chronoflow.cli.termination import uninterrupted
+from chronoflow.cli.workflows import user_code
+from chronoflow.cli.writing import check_output
+from chronoflow.recording import Recorder
+from chronoflow.recording.regenerate import RECORDINGS_DIR, SAMPLES_DIR, display_path, regenerate
+from chronoflow.recording.scheduler import SimpleScheduler as RecordingScheduler
 from chronoflow.runtime import SimpleScheduler
-from chronoflow.workflow import load_workflow, run_workflow, scheduler_options
+from chronoflow.workflow import load_workflow, run_workflow, scheduler_options, workflow_templates
+
+WorkflowFile = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        metavar="WORKFLOW",
+        help="A Python file defining main(scheduler, *args).",
+    ),
+]
+Arguments = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="ARGS...", help="Arguments passed to main() as strings."),
+]
 
 
 @app.command(
+    cls=Command,
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )
 @reports_errors
-def run(
+def run(workflow: WorkflowFile, args: Arguments = None) -> None:
+    """Run WORKFLOW's main(scheduler, *ARGS) on a SimpleScheduler until it is idle.
+
+    An exception from main() is one error line and the traceback of your own
+    code (exit 1). Example: [bold]chronoflow run sample_workflows/echo.py[/]
+    """
+    with user_code(f"loading {workflow}"):
+        module = load_workflow(workflow)
+    scheduler = SimpleScheduler(**scheduler_options(module))
+    with user_code("main()"):
+        asyncio.run(run_workflow(module, scheduler, args or []))
+
+
+class _Recorder(Recorder):
+    """A Recorder whose writes Ctrl-C and SIGTERM cannot cut in half.
+
+    Why: every byte it writes goes through ``flush`` and ``close``; a stop
+    raised inside one would leave a chunk written but not counted, and a
+    footer that does not match the file.
+    """
+
+    def flush(self) -> None:
+        """Write the buffered signals as one chunk, uninterrupted."""
+        with uninterrupted():
+            super().flush()
+
+    def close(self) -> None:
+        """Write the footer and close the file, uninterrupted."""
+        with uninterrupted():
+            super().close()
+
+
+def _report(path: Path, count: int) -> None:
+    size = path.stat().st_size if path.exists() else 0
+    err_console.print(Text(visible(f"recorded {count:,} signals to {path} ({size:,} bytes)")))
+
+
+@app.command(
+    cls=Command,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+@reports_errors
+def record(
     workflow: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             exists=True,
             dir_okay=False,
             readable=True,
+            metavar="WORKFLOW",
             help="A Python file defining main(scheduler, *args).",
         ),
-    ],
-    args: Annotated[
-        list[str] | None,
-        typer.Argument(help="Arguments passed to main() as strings."),
     ] = None,
+    args: Arguments = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="The .cfl file to write [default: <workflow stem>.cfl in the current "
+            "folder]; with --all, the folder [default: recordings].",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the output file if it exists.")
+    ] = False,
+    all_samples: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Re-record every workflow in sample_workflows/ into recordings/, "
+            "replacing the shipped recordings.",
+        ),
+    ] = False,
+    samples: Annotated[
+        Path, typer.Option("--samples", help="Where --all finds the workflows.")
+    ] = SAMPLES_DIR,
+    strict_values: Annotated[
+        bool,
+        typer.Option(
+            "--strict-values",
+            help="Fail on a value that cannot be recorded exactly instead of storing its repr.",
+        ),
+    ] = False,
 ) -> None:
-    """Run WORKFLOW's main(scheduler, *ARGS) on a SimpleScheduler until it is idle.
+    """Run WORKFLOW's main(scheduler, *ARGS) and record every signal to a .cfl file.
 
-    Example: [bold]chronoflow run sample_workflows/echo.py[/]
+    The recording is closed with its footer however the run ends: an
+    exception in main(), Ctrl-C or SIGTERM. Example:
+    [bold]chronoflow record sample_workflows/echo.py -o echo.cfl[/]
     """
-    module = load_workflow(workflow)
-    scheduler = SimpleScheduler(**scheduler_options(module))
-    asyncio.run(run_workflow(module, scheduler, args or []))
+    if all_samples:
+        if workflow is not None:
+            raise fail("--all records every sample; do not name a workflow as well")
+        if not samples.is_dir():
+            raise fail(f"no sample folder {samples}")
+        for done in regenerate(samples, output or RECORDINGS_DIR):
+            _report(done.path, done.count)
+        return
+    if workflow is None:
+        raise fail("name a workflow file to record, or use --all")
+    target = Path(f"{workflow.stem}.cfl") if output is None else output
+    option = "the recording" if output is None else "-o"
+    check_output(target, option, force=force, inputs=[workflow])
+    with user_code(f"loading {workflow}"):
+        module = load_workflow(workflow)
+    options = scheduler_options(module)
+    try:
+        recorder = _Recorder(
+            target,
+            workflow=display_path(workflow),
+            args=list(args or []),
+            templates=workflow_templates(module),
+            source_root=workflow.resolve().parent,
+            strict_values=strict_values,
+        )
+    except OSError as error:
+        raise fail(f"cannot write {target}: {error.strerror or error}") from None
+    try:
+        # Why the recorder's own ``with``: it writes the footer whatever ends
+        # the run, even a scheduler that cannot be built from the options.
+        with user_code("main()"), recorder:
+            scheduler = RecordingScheduler(record=recorder, **options)
+            asyncio.run(run_workflow(module, scheduler, args or []))
+    finally:
+        if recorder.closed:
+            _report(target, recorder.count)

@@ -1,9 +1,15 @@
 """Exports: a recording (or a range of it) as JSON lines, Mermaid or a Chrome trace.
 
 - **jsonl**: one signal per line, ``{"seq", "pid", "type", "data", "ts"}``;
-  what JSON lacks is tagged (``{"$tuple": [...]}``, ``{"$bytes": hex}``,
-  ``{"$map": [[k, v], ...]}`` for non-string keys, ``{"$opaque": type,
-  "repr": text}``, ``{"$float": "nan"}``).
+  what JSON lacks is tagged by :func:`plain` (the table is in
+  ``docs/format.md``, "Tools"). A JSON object with a key that starts with
+  ``$`` is always a tag, so a dict with such a key is itself written as a
+  ``{"$map": [[k, v], ...]}``; a str holding lone surrogates becomes
+  ``{"$str": [text, code point, text, ...]}``. :func:`json_text` writes
+  JSON that is valid UTF-8 and strict JSON (no ``NaN``, no lone
+  surrogates), with C1 controls, bidirectional and zero-width characters
+  as ``\\uXXXX`` escapes so that no line can reorder or hide text in a
+  terminal.
 - **mermaid**: a sequence diagram for slides and notes: a participant per
   process, labelled ``Template[pid]``; an arrow per delivered message with a
   short, escaped summary; spawns, crashes, exits and kills as notes.
@@ -14,13 +20,15 @@
 
 The range ``start .. stop`` (inclusive) and the ``pids`` filter choose what
 is shown; the world before ``start`` is still folded, so names and statuses
-are right from the first signal shown.
+are right from the first signal shown. An :class:`Exported` passed as
+``report`` learns how many signals were shown and the reader's warnings.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import reprlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -43,9 +51,39 @@ _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = 4
 _SHORT.maxlevel = 2
 
 
+#: Lone surrogates: a Python str may hold them, UTF-8 and strict JSON cannot.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What JSON text keeps raw but a terminal obeys: DEL and C1 controls,
+#: zero-width and bidirectional formatting characters, line and paragraph
+#: separators, the BOM. (``json.dumps`` itself escapes C0 controls.)
+_JSON_HIDDEN = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+#: What a Mermaid label shows as an escape: every control character, and
+#: the invisible and unencodable ones JSON text escapes too.
+_LABEL_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+#: Ints this long may have more digits than Python writes in decimal
+#: (``sys.get_int_max_str_digits``: 4,300 by default, never below 640, that
+#: is about 2,100 bits); only these are tried.
+_LONG_INT_BITS = 2_000
+
+
 def plain(value: Any) -> Any:
-    """``value`` as JSON data; what JSON lacks is tagged (see the module docstring)."""
-    if value is None or isinstance(value, bool | int | str):
+    """``value`` as JSON data; what JSON lacks is tagged (see ``docs/format.md``).
+
+    Why every ``$`` key is a tag: a reader tells a tag from data by that
+    alone, so a dict that has such a key is written as a ``$map`` too.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return {"$str": _pieces(value)} if _SURROGATE.search(value) else value
+    if isinstance(value, int):
+        if value.bit_length() > _LONG_INT_BITS:
+            try:
+                str(value)
+            except ValueError:  # more digits than Python writes in decimal
+                return {"$int": hex(value)}
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else {"$float": repr(value)}
@@ -56,12 +94,65 @@ def plain(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$bytes": value.hex()}
     if isinstance(value, dict):
-        if all(isinstance(key, str) for key in value):
+        if all(type(key) is str and _plain_key(key) for key in value):
             return {key: plain(item) for key, item in value.items()}
         return {"$map": [[plain(key), plain(item)] for key, item in value.items()]}
     if isinstance(value, Opaque):
-        return {"$opaque": value.type_name, "repr": value.repr}
-    return {"$repr": repr(value)}
+        return {"$opaque": display(value.type_name), "repr": display(value.repr)}
+    return {"$opaque": display(type(value).__name__), "repr": display(_repr(value))}
+
+
+def _plain_key(key: str) -> bool:
+    return not key.startswith("$") and _SURROGATE.search(key) is None
+
+
+def _pieces(text: str) -> list[str | int]:
+    """``text`` as runs of text and the code points of its lone surrogates."""
+    pieces: list[str | int] = []
+    position = 0
+    for match in _SURROGATE.finditer(text):
+        if match.start() > position:
+            pieces.append(text[position : match.start()])
+        pieces.append(ord(match.group()))
+        position = match.end()
+    if position < len(text):
+        pieces.append(text[position:])
+    return pieces
+
+
+def _repr(value: Any) -> str:
+    try:
+        return repr(value)
+    except Exception as error:  # a value to export must never break the export
+        return f"<unrepresentable {type(value).__name__}: {type(error).__name__}>"
+
+
+def display(text: str) -> str:
+    """A string shown, not decoded (a name, an Opaque's repr): lone surrogates
+    become U+FFFD, so that it stays a plain JSON string."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _escape_hidden(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(value: Any) -> str:
+    """``value`` (already :func:`plain`) as one line of strict JSON, valid UTF-8.
+
+    Non-ASCII text stays readable; only the characters a terminal would
+    obey or hide are written as ``\\uXXXX`` escapes (see the module docstring).
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _JSON_HIDDEN.sub(_escape_hidden, text)
+
+
+def type_name(kind: int) -> str:
+    """A signal type's name; ``TYPE#n`` for a type newer than this program."""
+    try:
+        return SignalType(kind).name
+    except ValueError:
+        return f"TYPE#{kind}"
 
 
 def json_line(signal: Signal) -> str:
@@ -69,24 +160,29 @@ def json_line(signal: Signal) -> str:
     record = {
         "seq": signal.seq,
         "pid": signal.pid,
-        "type": SignalType(signal.type).name,
+        "type": type_name(signal.type),
         "data": plain(signal.data),
-        "ts": signal.ts,
+        "ts": plain(signal.ts),
     }
-    return json.dumps(record, ensure_ascii=False)
+    return json_text(record)
 
 
 def mermaid_text(text: str, limit: int = 40) -> str:
-    """``text`` made safe for a Mermaid label: one line, entities for its syntax."""
+    """``text`` made safe for a Mermaid label: one line, entities for its syntax.
+
+    Whitespace runs become one space; a control, invisible format character
+    or lone surrogate is shown as its escape (``\\x1b`` written ``#92;x1b``).
+    """
     flat = " ".join(text.split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
     out = []
     for char in flat:
+        code = ord(char)
         if char in '#;<>:&%{}[]"`\\|':
-            out.append(f"#{ord(char)};")
-        elif ord(char) < 32 or ord(char) == 127:
-            out.append(" ")
+            out.append(f"#{code};")
+        elif _LABEL_HIDDEN.match(char):
+            out.append(f"#92;x{code:02x}" if code <= 0xFF else f"#92;u{code:04x}")
         else:
             out.append(char)
     return "".join(out)
@@ -100,6 +196,16 @@ def _short(value: Any) -> str:
 
 
 @dataclass
+class Exported:
+    """What an export showed, complete once its lines have all been taken."""
+
+    #: Signals in the range and the pid filter.
+    signals: int = 0
+    #: The reader's warnings: damage skipped, a recording not closed cleanly.
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class _Walk:
     """The signals to show, with the fold state as it was at each of them."""
 
@@ -107,7 +213,9 @@ class _Walk:
     names: dict[int, str] = field(default_factory=dict)
 
 
-def _walk(path: Path, start: int, stop: int | None, pids: Collection[int] | None) -> _Walk:
+def _walk(
+    path: Path, start: int, stop: int | None, pids: Collection[int] | None, report: Exported
+) -> _Walk:
     walk = _Walk()
     state = FoldState()
     with open_recording(path) as reader:
@@ -121,6 +229,8 @@ def _walk(path: Path, start: int, stop: int | None, pids: Collection[int] | None
                 continue
             status = STATUSES[status_code(record)].value if record is not None else ""
             walk.shown.append((signal, status))
+        report.warnings.extend(str(warning) for warning in reader.warnings)
+    report.signals = len(walk.shown)
     return walk
 
 
@@ -131,22 +241,26 @@ def export(
     start: int = 0,
     stop: int | None = None,
     pids: Collection[int] | None = None,
+    report: Exported | None = None,
 ) -> Iterator[str]:
-    """The export of ``path`` in ``fmt``, as lines of text."""
+    """The export of ``path`` in ``fmt``, as lines of text (``report``: see :class:`Exported`)."""
+    report = Exported() if report is None else report
     if fmt == "jsonl":
         with open_recording(path) as reader:
             end = None if stop is None else stop + 1
             for signal in reader.signals(start, end):
                 if pids is None or signal.pid in pids:
+                    report.signals += 1
                     yield json_line(signal)
+            report.warnings.extend(str(warning) for warning in reader.warnings)
         return
-    walk = _walk(Path(path), start, stop, pids)
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}: {fmt!r}")
+    walk = _walk(Path(path), start, stop, pids, report)
     if fmt == "mermaid":
         yield from _mermaid(walk, pids)
-    elif fmt == "chrome-trace":
-        yield json.dumps(_chrome_trace(walk), ensure_ascii=False)
     else:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}: {fmt!r}")
+        yield json_text(_chrome_trace(walk))
 
 
 # -- Mermaid -----------------------------------------------------------------------
@@ -158,8 +272,10 @@ def _mermaid(walk: _Walk, pids: Collection[int] | None) -> Iterator[str]:
     participants: list[str] = []
     body: list[str] = []
 
-    def who(pid: int | None) -> str:
+    def who(pid: Any) -> str:
         """A participant's id, declared (in order of first appearance) on first use."""
+        if type(pid) is not int:  # None, or what a damaged signal holds instead of a pid
+            pid = None
         name = "outside" if pid is None else f"P{pid}"
         if name not in declared:
             declared.add(name)
@@ -173,10 +289,12 @@ def _mermaid(walk: _Walk, pids: Collection[int] | None) -> Iterator[str]:
         if kind == _S.SEND or kind == _S.DELIVER:
             sender = pid if kind == _S.SEND else None
             label = mermaid_text(f"#{signal.seq} {_short(info.get('msg'))}")
-            for target in info.get("into") or []:
+            into = info.get("into")
+            targets = into if isinstance(into, list | tuple) else []
+            for target in targets:
                 if pids is None or target in pids or sender in pids:
                     body.append(f"    {who(sender)}->>{who(target)}: {label}")
-            if not info.get("into"):
+            if not targets:
                 body.append(f"    Note over {who(pid)}: {label} reached no inbox")
         elif kind == _S.SPAWN:
             child = info.get("child")
@@ -217,7 +335,11 @@ def _chrome_trace(walk: _Walk) -> dict[str, Any]:
     stamps = [signal.ts for signal, _ in shown]
     # Why a fallback to seq: under a virtual clock many signals share one
     # timestamp; one microsecond per seq keeps every step visible.
-    by_seq = not stamps or max(stamps) - min(stamps) <= 0
+    by_seq = (
+        not stamps
+        or not all(math.isfinite(stamp) for stamp in stamps)
+        or max(stamps) - min(stamps) <= 0
+    )
     origin = 0.0 if by_seq or not stamps else min(stamps)
 
     def at(signal: Signal) -> float:
@@ -228,7 +350,13 @@ def _chrome_trace(walk: _Walk) -> dict[str, Any]:
     ]
     for pid, name in sorted(walk.names.items()):
         events.append(
-            {"name": "thread_name", "ph": "M", "pid": 1, "tid": pid, "args": {"name": name}}
+            {
+                "name": "thread_name",
+                "ph": "M",
+                "pid": 1,
+                "tid": pid,
+                "args": {"name": display(name)},
+            }
         )
     open_span: dict[int, tuple[str, float]] = {}
     sent_at: dict[int, tuple[int, float]] = {}
@@ -260,7 +388,7 @@ def _chrome_trace(walk: _Walk) -> dict[str, Any]:
                 open_span[pid] = (status, when)
         events.append(
             {
-                "name": SignalType(signal.type).name,
+                "name": type_name(signal.type),
                 "cat": "signal",
                 "ph": "i",
                 "s": "t",

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chronoflow import Process, SimpleScheduler, template
 from chronoflow.cli import app
-from chronoflow.inspect.export import export, mermaid_text
-from chronoflow.recording import Recorder, open_recording
+from chronoflow.inspect.export import export, json_line, json_text, mermaid_text, plain
+from chronoflow.recording import Opaque, Recorder, RecordingWriter, open_recording
+from chronoflow.signals import Signal, SignalType
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "recordings"
@@ -222,3 +227,174 @@ def test_the_export_command(tmp_path: Path) -> None:
 def test_labels_are_one_safe_line() -> None:
     assert mermaid_text("a;b#c\nd") == "a#59;b#35;c d"
     assert len(mermaid_text("x" * 100)) == 40
+
+
+# -- JSON: tags, escapes, strict UTF-8 ------------------------------------------------
+
+
+def unplain(value: Any) -> Any:
+    """The reader's side of the rules in docs/format.md ("Tools"): JSON data back
+    to the recorded value."""
+    if isinstance(value, list):
+        return [unplain(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if not any(key.startswith("$") for key in value):
+        return {key: unplain(item) for key, item in value.items()}
+    [tag] = [key for key in value if key.startswith("$")]
+    body = value[tag]
+    if tag == "$tuple":
+        return tuple(unplain(item) for item in body)
+    if tag == "$map":
+        return {unplain(key): unplain(item) for key, item in body}
+    if tag == "$bytes":
+        return bytes.fromhex(body)
+    if tag == "$float":
+        return float(body)
+    if tag == "$int":
+        return int(body, 16)
+    if tag == "$str":
+        return "".join(piece if isinstance(piece, str) else chr(piece) for piece in body)
+    if tag == "$opaque":
+        return Opaque(body, value["repr"])
+    raise AssertionError(f"unknown tag {tag}")
+
+
+def strict_json(text: str) -> Any:
+    """Parse ``text`` as strict JSON: no NaN or Infinity, no lone surrogate escapes."""
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON")
+
+    assert not re.search(r"\\u[dD][89abAB]", text), "a surrogate escape"
+    return json.loads(text, parse_constant=refuse)
+
+
+HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def test_a_dict_that_looks_like_a_tag_is_tagged_itself() -> None:
+    assert plain((1,)) == {"$tuple": [1]}
+    assert plain({"$tuple": [1]}) == {"$map": [["$tuple", [1]]]}
+    assert plain({"$tuple": [1]}) != plain((1,))
+    assert plain({"a": 1, "b": [2, (3,)]}) == {"a": 1, "b": [2, {"$tuple": [3]}]}
+    assert plain({1: 2}) == {"$map": [[1, 2]]}
+    assert plain({"k\ud800": 1}) == {"$map": [[{"$str": ["k", 0xD800]}, 1]]}
+
+
+def test_lone_surrogates_big_ints_and_non_finite_floats_are_tagged() -> None:
+    assert plain("a\ud800b\udc80") == {"$str": ["a", 0xD800, "b", 0xDC80]}
+    assert plain("café ✓") == "café ✓"
+    huge = 7**9000
+    assert plain(huge) == {"$int": hex(huge)}
+    assert plain(2**70) == 2**70
+    assert plain(float("nan")) == {"$float": "nan"}
+    assert plain(float("-inf")) == {"$float": "-inf"}
+    assert plain(Opaque("T\ud800", "r\x1b")) == {"$opaque": "T\ufffd", "repr": "r\x1b"}
+
+
+def test_json_text_escapes_what_a_terminal_would_obey() -> None:
+    text = json_text(["\x1b[2J", "\x9b31m", "\u202eevil", "\u2028", "\ufeff", "café"])
+    assert text == ('["\\u001b[2J", "\\u009b31m", "\\u202eevil", "\\u2028", "\\ufeff", "café"]')
+    assert not HIDDEN.search(text)
+
+
+#: Text with lone surrogates and control characters as often as anything else.
+awkward_text = st.text(
+    st.characters(exclude_categories=())
+    | st.integers(min_value=0xD800, max_value=0xDFFF).map(chr)
+    | st.sampled_from("\x1b\x9b\u202e\u2028\n$")
+)
+
+recordable = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=2**64, max_value=2**64 + 10)
+    | st.floats(allow_nan=False)
+    | st.sampled_from([float("inf"), float("-inf")])
+    | awkward_text
+    | st.binary(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(
+            awkward_text | st.integers() | st.sampled_from(["$map", "$tuple", "$str"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(recordable)
+@settings(max_examples=300, deadline=None)
+def test_every_value_round_trips_through_strict_utf8_json(value: Any) -> None:
+    text = json_text(plain(value))
+    text.encode("utf-8")  # strict: no lone surrogate reaches the output
+    assert not HIDDEN.search(text)
+    assert unplain(strict_json(text)) == value
+
+
+def test_a_nan_timestamp_stays_strict_json() -> None:
+    line = json_line(Signal(0, 0, SignalType.WAIT, None, float("nan")))
+    assert strict_json(line)["ts"] == {"$float": "nan"}
+
+
+@pytest.fixture
+def unencodable(tmp_path: Path) -> Path:
+    path = tmp_path / "unencodable.cfl"
+    writer = RecordingWriter(path, {"workflow": "surrogates"})
+    start = {"template": "T\x1b]0;x", "args": ["\ud800", "\udc80"], "parent": None}
+    writer.write_signals(
+        [
+            Signal(0, 0, SignalType.START, start, 1.0),
+            Signal(1, 0, SignalType.SEND, {"msg": {"$tuple": [1]}, "to": None, "into": []}, 1.0),
+            Signal(2, 0, SignalType.SEND, {"msg": ("\u202e", "\x9b", 7**9000), "into": []}, 1.0),
+        ]
+    )
+    writer.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["dump", "--format", "jsonl"],
+        ["export", "--format", "jsonl"],
+        ["export", "-f", "chrome-trace"],
+    ],
+    ids=" ".join,
+)
+def test_json_outputs_are_strict_utf8_whatever_the_recording_holds(
+    unencodable: Path, command: list[str]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "chronoflow", command[0], str(unencodable), *command[1:]],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},  # stdout would write a surrogate as a raw byte
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8")  # strict
+    assert not HIDDEN.search(text.replace("\n", ""))
+    records = [strict_json(line) for line in text.splitlines()]
+    if command[0] == "dump" or command[-1] == "jsonl":
+        assert records[0]["data"]["args"] == [{"$str": [0xD800]}, {"$str": [0xDC80]}]
+        assert records[1]["data"]["msg"] == {"$map": [["$tuple", [1]]]}
+        assert unplain(records[2]["data"]["msg"]) == ("\u202e", "\x9b", 7**9000)
+
+
+def test_dump_and_export_write_the_same_json_lines(unencodable: Path) -> None:
+    dumped = runner.invoke(app, ["dump", str(unencodable), "--format", "jsonl"])
+    exported = runner.invoke(app, ["export", str(unencodable), "--format", "jsonl"])
+    assert dumped.exit_code == exported.exit_code == 0
+    assert dumped.stdout == exported.stdout
+    assert dumped.stdout.splitlines() == list(export(unencodable, "jsonl"))
+
+
+def test_mermaid_labels_show_invisible_characters_as_escapes() -> None:
+    assert mermaid_text("a\x1bb\u202ec\x9b") == "a#92;x1bb#92;u202ec#92;x9b"
+    assert mermaid_text("lone \ud800") == "lone #92;ud800"

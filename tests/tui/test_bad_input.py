@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from chronoflow.cli import app as chronoflow_app
 from chronoflow.inspect import Timeline
 from tests.tui.conftest import CLASSROOM, LAST, SIZE
 from tui.app import ChronoflowApp
-from tui.cli import cli
+from tui.cli import cli, run
 from tui.widgets.warning_banner import WarningBanner
 
 runner = CliRunner()
@@ -57,7 +60,74 @@ def test_a_file_cut_inside_its_header(tmp_path: Path) -> None:
 
 
 def test_at_beyond_the_end() -> None:
-    fails_with_one_line([str(CLASSROOM), "--at", "500"], "--at 500", f"0 to {LAST}")
+    fails_with_one_line(
+        [str(CLASSROOM), "--at", "500"],
+        f"error: seq 500 is out of range: the recording has seqs 0 to {LAST}",
+    )
+
+
+def test_a_negative_at_is_the_same_line_as_chronoflow_state() -> None:
+    fails_with_one_line(
+        [str(CLASSROOM), "--at", "-5"],
+        f"error: seq -5 is out of range: the recording has seqs 0 to {LAST}",
+    )
+    state = CliRunner().invoke(chronoflow_app, ["state", str(CLASSROOM), "--at", "-5"])
+    assert state.exit_code == 1
+    assert (
+        state.stderr.strip() == f"error: seq -5 is out of range: the recording has seqs 0 to {LAST}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            [str(CLASSROOM), "--at", "abc"],
+            "error: Invalid value for '--at': 'abc' is not a valid int. "
+            "(see 'chronoflow-tui --help')",
+        ),
+        (
+            [str(CLASSROOM), "--bogus"],
+            "error: No such option: --bogus (see 'chronoflow-tui --help')",
+        ),
+        ([], "error: Missing argument 'RECORDING'. (see 'chronoflow-tui --help')"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    args: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run(args)
+    assert stopped.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [line]
+
+
+def test_a_seq_that_is_not_a_number_is_worded_as_chronoflow_state_words_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        run([str(CLASSROOM), "--at", "abc"])
+    tui_line = capsys.readouterr().err.strip()
+    state = subprocess.run(
+        [sys.executable, "-m", "chronoflow", "state", str(CLASSROOM), "--at", "abc"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert state.returncode == 2
+    assert tui_line.endswith(" (see 'chronoflow-tui --help')")
+    assert state.stderr.split(" (see ")[0] == tui_line.split(" (see ")[0]
+
+
+def test_the_usage_line_names_the_recording(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run(["--help"])
+    assert stopped.value.code == 0
+    usage = next(line for line in capsys.readouterr().out.splitlines() if "Usage:" in line)
+    assert usage.strip() == "Usage: chronoflow-tui [OPTIONS] RECORDING"
 
 
 def test_help_and_version() -> None:
@@ -89,4 +159,5 @@ async def test_a_damaged_recording_opens_with_a_warning_banner(tmp_path: Path, d
             shown = str(banner.render())
             assert shown.startswith("⚠ ")
             assert "dropped" in shown
-            assert 0 < app.seq < LAST
+            # A torn file ends early; a corrupt span is skipped and the rest read.
+            assert 0 < app.seq < LAST if damage == "torn" else 0 < app.seq <= LAST
