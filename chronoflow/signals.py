@@ -53,6 +53,15 @@ class SignalType(IntEnum):
     STUCK = 26
 
 
+def type_name(kind: int) -> str:
+    """The name of a signal type, or ``TYPE#n`` for a number newer than this
+    program (a recording from a newer writer holds such signals)."""
+    try:
+        return SignalType(kind).name
+    except ValueError:
+        return f"TYPE#{kind}"
+
+
 class Signal(NamedTuple):
     """One event of one process, at one position of the total order.
 
@@ -62,12 +71,13 @@ class Signal(NamedTuple):
 
     seq: int
     pid: int
+    #: A :class:`SignalType`; a plain int for a type newer than this program.
     type: SignalType
     data: Any = None
     ts: float = 0.0
 
     def __repr__(self) -> str:
-        kind = SignalType(self.type).name
+        kind = type_name(self.type)
         if self.data is None:
             return f"Signal(seq={self.seq}, pid={self.pid}, {kind})"
         return f"Signal(seq={self.seq}, pid={self.pid}, {kind}, data={self.data!r})"

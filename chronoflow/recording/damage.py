@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from chronoflow.recording.errors import RecordingCorrupt, RecordingWarning
-from chronoflow.recording.format import Frame, FrameStatus, next_valid_frame
+from chronoflow.recording.format import Frame, FrameStatus, Resync
 
 
 class ReadMode(Enum):
@@ -40,10 +40,14 @@ class DamageLog:
         mode: ReadMode,
         max_record_length: int,
         found: list[RecordingWarning],
+        salt: bytes = b"",
     ) -> None:
         self.path = path
         self.mode = mode
         self.max_record_length = max_record_length
+        self.salt = salt
+        #: One budget for every resync of this reader (see Resync).
+        self._resync: Resync | None = None
         self._lock = threading.Lock()
         self._found = {warning.offset: warning for warning in found}
         self._tail: RecordingWarning | None = None
@@ -57,13 +61,23 @@ class DamageLog:
         return found
 
     def bad_chunk(self, found: Frame, reason: str) -> None:
-        """A chunk that does not decode: raise, stop, or (salvage) go on."""
+        """A chunk that does not decode: raise (strict), or note it (the reader
+        decides whether to go on)."""
         reason = f"chunk record does not decode: {reason}"
         if self.mode is ReadMode.STRICT:
             raise RecordingCorrupt(self.path, found.offset, reason)
         self.warn(RecordingWarning(found.offset, found.end - found.offset, reason, self.path))
-        if self.mode is ReadMode.TOLERANT:
-            raise StopReading
+
+    def skipped(self, found: Frame, resume: int, reason: str) -> None:
+        """A bad or torn frame skipped to ``resume``, the next chunk the index knows."""
+        self.warn(
+            RecordingWarning(
+                found.offset,
+                resume - found.offset,
+                f"{reason}; resumed at the next chunk the footer index names, at byte {resume:,}",
+                self.path,
+            )
+        )
 
     def bad_frame(self, handle: BinaryIO, found: Frame, end: int, reason: str) -> int:
         """A bad or torn frame: raise, stop, or return where the next valid
@@ -72,7 +86,13 @@ class DamageLog:
             raise RecordingCorrupt(self.path, found.offset, reason)
         resume = None
         if self.mode is ReadMode.SALVAGE:
-            resume = next_valid_frame(handle, found.offset + 1, end, self.max_record_length)
+            if self._resync is None:
+                self._resync = Resync(end)
+            resume = self._resync.next_valid_frame(
+                handle, found.offset + 1, end, self.max_record_length, self.salt
+            )
+            if resume is None and self._resync.exhausted:
+                reason += "; the search for the next valid record gave up (too many false starts)"
         if resume is None:
             warning = RecordingWarning(found.offset, end - found.offset, reason, self.path)
             if found.status is FrameStatus.TORN:

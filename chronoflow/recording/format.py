@@ -1,17 +1,26 @@
 """The byte layout of a ``.cfl`` recording: signature, version and record frames.
 
-A recording is a 12-byte file header (an 8-byte signature, then the format
-version as two little-endian u16, major and minor) followed by framed
-records. Each frame is a 13-byte header, ``sync`` (4 bytes), ``length``
-(u32 LE, the payload size), ``kind`` (u8) and ``crc`` (u32 LE, CRC-32 of
-the length and kind bytes followed by the payload), then ``length`` bytes
-of msgpack. ``docs/format.md`` is the full specification; this module is
-the only code that knows these bytes, and :mod:`chronoflow.recording.records`
-the only code that knows the payloads.
+A recording of format 2 starts with a 20-byte file header: an 8-byte
+signature, the format version as two little-endian u16 (major, minor), a
+random 4-byte *salt* chosen for this file, and a CRC-32 of those 16 bytes.
+Framed records follow. Each frame is a 13-byte header, ``sync`` (4 bytes),
+``length`` (u32 LE, the payload size), ``kind`` (u8) and ``crc`` (u32 LE:
+CRC-32 of the salt, the length and kind bytes, then the payload), then
+``length`` bytes of msgpack. Files of format 1 have a 12-byte header (no
+salt, no header check) and frames whose CRC starts at the length bytes:
+the same rule with an empty salt. ``docs/format.md`` is the full
+specification; this module is the only code that knows these bytes, and
+:mod:`chronoflow.recording.records` the only code that knows the payloads.
+
+Why a salt (as LevelDB's and SQLite's WAL checksums are seeded): a frame
+copied from another file, or forged inside a recorded ``bytes`` value,
+does not pass this file's checks, so a salvaging reader cannot be fooled
+into taking it for a record.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from dataclasses import dataclass
@@ -21,11 +30,59 @@ from typing import BinaryIO, Final
 #: The signature. Like PNG's: a high-bit byte catches 7-bit transfers, CR LF
 #: and LF catch newline conversion, and 0x1A stops a DOS ``type``.
 MAGIC: Final = b"\x89CFL\r\n\x1a\n"
-FORMAT_MAJOR: Final = 1
-FORMAT_MINOR: Final = 1
+FORMAT_MAJOR: Final = 2
+FORMAT_MINOR: Final = 0
 FORMAT_VERSION: Final = f"{FORMAT_MAJOR}.{FORMAT_MINOR}"
+#: Major versions this reader reads (format 1 without salt or header check).
+READABLE_MAJORS: Final = (1, 2)
 
+#: What every version's header starts with: signature, major, minor.
 FILE_HEADER: Final = struct.Struct("<8sHH")
+#: Format 2's header: signature, major, minor, salt, CRC-32 of the 16 bytes before.
+FILE_HEADER_2: Final = struct.Struct("<8sHH4sI")
+SALT_SIZE: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A file's header: its version, its salt (empty for format 1) and size."""
+
+    major: int
+    minor: int
+    salt: bytes
+    size: int
+
+
+def file_header(
+    major: int = FORMAT_MAJOR, minor: int = FORMAT_MINOR, salt: bytes | None = None
+) -> bytes:
+    """The bytes every recording starts with: format 1's 12, format 2's 20
+    (with ``salt``, a fresh random one when None)."""
+    if major < 2:
+        return FILE_HEADER.pack(MAGIC, major, minor)
+    salt = os.urandom(SALT_SIZE) if salt is None else salt
+    if len(salt) != SALT_SIZE:
+        raise ValueError(f"a salt is {SALT_SIZE} bytes")
+    head = FILE_HEADER.pack(MAGIC, major, minor) + salt
+    return head + zlib.crc32(head).to_bytes(4, "little")
+
+
+def header_size(major: int) -> int:
+    """How many bytes the file header of ``major`` takes."""
+    return FILE_HEADER.size if major < 2 else FILE_HEADER_2.size
+
+
+def parse_header(data: bytes) -> tuple[Header, bool]:
+    """The header at the start of ``data`` (at least :func:`header_size` bytes)
+    and whether its check holds (always for format 1, which has none)."""
+    _, major, minor = FILE_HEADER.unpack_from(data)
+    if major < 2:
+        return Header(major, minor, b"", FILE_HEADER.size), True
+    _, _, _, salt, crc = FILE_HEADER_2.unpack_from(data)
+    ok = zlib.crc32(data[: FILE_HEADER_2.size - 4]) == crc
+    return Header(major, minor, salt, FILE_HEADER_2.size), ok
+
+
 #: Every frame starts with these bytes, so that a salvaging reader can find
 #: the next frame after a damaged span.
 SYNC: Final = b"\x8dCFR"
@@ -50,21 +107,18 @@ class RecordKind(IntEnum):
     TRAILER = 4
 
 
-def file_header(major: int = FORMAT_MAJOR, minor: int = FORMAT_MINOR) -> bytes:
-    """The 12 bytes every recording starts with."""
-    return FILE_HEADER.pack(MAGIC, major, minor)
+def record_crc(kind: int, payload: bytes, salt: bytes = b"") -> int:
+    """The CRC-32 a frame stores: over the file's salt, the frame's length and
+    kind bytes, then the payload (format 1: no salt)."""
+    start = zlib.crc32(_LENGTH_KIND.pack(len(payload), kind), zlib.crc32(salt))
+    return zlib.crc32(payload, start)
 
 
-def record_crc(kind: int, payload: bytes) -> int:
-    """The CRC-32 a frame stores: over its length and kind bytes, then the payload."""
-    return zlib.crc32(payload, zlib.crc32(_LENGTH_KIND.pack(len(payload), kind)))
-
-
-def frame(kind: int, payload: bytes) -> bytes:
-    """``payload`` framed as one record of ``kind``."""
+def frame(kind: int, payload: bytes, salt: bytes = b"") -> bytes:
+    """``payload`` framed as one record of ``kind`` for a file with ``salt``."""
     if len(payload) > MAX_RECORD_LENGTH:
         raise ValueError(f"record of {len(payload)} bytes exceeds {MAX_RECORD_LENGTH}")
-    header = RECORD_HEADER.pack(SYNC, len(payload), kind, record_crc(kind, payload))
+    header = RECORD_HEADER.pack(SYNC, len(payload), kind, record_crc(kind, payload, salt))
     return header + payload
 
 
@@ -93,8 +147,11 @@ class Frame:
         return self.offset + RECORD_HEADER.size + len(self.payload)
 
 
-def read_frame(handle: BinaryIO, offset: int, end: int, max_length: int) -> Frame:
-    """Read and check the frame at ``offset``; never read at or past ``end``.
+def read_frame(
+    handle: BinaryIO, offset: int, end: int, max_length: int, salt: bytes = b""
+) -> Frame:
+    """Read and check the frame at ``offset`` of a file with ``salt``; never
+    read at or past ``end``.
 
     The length is checked against ``max_length`` and the bytes left before
     anything is allocated for the payload.
@@ -132,9 +189,16 @@ def read_frame(handle: BinaryIO, offset: int, end: int, max_length: int) -> Fram
     payload = handle.read(length)
     if len(payload) < length:
         return Frame(FrameStatus.TORN, offset, kind, reason="the record is cut off")
-    if record_crc(kind, payload) != crc:
+    if record_crc(kind, payload, salt) != crc:
         return Frame(FrameStatus.BAD, offset, kind, reason="checksum mismatch (damaged record)")
     return Frame(FrameStatus.OK, offset, kind, payload)
+
+
+def starts_a_frame(handle: BinaryIO, offset: int) -> bool:
+    """Whether a frame's sync marker is at ``offset`` (a frame there that does
+    not read is then damaged, not absent)."""
+    handle.seek(offset)
+    return handle.read(len(SYNC)) == SYNC
 
 
 def find_sync(handle: BinaryIO, start: int, end: int, block: int = 1 << 20) -> int | None:
@@ -155,12 +219,48 @@ def find_sync(handle: BinaryIO, start: int, end: int, block: int = 1 << 20) -> i
     return None
 
 
-def next_valid_frame(handle: BinaryIO, position: int, end: int, max_length: int) -> int | None:
-    """The offset of the first valid frame at or after ``position``, if any (salvage)."""
-    while True:
-        candidate = find_sync(handle, position, end)
-        if candidate is None:
-            return None
-        if read_frame(handle, candidate, end, max_length).status is FrameStatus.OK:
-            return candidate
-        position = candidate + 1
+class Resync:
+    """Looks for the next valid frame after damage, within a budget.
+
+    Why a budget: every candidate (a place where the sync bytes occur) is
+    checked by reading the payload its header claims, up to the record
+    cap. A hostile file with candidates every few bytes, each claiming to
+    run to the end, would cost time quadratic in its size. A :class:`Resync`
+    checks at most ``budget`` bytes of claimed payloads in all (several
+    times the file, so that a genuine damaged file is never cut short);
+    after that it finds nothing more, and says so.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.budget = 8 * size + 2 * MAX_RECORD_LENGTH
+        self.spent = 0
+
+    @property
+    def exhausted(self) -> bool:
+        """True once the budget is spent."""
+        return self.spent >= self.budget
+
+    def next_valid_frame(
+        self, handle: BinaryIO, position: int, end: int, max_length: int, salt: bytes = b""
+    ) -> int | None:
+        """The offset of the first valid frame at or after ``position``, if any."""
+        while not self.exhausted:
+            candidate = find_sync(handle, position, end)
+            if candidate is None:
+                return None
+            found = read_frame(handle, candidate, end, max_length, salt)
+            if found.status is FrameStatus.OK:
+                return candidate
+            handle.seek(candidate + 4)
+            claimed = int.from_bytes(handle.read(4), "little")
+            self.spent += RECORD_HEADER.size + min(claimed, max_length, end - candidate)
+            position = candidate + 1
+        return None
+
+
+def next_valid_frame(
+    handle: BinaryIO, position: int, end: int, max_length: int, salt: bytes = b""
+) -> int | None:
+    """The offset of the first valid frame at or after ``position``, if any, with
+    the budget of one :class:`Resync` over the bytes from ``position`` on."""
+    return Resync(end - position).next_valid_frame(handle, position, end, max_length, salt)

@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from chronoflow.recording.format import FILE_HEADER, FORMAT_VERSION, RECORD_HEADER, RecordKind
+from chronoflow.recording.format import (
+    FILE_HEADER,
+    FORMAT_VERSION,
+    RECORD_HEADER,
+    RecordKind,
+    parse_header,
+)
 from chronoflow.recording.records import Trailer
 from chronoflow.recording.values import unpack_value
 from chronoflow.recording.writer import RecordingWriter
@@ -38,6 +44,9 @@ EXAMPLE_METADATA: dict[str, Any] = {
     "templates": [{"name": "Hello", "module": "hello", "qualname": "Hello"}],
 }
 
+#: The example's salt, fixed so that the file comes out the same every time.
+EXAMPLE_SALT = bytes.fromhex("5a17c0de")
+
 EXAMPLE_SIGNALS = [
     Signal(
         0,
@@ -55,7 +64,7 @@ EXAMPLE_SIGNALS = [
 
 def write_example(path: Path) -> Path:
     """Write the example recording: one process that receives one message."""
-    writer = RecordingWriter(path, EXAMPLE_METADATA)
+    writer = RecordingWriter(path, EXAMPLE_METADATA, salt=EXAMPLE_SALT)
     writer.write_signals(EXAMPLE_SIGNALS)
     writer.close()
     return path
@@ -86,7 +95,12 @@ def annotated_dump(path: Path) -> str:
     magic, major, minor = FILE_HEADER.unpack(data[: FILE_HEADER.size])
     lines = _hex_lines(0, data[:8], f"signature {magic!r}")
     lines += _hex_lines(8, data[8:12], f"format version {major}.{minor} (u16 LE major, minor)")
-    offset = FILE_HEADER.size
+    header, _ = parse_header(data)
+    if header.salt:
+        lines += _hex_lines(12, data[12:16], f"salt 0x{header.salt.hex()}")
+        check = int.from_bytes(data[16:20], "little")
+        lines += _hex_lines(16, data[16:20], f"header check: CRC-32 of bytes 0-15 = 0x{check:08x}")
+    offset = header.size
     while offset < len(data):
         _, length, kind, crc = RECORD_HEADER.unpack_from(data, offset)
         name = RecordKind(kind).name

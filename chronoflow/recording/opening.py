@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import msgpack
+
 from chronoflow.recording.errors import (
     NotARecording,
     RecordingCorrupt,
@@ -25,15 +27,20 @@ from chronoflow.recording.errors import (
 )
 from chronoflow.recording.format import (
     FILE_HEADER,
-    FORMAT_MAJOR,
+    FILE_HEADER_2,
     MAGIC,
+    READABLE_MAJORS,
     RECORD_HEADER,
     FrameStatus,
+    Header,
     RecordKind,
+    header_size,
     next_valid_frame,
+    parse_header,
     read_frame,
+    starts_a_frame,
 )
-from chronoflow.recording.records import Footer, Metadata, PayloadError, Trailer
+from chronoflow.recording.records import ChunkEntry, Footer, Metadata, PayloadError, Trailer
 from chronoflow.recording.values import describe_decode_error
 
 _TRAILER_FRAME_SIZE = RECORD_HEADER.size + Trailer.SIZE
@@ -49,9 +56,11 @@ class Opening:
     data_end: int | None = None
     footer: Footer | None = None
     warnings: list[RecordingWarning] = field(default_factory=list)
+    #: The file's salt, mixed into every frame's check (empty for format 1).
+    salt: bytes = b""
 
 
-def read_opening(path: Path, strict: bool, max_length: int) -> Opening:
+def read_opening(path: Path, strict: bool, max_length: int, salvage: bool = False) -> Opening:
     """Check the header and read metadata and footer of the recording at ``path``."""
     try:
         handle = open(path, "rb")  # noqa: SIM115  closed below
@@ -59,14 +68,39 @@ def read_opening(path: Path, strict: bool, max_length: int) -> Opening:
         raise RecordingError(path, 0, f"cannot open: {error.strerror or error}") from None
     with handle:
         size = os.fstat(handle.fileno()).st_size
-        version = _check_header(path, handle.read(FILE_HEADER.size))
-        opening = Opening(dict(Metadata.DEFAULTS), version, FILE_HEADER.size)
+        header, warning = _check_header(path, handle.read(FILE_HEADER_2.size), salvage)
+        opening = Opening(
+            dict(Metadata.DEFAULTS), (header.major, header.minor), header.size, salt=header.salt
+        )
+        if warning is not None:
+            opening.warnings.append(warning)
         _read_metadata(path, handle, size, strict, max_length, opening)
         _read_footer(path, handle, size, strict, max_length, opening)
     return opening
 
 
-def _check_header(path: Path, head: bytes) -> tuple[int, int]:
+def _check_header(path: Path, data: bytes, salvage: bool) -> tuple[Header, RecordingWarning | None]:
+    """The file's header; a damaged one is an error, except when salvaging
+    (its fields are then taken as they are, with a warning)."""
+    head = data[: FILE_HEADER.size]
+    version = _check_start(path, head)
+    size = header_size(version[0])
+    if len(data) < size:
+        raise RecordingCorrupt(
+            path,
+            len(data),
+            f"the file ends after {len(data)} bytes, inside its {size}-byte header",
+        )
+    header, ok = parse_header(data)
+    if ok:
+        return header, None
+    why = "the file header is damaged (its check does not match)"
+    if not salvage:
+        raise RecordingCorrupt(path, 0, f"{why}; chronoflow check --salvage may recover it")
+    return header, RecordingWarning(0, 0, f"{why}; read as it is", path)
+
+
+def _check_start(path: Path, head: bytes) -> tuple[int, int]:
     if not head:
         raise NotARecording(path, 0, "the file is empty, not a Chronoflow recording")
     signature = head[: len(MAGIC)]
@@ -80,16 +114,20 @@ def _check_header(path: Path, head: bytes) -> tuple[int, int]:
             reason = "not a Chronoflow recording (the .cfl signature is missing)"
         raise NotARecording(path, 0, reason)
     if len(head) < FILE_HEADER.size:
+        # The major version (bytes 8-9) says how long the header is, if it is there.
+        major = int.from_bytes(head[8:10], "little") if len(head) >= 10 else 2
+        size = header_size(major)
         raise RecordingCorrupt(
-            path, len(head), f"the file ends after {len(head)} bytes, inside its 12-byte header"
+            path, len(head), f"the file ends after {len(head)} bytes, inside its {size}-byte header"
         )
     _, major, minor = FILE_HEADER.unpack(head)
-    if major != FORMAT_MAJOR:
+    if major not in READABLE_MAJORS:
+        readable = " and ".join(f"{known}.x" for known in READABLE_MAJORS)
         raise UnsupportedVersion(
             path,
             len(MAGIC),
             f"recording format version {major}.{minor} is not supported; this chronoflow "
-            f"reads version {FORMAT_MAJOR}.x",
+            f"reads versions {readable}",
         )
     return major, minor
 
@@ -105,8 +143,9 @@ def _problem(
 def _read_metadata(
     path: Path, handle: BinaryIO, size: int, strict: bool, max_length: int, opening: Opening
 ) -> None:
-    offset = FILE_HEADER.size
-    found = read_frame(handle, offset, size, max_length)
+    offset = opening.data_start
+    salt = opening.salt
+    found = read_frame(handle, offset, size, max_length, salt)
     if found.status is FrameStatus.END:
         _problem(path, strict, opening, offset, 0, "the file ends before its metadata record")
         return
@@ -115,7 +154,7 @@ def _read_metadata(
         if strict:
             raise RecordingCorrupt(path, offset, why)
         # Skip to the next valid frame: the metadata is for display only.
-        resume = next_valid_frame(handle, offset + 1, size, max_length)
+        resume = next_valid_frame(handle, offset + 1, size, max_length, salt)
         resume = size if resume is None else resume
         _problem(path, strict, opening, offset, resume - offset, why)
         opening.data_start = resume
@@ -142,17 +181,22 @@ def _read_footer(
     trailer_at = size - _TRAILER_FRAME_SIZE
     if trailer_at < opening.data_start:
         return
-    trailer = read_frame(handle, trailer_at, size, max_length)
+    salt = opening.salt
+    trailer = read_frame(handle, trailer_at, size, max_length, salt)
     if trailer.status is not FrameStatus.OK or trailer.kind != RecordKind.TRAILER:
+        if strict and trailer.status is not FrameStatus.OK and starts_a_frame(handle, trailer_at):
+            raise RecordingCorrupt(path, trailer_at, f"the trailer: {trailer.reason}")
         return  # not closed cleanly: the signals are found by a scan
     try:
         footer_at = Trailer.read(trailer.payload)
-    except PayloadError:
+    except PayloadError as error:
+        if strict:
+            raise RecordingCorrupt(path, trailer_at, f"the trailer: {error}") from None
         return
     if not opening.data_start <= footer_at < trailer_at:
         _problem(path, strict, opening, trailer_at, 0, "the trailer points outside the file")
         return
-    found = read_frame(handle, footer_at, trailer_at, max_length)
+    found = read_frame(handle, footer_at, trailer_at, max_length, salt)
     why = ""
     if found.status is not FrameStatus.OK:
         why = f"footer record: {found.reason}"
@@ -167,11 +211,39 @@ def _read_footer(
             why = f"footer record does not decode: {describe_decode_error(error)}"
         else:
             why = _check_index(footer, opening.data_start, footer_at)
+            if not why and footer.chunks:
+                ends = (footer.chunks[0], footer.chunks[-1])
+                if not all(_names_its_chunk(handle, e, footer_at, max_length, salt) for e in ends):
+                    why = "the footer index does not match the chunks it names"
             if not why:
                 opening.footer = footer
                 opening.data_end = footer_at
                 return
     _problem(path, strict, opening, footer_at, 0, f"{why}; reading the signals by a scan")
+
+
+def _names_its_chunk(
+    handle: BinaryIO, entry: ChunkEntry, end: int, max_length: int, salt: bytes
+) -> bool:
+    """Whether the index ``entry`` points at a valid chunk record with its first
+    seq and count. Why only the first and last entries at opening: checking
+    all would read every chunk of a huge file before its first screen; the
+    reader checks each other entry when it first reads that chunk."""
+    found = read_frame(handle, entry.offset, end, max_length, salt)
+    if found.status is not FrameStatus.OK:
+        # A frame that starts there but does not read is a damaged chunk,
+        # which the reader reports when it meets it; no frame at all is a lie.
+        return starts_a_frame(handle, entry.offset)
+    if found.kind != RecordKind.CHUNK:
+        return False
+    try:
+        unpacker = msgpack.Unpacker(max_buffer_size=64)
+        unpacker.feed(found.payload[:64])
+        if unpacker.read_array_header() < 7:
+            return False
+        return bool(unpacker.unpack() == entry.first_seq and unpacker.unpack() == entry.count)
+    except Exception:  # a payload that is not a chunk's: the entry lies
+        return False
 
 
 def _check_index(footer: Footer, data_start: int, data_end: int) -> str:

@@ -16,7 +16,6 @@ damaged span, resumes at the next valid record and records each gap
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import operator
 import os
@@ -28,8 +27,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
+from chronoflow.recording.chunk_index import ChunkIndex
 from chronoflow.recording.damage import DamageLog, ReadMode, StopReading
-from chronoflow.recording.errors import RecordingWarning, UnsupportedVersion
+from chronoflow.recording.errors import RecordingCorrupt, RecordingWarning, UnsupportedVersion
 from chronoflow.recording.format import (
     CRITICAL_KIND,
     MAX_RECORD_LENGTH,
@@ -37,9 +37,10 @@ from chronoflow.recording.format import (
     FrameStatus,
     RecordKind,
     read_frame,
+    starts_a_frame,
 )
 from chronoflow.recording.opening import Opening, read_opening
-from chronoflow.recording.records import Chunk, ChunkColumns, ChunkEntry, PayloadError
+from chronoflow.recording.records import Chunk, ChunkColumns, PayloadError
 from chronoflow.recording.values import describe_decode_error
 from chronoflow.signals import Signal
 
@@ -87,20 +88,25 @@ class RecordingReader:
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[int, bool], ChunkColumns] = OrderedDict()
         self._scan_count: int | None = None
-        opening = read_opening(self.path, self.mode is ReadMode.STRICT, max_record_length)
+        opening = read_opening(
+            self.path,
+            self.mode is ReadMode.STRICT,
+            max_record_length,
+            salvage=self.mode is ReadMode.SALVAGE,
+        )
         self._adopt(opening)
-        self._damage = DamageLog(self.path, self.mode, max_record_length, opening.warnings)
+        self._damage = DamageLog(
+            self.path, self.mode, max_record_length, opening.warnings, opening.salt
+        )
 
     def _adopt(self, opening: Opening) -> None:
         self.metadata: dict[str, Any] = opening.metadata
         self.format_version: tuple[int, int] = opening.version
+        self._salt = opening.salt
         self._data_start = opening.data_start
         self._data_end = opening.data_end
         self._footer = opening.footer
-        entries = opening.footer.chunks if opening.footer is not None else []
-        self._index: list[ChunkEntry] = list(entries)
-        self._index_seqs = [entry.first_seq for entry in entries]
-        self._index_offsets = {entry.offset for entry in entries}
+        self._index = ChunkIndex(opening.footer.chunks if opening.footer is not None else ())
 
     # -- what the file says about itself ------------------------------------------------
 
@@ -199,42 +205,56 @@ class RecordingReader:
                 return  # why: the next chunk would be decoded only to find it is past stop
 
     def _seek_point(self, start: int) -> tuple[int, int | None]:
-        with self._lock:
-            at = bisect.bisect_right(self._index_seqs, start) - 1
-            if at < 0:
-                return self._data_start, None
-            entry = self._index[at]
-            return entry.offset, entry.first_seq
+        entry = self._index.seek_point(start)
+        if entry is None:
+            return self._data_start, None
+        return entry.offset, entry.first_seq
 
     def _scan(self, handle: BinaryIO, start: int, keep: bool, raw: bool) -> Iterator[ChunkView]:
         offset, expected = self._seek_point(start)
         from_start = offset == self._data_start and start == 0
         seen = 0
+        yielded = False
         lost_from: int | None = None
         while True:
             end = self._data_end
             if end is None:
                 end = os.fstat(handle.fileno()).st_size
-            found = read_frame(handle, offset, end, self.max_record_length)
+            found = read_frame(handle, offset, end, self.max_record_length, self._salt)
             try:
                 if found.status is FrameStatus.END:
                     break
                 if found.status is not FrameStatus.OK:
-                    offset = self._damage.bad_frame(handle, found, end, found.reason)
+                    if (
+                        not yielded
+                        and offset != self._data_start
+                        and not starts_a_frame(handle, offset)
+                        and self._index_lied(offset)
+                    ):
+                        offset, expected, from_start = self._data_start, None, start == 0
+                        continue
                     lost_from = expected if lost_from is None else lost_from
+                    offset = self._resume(handle, found, end)
                     continue
                 self._damage.clear_tail(found.offset)
                 kind = found.kind
                 if kind == RecordKind.CHUNK:
                     columns = self._chunk(found, expected, lost_from, keep, raw)
-                    offset = found.end
-                    if columns is None:  # skipped as damaged (salvage mode)
+                    if columns is None:  # skipped as damaged
                         lost_from = expected if lost_from is None else lost_from
+                        offset = self._after_bad_chunk(found)
                         continue
+                    if not self._index.check(found.offset, columns.first, columns.count):
+                        self._index_lied(found.offset)
+                        if not yielded:
+                            offset, expected, from_start = self._data_start, None, start == 0
+                            continue
+                    offset = found.end
                     lost_from = None
                     seen += columns.count
                     expected = columns.last + 1
                     if expected > start:
+                        yielded = True
                         # Why a one-slot list: this frame keeps no reference
                         # to the chunk it hands over, so a reader that drops
                         # it frees it before the next chunk is decoded.
@@ -243,8 +263,8 @@ class RecordingReader:
                         yield handing.pop()
                     continue
                 if kind in (RecordKind.FOOTER, RecordKind.TRAILER):
-                    if kind == RecordKind.FOOTER and self._data_end is None:
-                        self._after_footer(handle, found, end)
+                    if kind == RecordKind.FOOTER and (self._data_end is None or self.strict):
+                        self._after_footer(handle, found, os.fstat(handle.fileno()).st_size)
                     break  # the signals end at the footer
                 if kind & CRITICAL_KIND:
                     raise UnsupportedVersion(
@@ -259,9 +279,45 @@ class RecordingReader:
         if from_start:
             self._scan_count = seen
 
+    @property
+    def strict(self) -> bool:
+        """True in strict mode."""
+        return self.mode is ReadMode.STRICT
+
+    def _resume(self, handle: BinaryIO, found: Frame, end: int) -> int:
+        """Where to go on after the bad or torn frame ``found``: the next chunk
+        the index knows, else what the read mode says (see DamageLog)."""
+        known = None if self.strict else self._index.after(found.offset)
+        if known is None or known.offset >= end:
+            return self._damage.bad_frame(handle, found, end, found.reason)
+        self._damage.skipped(found, known.offset, found.reason)
+        return known.offset
+
+    def _after_bad_chunk(self, found: Frame) -> int:
+        """Go on after a chunk that does not decode (tolerant: only where the
+        index knows what follows)."""
+        if self.mode is ReadMode.TOLERANT and self._index.after(found.offset) is None:
+            raise StopReading
+        return found.end
+
+    def _index_lied(self, offset: int) -> bool:
+        """The footer index named a chunk at ``offset`` that is not there (or not
+        that chunk): forget its unchecked entries and read by a scan. False
+        when the index did not name ``offset``."""
+        if self._footer is None:
+            return False
+        why = "the footer index does not match the chunk at this offset; reading by a scan"
+        if self.strict:
+            raise RecordingCorrupt(self.path, offset, why)
+        self._damage.warn(RecordingWarning(offset, 0, why, self.path))
+        with self._lock:
+            self._footer = None
+        self._index.drop_unchecked()
+        return True
+
     def _after_footer(self, handle: BinaryIO, footer: Frame, end: int) -> None:
         """A footer met by a scan: the file was closed while read, or its trailer is torn."""
-        trailer = read_frame(handle, footer.end, end, self.max_record_length)
+        trailer = read_frame(handle, footer.end, end, self.max_record_length, self._salt)
         if trailer.status in (FrameStatus.OK, FrameStatus.END):
             self._damage.clear_tail(footer.end)
         if trailer.status is FrameStatus.OK and trailer.kind == RecordKind.TRAILER:
@@ -269,20 +325,24 @@ class RecordingReader:
                 self._reopen()
             return
         if trailer.status is not FrameStatus.END:
-            self._damage.torn_tail(
-                RecordingWarning(footer.end, end - footer.end, trailer.reason, self.path)
-            )
+            why = f"the trailer after the footer: {trailer.reason or 'not a trailer record'}"
+            if self.strict:
+                raise RecordingCorrupt(self.path, footer.end, why)
+            self._damage.torn_tail(RecordingWarning(footer.end, end - footer.end, why, self.path))
 
     def _reopen(self) -> None:
-        opening = read_opening(self.path, self.mode is ReadMode.STRICT, self.max_record_length)
+        opening = read_opening(
+            self.path,
+            self.mode is ReadMode.STRICT,
+            self.max_record_length,
+            salvage=self.mode is ReadMode.SALVAGE,
+        )
         footer = opening.footer
         if footer is not None:
             with self._lock:
                 self._footer = footer
                 self._data_end = opening.data_end
-                self._index = list(footer.chunks)
-                self._index_seqs = [entry.first_seq for entry in footer.chunks]
-                self._index_offsets = {entry.offset for entry in footer.chunks}
+            self._index.replace(footer.chunks)
 
     def _chunk(
         self, found: Frame, expected: int | None, lost_from: int | None, keep: bool, raw: bool
@@ -318,19 +378,12 @@ class RecordingReader:
         return columns
 
     def _remember(self, found: Frame, columns: ChunkColumns, keep: bool, raw: bool) -> None:
-        """Note where the chunk is (a file without a footer is indexed as it is
-        read), and keep it if asked."""
-        with self._lock:
-            if keep:
+        """Keep the chunk for a read nearby, if asked."""
+        if keep:
+            with self._lock:
                 self._cache[found.offset, raw] = columns
                 if len(self._cache) > _CACHED_CHUNKS:
                     self._cache.popitem(last=False)
-            if found.offset not in self._index_offsets:
-                entry = ChunkEntry(columns.first, found.offset, columns.count)
-                at = bisect.bisect_right(self._index_seqs, entry.first_seq)
-                self._index.insert(at, entry)
-                self._index_seqs.insert(at, entry.first_seq)
-                self._index_offsets.add(found.offset)
 
     # -- lifetime ---------------------------------------------------------------------
 

@@ -41,6 +41,10 @@ class Summary:
     first_ts: float | None = None
     last_ts: float | None = None
     type_counts: Counter[SignalType] = field(default_factory=Counter)
+    #: Signals of types newer than this reader, by type number.
+    newer_types: Counter[int] = field(default_factory=Counter)
+    #: Seqs with no signal, as ``(first, last)`` (a salvaged copy has them).
+    gaps: list[tuple[int, int]] = field(default_factory=list)
     #: pid -> template name, from START and TRANSITION signals (the latest).
     processes: dict[int, str] = field(default_factory=dict)
     #: template name -> how many processes started with it.
@@ -53,16 +57,30 @@ class Summary:
         return self.complete and not self.warnings
 
     def verdict(self) -> str:
-        """One line saying whether the file is intact."""
+        """One line saying whether the file is intact (and what it lacks or
+        holds that a reader should know: missing seqs, newer signal types)."""
         if self.intact:
-            return f"intact: {self.count:,} signals, closed cleanly"
+            return f"intact: {self.count:,} signals, closed cleanly{self.notes()}"
         if self.warnings:
             problems = len(self.warnings)
             return (
                 f"damaged: {problems} damaged span{'s' if problems > 1 else ''}; "
                 f"{self.count:,} signals readable (see chronoflow check)"
             )
-        return f"not closed cleanly (no footer): {self.count:,} signals readable"
+        return f"not closed cleanly (no footer): {self.count:,} signals readable{self.notes()}"
+
+    def notes(self) -> str:
+        """``"; seqs 9–14 missing; newer signal types present: 42 (3)"``, or ``""``."""
+        text = ""
+        if self.gaps:
+            missing = ", ".join(
+                str(first) if first == last else f"{first}–{last}" for first, last in self.gaps
+            )
+            text += f"; seqs {missing} missing"
+        if self.newer_types:
+            newer = ", ".join(f"{kind} ({n:,})" for kind, n in sorted(self.newer_types.items()))
+            text += f"; newer signal types present: {newer}"
+        return text
 
 
 def summarize(
@@ -81,6 +99,8 @@ def summarize(
         columns = view.columns
         if summary.first_seq is None:
             summary.first_seq, summary.first_ts = columns.first, columns.first_ts
+        elif last is not None and columns.first > last.last + 1:
+            summary.gaps.append((last.last + 1, columns.first - 1))
         counts.update(columns.types)
         datas, pids = columns.datas, columns.pids
         for at in columns.positions(SignalType.START, SignalType.TRANSITION):
@@ -96,7 +116,11 @@ def summarize(
             progress(view.end)
     if last is not None:
         summary.last_seq, summary.last_ts = last.last, last.last_ts
-    summary.type_counts = Counter({SignalType(kind): n for kind, n in counts.items()})
+    known = len(SignalType)
+    summary.type_counts = Counter(
+        {SignalType(kind): n for kind, n in counts.items() if kind < known}
+    )
+    summary.newer_types = Counter({kind: n for kind, n in counts.items() if kind >= known})
     summary.complete = reader.complete
     summary.warnings = reader.warnings
     footer_count = reader.count()

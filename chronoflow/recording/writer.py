@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from chronoflow.errors import MisuseError
-from chronoflow.recording.format import MAX_RECORD_LENGTH, file_header, frame
+from chronoflow.recording.format import MAX_RECORD_LENGTH, file_header, frame, parse_header
 from chronoflow.recording.records import Chunk, ChunkEntry, Footer, Metadata, Trailer
 from chronoflow.recording.values import Opaque, ValueEncoder
 from chronoflow.signals import Signal
@@ -27,11 +27,24 @@ class RecordingWriter:
     """Writes one recording file. Not thread-safe: one writer per file."""
 
     def __init__(
-        self, path: str | os.PathLike[str], metadata: dict[str, Any], *, strict_values: bool = False
+        self,
+        path: str | os.PathLike[str],
+        metadata: dict[str, Any],
+        *,
+        strict_values: bool = False,
+        salt: bytes | None = None,
     ) -> None:
+        """Create ``path`` and write its header and ``metadata``.
+
+        ``salt`` is the file's 4-byte salt (see
+        :mod:`chronoflow.recording.format`); a fresh random one by default,
+        a fixed one only for a file that must come out the same every time.
+        """
         self.path = Path(path)
         self._encoder = ValueEncoder(strict=strict_values)
         metadata_payload = Metadata(metadata).write(self._encoder)
+        header = file_header(salt=salt)
+        self._salt = parse_header(header)[0].salt
         self._file = open(self.path, "wb", buffering=0)  # noqa: SIM115  closed by close()
         self._offset = 0
         self._chunks: list[ChunkEntry] = []
@@ -39,7 +52,7 @@ class RecordingWriter:
         self._next_seq: int | None = None
         self._first_ts: float | None = None
         self._last_ts: float | None = None
-        self._write(file_header() + frame(Metadata.kind, metadata_payload))
+        self._write(header + frame(Metadata.kind, metadata_payload, self._salt))
 
     @property
     def closed(self) -> bool:
@@ -88,8 +101,8 @@ class RecordingWriter:
         self._chunks += entries
         self._count += len(signals)
         if self._first_ts is None:
-            self._first_ts = signals[0][4]
-        self._last_ts = signals[-1][4]
+            self._first_ts = _as_stored(signals[0][4])
+        self._last_ts = _as_stored(signals[-1][4])
         self._next_seq = signals[-1][0] + 1
 
     def _frame_run(
@@ -108,7 +121,7 @@ class RecordingWriter:
             payload = Chunk.write([Signal(seq, pid, kind, stand_in, ts)], self._encoder)
         offset = self._offset + sum(map(len, frames))
         entries.append(ChunkEntry(run[0][0], offset, len(run)))
-        frames.append(frame(Chunk.kind, payload))
+        frames.append(frame(Chunk.kind, payload, self._salt))
 
     def close(self) -> None:
         """Write the footer index and the trailer, and close the file (idempotent)."""
@@ -123,8 +136,9 @@ class RecordingWriter:
                 last_ts=self._last_ts,
             )
             footer_offset = self._offset
-            footer_frame = frame(Footer.kind, footer.write(self._encoder))
-            self._write(footer_frame + frame(Trailer.kind, Trailer.write(footer_offset)))
+            footer_frame = frame(Footer.kind, footer.write(self._encoder), self._salt)
+            trailer = frame(Trailer.kind, Trailer.write(footer_offset), self._salt)
+            self._write(footer_frame + trailer)
         finally:
             self._file.close()
 
@@ -149,3 +163,13 @@ def _consecutive_runs(signals: Sequence[Signal]) -> list[Sequence[Signal]]:
             start = index
     runs.append(signals[start:])
     return runs
+
+
+def _as_stored(stamp: Any) -> float:
+    """A timestamp as a chunk stores it (whole microseconds; 0 for one that is
+    not a finite number), so that the footer's first and last times equal the
+    first and last signals' as read."""
+    try:
+        return float(round(float(stamp) * 1e6)) / 1e6
+    except (ValueError, OverflowError, TypeError):
+        return 0.0

@@ -57,18 +57,41 @@ def test_record_writes_the_recording_and_says_so(echo: Path) -> None:
     assert [s.type for s in reader.signals()][:2] == [SignalType.START, SignalType.START]
 
 
-def test_record_defaults_to_the_recordings_folder(tmp_path: Path) -> None:
+def test_record_defaults_to_the_current_folder_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     workflow = tmp_path / "tiny.py"
     workflow.write_text("def main(scheduler):\n    pass\n")
-    cwd = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        result = runner.invoke(app, ["record", "tiny.py"])
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(tmp_path)
+    shipped = tmp_path / "recordings" / "tiny.cfl"
+    shipped.parent.mkdir()
+    shipped.write_bytes(b"a shipped recording")
+    result = runner.invoke(app, ["record", "tiny.py"])
     assert result.exit_code == 0, result.output
-    assert "recorded 0 signals to recordings/tiny.cfl" in result.output
-    assert open_recording(tmp_path / "recordings" / "tiny.cfl").metadata["workflow"] == "tiny.py"
+    size = (tmp_path / "tiny.cfl").stat().st_size
+    assert result.stderr.splitlines() == [f"recorded 0 signals to tiny.cfl ({size:,} bytes)"]
+    assert open_recording(tmp_path / "tiny.cfl").metadata["workflow"] == "tiny.py"
+    assert shipped.read_bytes() == b"a shipped recording"  # recordings/ is left alone
+    before = (tmp_path / "tiny.cfl").read_bytes()
+    again = runner.invoke(app, ["record", "tiny.py"])
+    assert again.exit_code == 1
+    assert again.stderr.splitlines() == [
+        "error: the recording tiny.cfl already exists; add --force to overwrite it"
+    ]
+    assert (tmp_path / "tiny.cfl").read_bytes() == before
+    forced = runner.invoke(app, ["record", "tiny.py", "--force", "-o", "tiny.cfl"])
+    assert forced.exit_code == 0, forced.output
+    assert open_recording(tmp_path / "tiny.cfl").complete
+
+
+def test_record_refuses_to_write_over_the_workflow_even_with_force(tmp_path: Path) -> None:
+    workflow = tmp_path / "tiny.py"
+    source = "def main(scheduler):\n    pass\n"
+    workflow.write_text(source)
+    result = runner.invoke(app, ["record", str(workflow), "-o", str(workflow), "--force"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: -o needs a new file, not {workflow} itself"]
+    assert workflow.read_text() == source
 
 
 def test_record_all_records_every_sample(tmp_path: Path) -> None:
@@ -183,8 +206,44 @@ def test_check_a_damaged_recording_names_offsets_and_salvages(tmp_path: Path) ->
 
 
 def test_check_refuses_to_salvage_over_its_input(echo: Path) -> None:
-    result = runner.invoke(app, ["check", str(echo), "--salvage", str(echo)])
+    before = echo.read_bytes()
+    result = runner.invoke(app, ["check", str(echo), "--salvage", str(echo), "--force"])
     assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: --salvage needs a new file, not {echo} itself"]
+    assert echo.read_bytes() == before
+
+
+@pytest.mark.parametrize("link", ["hard", "symbolic"])
+def test_check_refuses_to_salvage_over_a_link_to_its_input(
+    echo: Path, tmp_path: Path, link: str
+) -> None:
+    other = tmp_path / "other-name.cfl"
+    if link == "hard":
+        os.link(echo, other)
+    else:
+        other.symlink_to(echo)
+    before = echo.read_bytes()
+    result = runner.invoke(app, ["check", str(echo), "--salvage", str(other), "--force"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: --salvage needs a new file, not {echo} itself"]
+    assert echo.read_bytes() == before
+    assert open_recording(echo).complete
+
+
+def test_salvage_overwrites_an_existing_file_only_with_force(echo: Path, tmp_path: Path) -> None:
+    existing = tmp_path / "notes.cfl"
+    existing.write_text("my notes")
+    refused = runner.invoke(app, ["check", str(echo), "--salvage", str(existing)])
+    assert refused.exit_code == 1
+    assert refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        f"error: --salvage {existing} already exists; add --force to overwrite it"
+    ]
+    assert existing.read_text() == "my notes"
+    forced = runner.invoke(app, ["check", str(echo), "--salvage", str(existing), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert f"wrote {existing}: " in forced.stdout
+    assert open_recording(existing).complete
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

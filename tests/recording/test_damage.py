@@ -78,15 +78,47 @@ def test_a_flipped_bit_is_reported_at_its_record_in_strict_mode(tmp_path: Path) 
     assert caught.value.offset == offset
 
 
-def test_tolerant_mode_stops_at_the_damage_with_a_warning(tmp_path: Path) -> None:
+def test_tolerant_mode_stops_at_damage_it_cannot_see_past(tmp_path: Path) -> None:
     signals = make_signals(100)
-    path = write_recording(tmp_path / "f.cfl", signals, chunk=10)
+    path = write_recording(tmp_path / "f.cfl", signals, chunk=10, close=False)
     offset, _ = flip_middle_chunk(path)
     reader = open_recording(path)
     assert same_signals(reader.signals(), signals[:50])
     (warning,) = reader.warnings
     assert warning.offset == offset
     assert "checksum mismatch" in warning.reason
+
+
+def test_tolerant_mode_resumes_where_the_footer_index_says_and_names_the_loss(
+    tmp_path: Path,
+) -> None:
+    """Rule: a reader with a valid footer index resumes after a damaged chunk at
+    the next chunk the index names, and says which seqs were lost."""
+    signals = make_signals(100)
+    path = write_recording(tmp_path / "f.cfl", signals, chunk=10)
+    offset, end = flip_middle_chunk(path)
+    reader = open_recording(path)
+    assert same_signals(reader.signals(), signals[:50] + signals[60:])
+    (warning,) = reader.warnings
+    assert (warning.offset, warning.dropped_bytes) == (offset, end - offset)
+    assert "resumed at the next chunk the footer index names" in warning.reason
+    assert "seqs 50..59 lost" in warning.reason
+    # Seeking past the damage goes straight to the chunk that holds the seq.
+    assert reader.signal(75).seq == 75
+    with pytest.raises(IndexError):
+        reader.signal(55)
+
+
+def test_a_bad_chunk_length_in_the_middle_loses_one_chunk_not_the_rest(tmp_path: Path) -> None:
+    signals = make_signals(45)
+    path = write_recording(tmp_path / "f.cfl", signals, chunk=9)
+    (start, _), *_ = frame_ends(path)[2:3]
+    data = bytearray(path.read_bytes())
+    data[start + 4 : start + 8] = (10**6).to_bytes(4, "little")  # the third chunk's length
+    path.write_bytes(bytes(data))
+    reader = open_recording(path)
+    assert [s.seq for s in reader.signals()] == list(range(18)) + list(range(27, 45))
+    assert "seqs 18..26 lost" in reader.warnings[0].reason
 
 
 def test_salvage_mode_resumes_after_the_damage_and_reports_the_gap(tmp_path: Path) -> None:

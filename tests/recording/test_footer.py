@@ -9,7 +9,7 @@ import msgpack
 import pytest
 
 from chronoflow.recording import ReadMode, RecordingCorrupt, open_recording
-from chronoflow.recording.format import RECORD_HEADER, RecordKind, frame
+from chronoflow.recording.format import RECORD_HEADER, RecordKind, frame, parse_header
 from chronoflow.recording.records import Trailer
 from tests.recording.conftest import make_signals, same_signals, write_recording
 
@@ -26,10 +26,11 @@ def with_footer(tmp_path: Path, change: Any) -> Path:
     footer = msgpack.unpackb(payload, strict_map_key=False)
     change(footer)
     bad = tmp_path / "changed.cfl"
+    salt = parse_header(whole)[0].salt
     bad.write_bytes(
         whole[:footer_at]
-        + frame(RecordKind.FOOTER, msgpack.packb(footer))
-        + frame(RecordKind.TRAILER, Trailer.write(footer_at))
+        + frame(RecordKind.FOOTER, msgpack.packb(footer), salt)
+        + frame(RecordKind.TRAILER, Trailer.write(footer_at), salt)
     )
     return bad
 

@@ -20,8 +20,9 @@ from chronoflow.recording import (
     UnsupportedVersion,
     open_recording,
 )
-from chronoflow.recording.format import SYNC, RecordKind, file_header, frame
+from chronoflow.recording.format import SYNC, RecordKind, file_header, frame, parse_header
 from chronoflow.recording.records import Metadata
+from chronoflow.recording.summary import check, summarize
 from chronoflow.recording.values import (
     CUT,
     MAX_SAME_HASH,
@@ -31,6 +32,7 @@ from chronoflow.recording.values import (
     from_raw,
     to_raw,
 )
+from chronoflow.signals import SignalType
 from tests.recording.conftest import (
     chunk_payload,
     crafted,
@@ -80,8 +82,11 @@ def test_a_recording_copied_as_text_is_recognised(tmp_path: Path) -> None:
 
 def test_a_header_cut_short(tmp_path: Path) -> None:
     (tmp_path / "h.cfl").write_bytes(file_header()[:10])
-    with pytest.raises(RecordingCorrupt, match="inside its 12-byte header"):
+    with pytest.raises(RecordingCorrupt, match="inside its 20-byte header"):
         open_recording(tmp_path / "h.cfl")
+    (tmp_path / "h1.cfl").write_bytes(file_header(1, 0)[:10])
+    with pytest.raises(RecordingCorrupt, match="inside its 12-byte header"):
+        open_recording(tmp_path / "h1.cfl")
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
@@ -90,22 +95,23 @@ def test_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_a_future_major_version(tmp_path: Path) -> None:
-    path = crafted(tmp_path / "v2.cfl", version=(2, 0))
-    with pytest.raises(UnsupportedVersion, match=r"version 2\.0 is not supported"):
+    path = crafted(tmp_path / "v3.cfl", version=(3, 0))
+    with pytest.raises(UnsupportedVersion, match=r"version 3\.0 is not supported"):
         open_recording(path)
 
 
 def test_a_newer_minor_version_is_read_and_unknown_kinds_are_skipped(tmp_path: Path) -> None:
     signals = make_signals(4)
     good = write_recording(tmp_path / "g.cfl", signals, chunk=2, close=False).read_bytes()
+    header, _ = parse_header(good)
     chunks = [(v.offset, v.end) for v in open_recording(tmp_path / "g.cfl").chunks()]
-    unknown = frame(0x21, msgpack.packb({"something": "new"}))
+    unknown = frame(0x21, msgpack.packb({"something": "new"}), header.salt)
     mid = chunks[1][0]
-    data = file_header(1, 7) + good[12:mid] + unknown + good[mid:]
-    (tmp_path / "v17.cfl").write_bytes(data)
+    data = file_header(2, 7, header.salt) + good[header.size : mid] + unknown + good[mid:]
+    (tmp_path / "v27.cfl").write_bytes(data)
     for mode in ReadMode:
-        reader = open_recording(tmp_path / "v17.cfl", mode)
-        assert reader.format_version == (1, 7)
+        reader = open_recording(tmp_path / "v27.cfl", mode)
+        assert reader.format_version == (2, 7)
         assert same_signals(reader.signals(), signals)
         assert reader.warnings == []
 
@@ -186,7 +192,6 @@ def test_an_array_map_key_reads_as_a_tuple_in_both_forms(tmp_path: Path) -> None
 BAD_CHUNKS: dict[str, tuple[Callable[[], bytes], str]] = {
     "not-array": (lambda: msgpack.packb({"a": 1}), "not an array of 7 fields"),
     "columns": (lambda: msgpack.packb([0, 2, 0, [1], b"\x05", [0], [None]]), "do not all hold"),
-    "type": (lambda: msgpack.packb([0, 1, 0, [1], b"\x63", [0], [None]]), "signal type 99"),
     "pids": (lambda: msgpack.packb([0, 1, 0, ["x"], b"\x05", [0], [None]]), "not all integers"),
 }
 
@@ -211,7 +216,7 @@ def test_a_damaged_metadata_record(tmp_path: Path) -> None:
     salvage = open_recording(path, ReadMode.SALVAGE)
     assert salvage.metadata["workflow"] is None
     assert len(list(salvage.signals())) == 20
-    assert salvage.warnings[0].offset == 12
+    assert salvage.warnings[0].offset == 20  # the metadata record follows the header
 
 
 def test_a_seq_going_backwards_is_damage(tmp_path: Path) -> None:
@@ -359,3 +364,22 @@ def test_metadata_of_the_wrong_type_or_range_is_damage(
     assert bad in str(reader.warnings[0])
     for key in metadata:
         assert reader.metadata[key] == Metadata.DEFAULTS[key]
+
+
+def test_a_signal_type_newer_than_the_reader_is_read_and_named(tmp_path: Path) -> None:
+    """Rule: a signal type this reader does not know (a newer writer's) is not
+    damage: it is read with its number and data, and a summary names it."""
+    chunk = msgpack.packb([0, 3, 0, [1, 1, 1], bytes([0, 99, 6]), [0, 0, 0], [
+        {"template": "T", "module": "m", "qualname": "T", "args": [], "parent": None},
+        {"new": "thing"},
+        {"result": None},
+    ]])  # fmt: skip
+    path = crafted(tmp_path / "newer.cfl", (RecordKind.CHUNK, chunk))
+    signals = read_all(path)
+    assert [(s.type, s.data) for s in signals][1] == (99, {"new": "thing"})
+    assert repr(signals[1]) == "Signal(seq=1, pid=1, TYPE#99, data={'new': 'thing'})"
+    summary = summarize(path, ReadMode.STRICT)
+    assert summary.newer_types == {99: 1}
+    assert summary.type_counts == {SignalType.START: 1, SignalType.STOP: 1}
+    assert "newer signal types present: 99 (1)" in summary.verdict()
+    assert check(path).warnings == []

@@ -31,8 +31,8 @@ def test_opening_reads_metadata_and_footer_only(
         assert reader.complete
         assert reader.count() == len(signals)
         assert reader.metadata["workflow"] == "test"
-        assert reader.metadata["format_version"] == "1.1"
-        assert reader.format_version == (1, 1)
+        assert reader.metadata["format_version"] == "2.0"
+        assert reader.format_version == (2, 0)
         assert reader.metadata["templates"] == []
         assert reader.metadata["args"] == []
         assert reader.warnings == []
