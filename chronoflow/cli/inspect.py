@@ -21,7 +21,7 @@ from rich.text import Text
 from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
 from chronoflow.cli.render import pending_report, world_tree
 from chronoflow.cli.terminal import Output, visible
-from chronoflow.inspect import Query, SeqOutOfRangeError, Timeline
+from chronoflow.inspect import Query, SeqOutOfRangeError, Timeline, describe_gap
 from chronoflow.inspect.collector import tune_collector
 from chronoflow.inspect.export import type_name
 from chronoflow.inspect.summary import summary
@@ -119,7 +119,10 @@ def state(
             out.lines(pending_report(timeline, timeline.pending(at)))
             return
         out.lines(world_tree(timeline, timeline.state_at(at)))
-        if at >= 0:
+        gap = timeline.gap_at(at) if at >= 0 else None
+        if gap is not None:  # the world after the last signal before the gap
+            out.line(Text(f"seq {at}: ", style="bold").append(f"no signal ({describe_gap(gap)})"))
+        elif at >= 0:
             out.line(Text(f"seq {at}: ", style="bold").append(summary(timeline.signal(at))))
 
 

@@ -61,14 +61,20 @@ def warn(text: str) -> None:
     err_console.print(Text(f"warning: {visible(text)}", style="yellow"))
 
 
-def _parse_types(names: list[str]) -> set[SignalType]:
-    chosen = set()
+def _parse_types(names: list[str]) -> set[int]:
+    """Type numbers from names (``SEND``), numbers (``5``) or a newer type's
+    ``TYPE#42``: a number is taken as is, so a type newer than this program
+    can be chosen too."""
+    chosen: set[int] = set()
     for name in names:
+        number = name.upper().removeprefix("TYPE#")
         try:
-            chosen.add(SignalType(int(name)) if name.isdigit() else SignalType[name.upper()])
-        except (KeyError, ValueError):
+            chosen.add(int(number) if number.isdigit() else SignalType[number])
+        except KeyError:
             known = ", ".join(kind.name for kind in SignalType)
-            raise fail(f"unknown signal type {name!r}; use one of {known}") from None
+            raise fail(
+                f"unknown signal type {name!r}; use one of {known}, or a type number"
+            ) from None
     return chosen
 
 

@@ -109,8 +109,8 @@ def record(
         typer.Option(
             "-o",
             "--output",
-            help="The .cfl file to write [default: <workflow stem>.cfl in the current "
-            "folder]; with --all, the folder [default: recordings].",
+            help="The .cfl file to write (default: WORKFLOW's name with .cfl, in the "
+            "current folder); with --all, the folder (default: recordings).",
         ),
     ] = None,
     force: Annotated[

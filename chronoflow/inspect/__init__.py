@@ -11,16 +11,28 @@ themselves. See ``docs/engine.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from chronoflow.errors import ChronoflowError
 from chronoflow.inspect.blocked import Pending, Standstill, Timer, WaitEdge, Why, WhyKind, why
+from chronoflow.inspect.collector import tune_collector
 from chronoflow.inspect.errors import (
     MissingSeqError,
     NotAMessageError,
     QueryError,
     SeqOutOfRangeError,
 )
-from chronoflow.inspect.excerpt import excerpt, excerpt_lines, text_of
+from chronoflow.inspect.excerpt import (
+    NAME_LIMIT,
+    TEXT_LIMIT,
+    TRACEBACK_LIMIT,
+    excerpt,
+    excerpt_lines,
+    text_of,
+)
+from chronoflow.inspect.export import export
 from chronoflow.inspect.fold import HANDLERS, apply, fold
-from chronoflow.inspect.gaps import describe_gap
+from chronoflow.inspect.gaps import Gap, describe_gap, gaps_warning
 from chronoflow.inspect.inbox import (
     Examination,
     Mailbox,
@@ -56,18 +68,43 @@ from chronoflow.inspect.source import MemorySource, SignalSource
 from chronoflow.inspect.summary import summary, type_name
 from chronoflow.inspect.timeline import Timeline
 from chronoflow.inspect.world import World
+from chronoflow.signals import Signal, SignalType
+
+if TYPE_CHECKING:
+    from chronoflow.inspect.live import Frame, LiveFrames, LiveSession
+
+#: Names imported only when first used: live frames re-execute a workflow,
+#: which pulls in the runtime; a front end that never asks pays nothing.
+_LAZY = {"Frame", "LiveFrames", "LiveSession"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from chronoflow.inspect import live
+
+        return getattr(live, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_CHECKPOINT_MEMORY",
     "DEFAULT_INTERVAL",
     "DEFAULT_SPILL_LIMIT",
     "HANDLERS",
+    "NAME_LIMIT",
+    "TEXT_LIMIT",
+    "TRACEBACK_LIMIT",
     "CausalLink",
+    "ChronoflowError",
     "Crash",
     "Examination",
+    "Frame",
+    "Gap",
     "Hop",
     "HopKind",
     "InboxEntry",
+    "LiveFrames",
+    "LiveSession",
     "Mailbox",
     "MailboxEntry",
     "MemorySource",
@@ -85,7 +122,9 @@ __all__ = [
     "Removal",
     "RemovedEntry",
     "SeqOutOfRangeError",
+    "Signal",
     "SignalSource",
+    "SignalType",
     "Standstill",
     "Status",
     "Term",
@@ -103,9 +142,12 @@ __all__ = [
     "examine",
     "excerpt",
     "excerpt_lines",
+    "export",
     "fold",
+    "gaps_warning",
     "summary",
     "text_of",
+    "tune_collector",
     "type_name",
     "why",
 ]

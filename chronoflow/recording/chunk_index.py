@@ -65,6 +65,17 @@ class ChunkIndex:
             self._unchecked.discard(offset)
             return entry.first_seq == first and entry.count == count
 
+    def visited(self, offset: int) -> None:
+        """A scan met a damaged frame at ``offset``: an entry naming it did not lie."""
+        with self._lock:
+            self._unchecked.discard(offset)
+
+    def unchecked(self) -> int:
+        """How many footer entries no read has met yet (after a whole scan:
+        entries naming a place where no frame is)."""
+        with self._lock:
+            return len(self._unchecked)
+
     def _insert(self, entry: ChunkEntry) -> None:
         at = bisect.bisect_right(self._seqs, entry.first_seq)
         self._entries.insert(at, entry)

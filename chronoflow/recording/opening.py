@@ -1,9 +1,10 @@
 """Opening a recording: the checks on its signature, version, metadata and footer.
 
 This is all :func:`~chronoflow.recording.open_recording` reads, so opening
-is cheap for any file size: 12 header bytes, the metadata record, and,
-when the file was closed cleanly, the fixed-size trailer at the end and
-the footer index it points to. Problems with the signature or the major
+is cheap for any file size: the 20 header bytes (12 in format 1), the
+metadata record, and, when the file was closed cleanly, the fixed-size
+trailer at the end, the footer index it points to and the chunks its first
+and last entries name. Problems with the signature or the major
 version are errors in every mode; a damaged metadata record or footer is
 an error in strict mode and a warning otherwise.
 """

@@ -213,6 +213,7 @@ class RecordingReader:
     def _scan(self, handle: BinaryIO, start: int, keep: bool, raw: bool) -> Iterator[ChunkView]:
         offset, expected = self._seek_point(start)
         from_start = offset == self._data_start and start == 0
+        indexed = self._footer is not None  # a footer met on the way is checked later
         seen = 0
         yielded = False
         lost_from: int | None = None
@@ -233,6 +234,7 @@ class RecordingReader:
                     ):
                         offset, expected, from_start = self._data_start, None, start == 0
                         continue
+                    self._index.visited(offset)
                     lost_from = expected if lost_from is None else lost_from
                     offset = self._resume(handle, found, end)
                     continue
@@ -241,6 +243,7 @@ class RecordingReader:
                 if kind == RecordKind.CHUNK:
                     columns = self._chunk(found, expected, lost_from, keep, raw)
                     if columns is None:  # skipped as damaged
+                        self._index.visited(found.offset)
                         lost_from = expected if lost_from is None else lost_from
                         offset = self._after_bad_chunk(found)
                         continue
@@ -278,6 +281,11 @@ class RecordingReader:
                 break
         if from_start:
             self._scan_count = seen
+            if indexed and self._index.unchecked():  # a whole scan met no frame there
+                self._index_lied(
+                    self._data_end or offset,
+                    "the footer index names chunks where there are none; read by a scan",
+                )
 
     @property
     def strict(self) -> bool:
@@ -300,13 +308,16 @@ class RecordingReader:
             raise StopReading
         return found.end
 
-    def _index_lied(self, offset: int) -> bool:
+    def _index_lied(
+        self,
+        offset: int,
+        why: str = "the footer index does not match the chunk at this offset; reading by a scan",
+    ) -> bool:
         """The footer index named a chunk at ``offset`` that is not there (or not
         that chunk): forget its unchecked entries and read by a scan. False
         when the index did not name ``offset``."""
         if self._footer is None:
             return False
-        why = "the footer index does not match the chunk at this offset; reading by a scan"
         if self.strict:
             raise RecordingCorrupt(self.path, offset, why)
         self._damage.warn(RecordingWarning(offset, 0, why, self.path))
