@@ -273,6 +273,7 @@ def strict_json(text: str) -> Any:
 HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
+@pytest.mark.format_rule("json")
 def test_a_dict_that_looks_like_a_tag_is_tagged_itself() -> None:
     assert plain((1,)) == {"$tuple": [1]}
     assert plain({"$tuple": [1]}) == {"$map": [["$tuple", [1]]]}
@@ -282,6 +283,7 @@ def test_a_dict_that_looks_like_a_tag_is_tagged_itself() -> None:
     assert plain({"k\ud800": 1}) == {"$map": [[{"$str": ["k", 0xD800]}, 1]]}
 
 
+@pytest.mark.format_rule("json")
 def test_lone_surrogates_big_ints_and_non_finite_floats_are_tagged() -> None:
     assert plain("a\ud800b\udc80") == {"$str": ["a", 0xD800, "b", 0xDC80]}
     assert plain("café ✓") == "café ✓"
@@ -293,6 +295,7 @@ def test_lone_surrogates_big_ints_and_non_finite_floats_are_tagged() -> None:
     assert plain(Opaque("T\ud800", "r\x1b")) == {"$opaque": "T\ufffd", "repr": "r\x1b"}
 
 
+@pytest.mark.format_rule("json")
 def test_json_text_escapes_what_a_terminal_would_obey() -> None:
     text = json_text(["\x1b[2J", "\x9b31m", "\u202eevil", "\u2028", "\ufeff", "café"])
     assert text == ('["\\u001b[2J", "\\u009b31m", "\\u202eevil", "\\u2028", "\\ufeff", "café"]')

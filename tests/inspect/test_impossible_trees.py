@@ -57,6 +57,7 @@ def test_a_process_that_is_its_own_parent_and_is_killed_does_not_exist() -> None
     assert timeline.summary(1) == "killed: killed"  # the signal is still shown
 
 
+@pytest.mark.format_rule("children")
 def test_a_parent_that_has_not_started_makes_the_start_malformed() -> None:
     # Pid 1 names pid 2, which starts later naming pid 1: a cycle, were both folded.
     signals = [start(0, 1, parent=2), start(1, 2, parent=1), kill(2, 1), kill(3, 2)]
@@ -66,6 +67,7 @@ def test_a_parent_that_has_not_started_makes_the_start_malformed() -> None:
     assert len(timeline.state_at(3)) == 0
 
 
+@pytest.mark.format_rule("children")
 def test_a_second_start_cannot_re_parent_a_process_into_a_cycle() -> None:
     signals = [
         start(0, 1, template="Root"),

@@ -53,6 +53,7 @@ def test_a_newer_type_is_named_by_its_number() -> None:
     assert summary(SIGNALS[3]) == "signal of unknown type 42: None"
 
 
+@pytest.mark.format_rule("newer-types")
 def test_a_newer_type_folds_nothing() -> None:
     found = timeline()
     assert found.warnings == ()

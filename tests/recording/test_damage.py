@@ -48,6 +48,7 @@ def test_truncation_at_every_byte_of_the_last_records_keeps_the_complete_prefix(
             assert "bytes dropped" in str(warning)
 
 
+@pytest.mark.format_rule("read-modes")
 def test_a_torn_file_is_an_error_in_strict_mode(tmp_path: Path) -> None:
     signals = make_signals(40)
     path = write_recording(tmp_path / "f.cfl", signals, chunk=10)
@@ -68,6 +69,7 @@ def flip_middle_chunk(path: Path, at: int = 20) -> tuple[int, int]:
     return offset, end
 
 
+@pytest.mark.format_rule("frame-crc", "read-modes")
 def test_a_flipped_bit_is_reported_at_its_record_in_strict_mode(tmp_path: Path) -> None:
     path = write_recording(tmp_path / "f.cfl", make_signals(100), chunk=10)
     offset, _ = flip_middle_chunk(path)
@@ -89,6 +91,7 @@ def test_tolerant_mode_stops_at_damage_it_cannot_see_past(tmp_path: Path) -> Non
     assert "checksum mismatch" in warning.reason
 
 
+@pytest.mark.format_rule("read-modes")
 def test_tolerant_mode_resumes_where_the_footer_index_says_and_names_the_loss(
     tmp_path: Path,
 ) -> None:
@@ -133,6 +136,7 @@ def test_salvage_mode_resumes_after_the_damage_and_reports_the_gap(tmp_path: Pat
     assert f"{end:,}" in warning.reason
 
 
+@pytest.mark.format_rule("read-modes")
 def test_salvage_mode_skips_garbage_between_records(tmp_path: Path) -> None:
     signals = make_signals(40)
     path = write_recording(tmp_path / "f.cfl", signals, chunk=10, close=False)

@@ -35,6 +35,7 @@ def with_footer(tmp_path: Path, change: Any) -> Path:
     return bad
 
 
+@pytest.mark.format_rule("complete")
 def test_an_untouched_footer_is_used(tmp_path: Path) -> None:
     reader = open_recording(with_footer(tmp_path, lambda footer: None), ReadMode.STRICT)
     assert reader.complete
@@ -87,6 +88,7 @@ def _offset_before_the_signals(footer: dict[str, Any]) -> None:
         (_text_in_an_entry, "a footer index entry is not [first_seq, offset, count]"),
     ],
 )
+@pytest.mark.format_rule("index-checked")
 def test_an_inconsistent_footer_is_reported_and_the_signals_are_found_by_a_scan(
     tmp_path: Path, change: Any, reason: str
 ) -> None:

@@ -67,12 +67,14 @@ def test_an_empty_file(tmp_path: Path) -> None:
     assert caught.value.path == tmp_path / "e.cfl"
 
 
+@pytest.mark.format_rule("signature")
 def test_a_file_that_is_not_a_recording(tmp_path: Path) -> None:
     (tmp_path / "notes.cfl").write_text("hello, this is text\n")
     with pytest.raises(NotARecording, match="signature is missing"):
         open_recording(tmp_path / "notes.cfl")
 
 
+@pytest.mark.format_rule("signature")
 def test_a_recording_copied_as_text_is_recognised(tmp_path: Path) -> None:
     path = write_recording(tmp_path / "r.cfl", make_signals(3))
     path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n"))
@@ -80,6 +82,7 @@ def test_a_recording_copied_as_text_is_recognised(tmp_path: Path) -> None:
         open_recording(path)
 
 
+@pytest.mark.format_rule("header-check")
 def test_a_header_cut_short(tmp_path: Path) -> None:
     (tmp_path / "h.cfl").write_bytes(file_header()[:10])
     with pytest.raises(RecordingCorrupt, match="inside its 20-byte header"):
@@ -94,12 +97,14 @@ def test_a_missing_file(tmp_path: Path) -> None:
         open_recording(tmp_path / "absent.cfl")
 
 
+@pytest.mark.format_rule("older-files")
 def test_a_future_major_version(tmp_path: Path) -> None:
     path = crafted(tmp_path / "v3.cfl", version=(3, 0))
     with pytest.raises(UnsupportedVersion, match=r"version 3\.0 is not supported"):
         open_recording(path)
 
 
+@pytest.mark.format_rule("unknown-kinds", "trailing-fields")
 def test_a_newer_minor_version_is_read_and_unknown_kinds_are_skipped(tmp_path: Path) -> None:
     signals = make_signals(4)
     good = write_recording(tmp_path / "g.cfl", signals, chunk=2, close=False).read_bytes()
@@ -116,6 +121,7 @@ def test_a_newer_minor_version_is_read_and_unknown_kinds_are_skipped(tmp_path: P
         assert reader.warnings == []
 
 
+@pytest.mark.format_rule("unknown-kinds")
 def test_an_unknown_critical_record_kind(tmp_path: Path) -> None:
     path = crafted(tmp_path / "c.cfl", (0x90, msgpack.packb([1])), version=(1, 3))
     for mode in ReadMode:
@@ -138,6 +144,7 @@ def test_random_bytes(tmp_path: Path) -> None:
     assert list(open_recording(path, ReadMode.SALVAGE).signals()) == []
 
 
+@pytest.mark.format_rule("length-cap")
 def test_a_length_field_claiming_4_gib(tmp_path: Path, bounded_memory: None) -> None:
     path = crafted(tmp_path / "big.cfl")
     with open(path, "ab") as out:
@@ -163,6 +170,7 @@ HOSTILE_VALUES: dict[str, tuple[bytes, str]] = {
 
 
 @pytest.mark.parametrize("name", list(HOSTILE_VALUES))
+@pytest.mark.format_rule("bounded-decoding")
 def test_hostile_payloads_are_clear_errors_in_bounded_memory(
     tmp_path: Path, name: str, bounded_memory: None
 ) -> None:
@@ -197,6 +205,7 @@ BAD_CHUNKS: dict[str, tuple[Callable[[], bytes], str]] = {
 
 
 @pytest.mark.parametrize("name", list(BAD_CHUNKS))
+@pytest.mark.format_rule("bounded-decoding")
 def test_chunks_of_the_wrong_shape(tmp_path: Path, name: str) -> None:
     payload, reason = BAD_CHUNKS[name]
     path = crafted(tmp_path / f"{name}.cfl", (RecordKind.CHUNK, payload()))
@@ -219,6 +228,7 @@ def test_a_damaged_metadata_record(tmp_path: Path) -> None:
     assert salvage.warnings[0].offset == 20  # the metadata record follows the header
 
 
+@pytest.mark.format_rule("chunk-order")
 def test_a_seq_going_backwards_is_damage(tmp_path: Path) -> None:
     one = msgpack.packb([5, 1, 0, [1], b"\x0b", [0], [None]])
     two = msgpack.packb([3, 1, 0, [1], b"\x0b", [0], [None]])
@@ -263,6 +273,7 @@ def _seqs_read(path: Path, mode: ReadMode, *, raw: bool) -> list[int] | str:
         ("bad-surrogates", b"\xc7\x01\x04\xff", Opaque("msgpack ext 4", "ff")),
     ],
 )
+@pytest.mark.format_rule("ext-rules")
 def test_an_ext_whose_payload_is_not_its_shape_is_shown_not_fatal(
     tmp_path: Path, name: str, ext: bytes, shown: Opaque
 ) -> None:
@@ -275,6 +286,7 @@ def test_an_ext_whose_payload_is_not_its_shape_is_shown_not_fatal(
     assert columns.datas == (shown,)
 
 
+@pytest.mark.format_rule("nesting")
 def test_opaques_nested_inside_opaques_cannot_crash_the_decoder(tmp_path: Path) -> None:
     # Each level used to start a new decoder on the C stack: a few hundred
     # crashed the interpreter. An Opaque holds two strings and nothing else.
@@ -288,6 +300,7 @@ def test_opaques_nested_inside_opaques_cannot_crash_the_decoder(tmp_path: Path) 
     assert signal.data.type_name == "msgpack ext 3"
 
 
+@pytest.mark.format_rule("big-int-hashes")
 def test_big_integers_with_one_hash_are_refused_in_bounded_time(tmp_path: Path) -> None:
     # A map of such keys takes quadratic time to build (10 s for 40 k keys): the
     # decoder gives up at the first key past the limit instead.
@@ -314,6 +327,7 @@ def test_big_integers_with_one_hash_are_refused_in_bounded_time(tmp_path: Path) 
         ("delta", [0, 2, 0, [0, 0], b"\x05\x05", [0, 2**1100], [None, None]]),
     ],
 )
+@pytest.mark.format_rule("chunk-ranges")
 def test_big_integers_where_a_chunk_needs_64_bits_are_damage(
     tmp_path: Path, name: str, chunk: list[object]
 ) -> None:
@@ -327,6 +341,7 @@ def test_big_integers_where_a_chunk_needs_64_bits_are_damage(
     assert "out of range" in str(reader.warnings[0])
 
 
+@pytest.mark.format_rule("depth", "nesting")
 def test_a_value_nested_as_deep_as_the_decoder_allows_reads_and_shows_cut(
     tmp_path: Path,
 ) -> None:
@@ -352,6 +367,7 @@ def test_a_value_nested_as_deep_as_the_decoder_allows_reads_and_shows_cut(
         ({"templates": "x", "workflow": 5}, "'workflow', 'templates'"),
     ],
 )
+@pytest.mark.format_rule("metadata-fields")
 def test_metadata_of_the_wrong_type_or_range_is_damage(
     tmp_path: Path, metadata: dict[str, object], bad: str
 ) -> None:
@@ -366,6 +382,7 @@ def test_metadata_of_the_wrong_type_or_range_is_damage(
         assert reader.metadata[key] == Metadata.DEFAULTS[key]
 
 
+@pytest.mark.format_rule("newer-types")
 def test_a_signal_type_newer_than_the_reader_is_read_and_named(tmp_path: Path) -> None:
     """Rule: a signal type this reader does not know (a newer writer's) is not
     damage: it is read with its number and data, and a summary names it."""

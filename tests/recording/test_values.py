@@ -53,6 +53,7 @@ def same(a: Any, b: Any) -> bool:
 
 @settings(max_examples=300, deadline=None)
 @given(values)
+@pytest.mark.format_rule("values")
 def test_plain_values_round_trip_exactly(value: Any) -> None:
     assert same(round_trip(value), value)
 
@@ -71,6 +72,7 @@ def test_plain_values_round_trip_exactly(value: Any) -> None:
     ],
     ids=["2^64", "below-int64", "googol", "minus-googol", "tuples", "keys", "surrogate", "deep"],
 )
+@pytest.mark.format_rule("values")
 def test_edge_values_round_trip_exactly(value: Any) -> None:
     assert same(round_trip(value), value)
 
@@ -102,6 +104,7 @@ class Thing:
     ],
     ids=["set", "intenum", "dict-subclass", "masked-address", "complex"],
 )
+@pytest.mark.format_rule("opaque")
 def test_other_values_become_visible_opaques(value: Any, type_name: str, text: str) -> None:
     assert round_trip({"x": value}) == {"x": Opaque(type_name, text)}
     assert round_trip(Opaque(type_name, text)) == Opaque(type_name, text)
@@ -113,6 +116,7 @@ def test_a_strict_encoder_refuses_what_it_cannot_store_exactly() -> None:
     assert round_trip((1, [2]), strict=True) == (1, [2])
 
 
+@pytest.mark.format_rule("depth")
 def test_values_nested_beyond_the_packer_limit_are_cut_at_max_depth() -> None:
     value: Any = "leaf"
     for _ in range(5000):
@@ -134,6 +138,7 @@ def test_a_self_containing_list_is_recorded_not_looped_over() -> None:
     assert isinstance(back[1], list)
 
 
+@pytest.mark.format_rule("opaque")
 def test_a_huge_repr_is_cut() -> None:
     back = round_trip({frozenset(range(10_000))})
     assert isinstance(back, Opaque)
