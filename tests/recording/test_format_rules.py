@@ -101,7 +101,13 @@ def test_a_program_s_ext_type_is_written_verbatim_and_read_with_this_format_s_me
 
 
 def start(pid: int, parent: int | None) -> dict[str, Any]:
-    return {"template": f"P{pid}", "module": "m", "qualname": f"P{pid}", "args": [], "parent": parent}
+    return {
+        "template": f"P{pid}",
+        "module": "m",
+        "qualname": f"P{pid}",
+        "args": [],
+        "parent": parent,
+    }
 
 
 @pytest.mark.format_rule("children")
@@ -127,12 +133,18 @@ def test_who_each_message_is_from() -> None:
         Signal(2, 1, S.SEND, {"msg": "hi", "to": 0, "into": [0]}),
         Signal(3, 0, S.DELIVER, {"msg": "pushed", "into": [0]}),
         Signal(
-            4, 0, S.EXIT, {"from": 1, "reason": "boom", "action": "trap", "msg": ("EXIT", 1, "boom")}
+            4,
+            0,
+            S.EXIT,
+            {"from": 1, "reason": "boom", "action": "trap", "msg": ("EXIT", 1, "boom")},
         ),
         Signal(5, 0, S.MONITOR, {"ref": 5, "target": 1}),
         Signal(6, 1, S.STOP, {"result": None}),
         Signal(
-            7, 0, S.DOWN, {"ref": 5, "target": 1, "reason": "normal", "msg": ("DOWN", 5, 1, "normal")}
+            7,
+            0,
+            S.DOWN,
+            {"ref": 5, "target": 1, "reason": "normal", "msg": ("DOWN", 5, 1, "normal")},
         ),
     ]
     timeline = Timeline(MemorySource(signals), background=False)
