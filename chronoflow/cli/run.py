@@ -5,8 +5,7 @@ boundary of :mod:`chronoflow.cli.workflows` (the user's exceptions with the
 user's frames; Ctrl-C and SIGTERM unwind). ``record`` writes
 ``<workflow stem>.cfl`` in the current folder unless ``-o`` says where, and
 never replaces a file without ``--force``; whatever ends the run, the
-recording is closed with its footer. ``record --all`` is the one command that
-rewrites ``recordings/``, from ``sample_workflows/``.
+recording is closed with its footer.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from chronoflow.cli.termination import uninterrupted
 from chronoflow.cli.workflows import user_code
 from chronoflow.cli.writing import check_output
 from chronoflow.recording import Recorder
-from chronoflow.recording.regenerate import RECORDINGS_DIR, SAMPLES_DIR, display_path, regenerate
 from chronoflow.recording.scheduler import SimpleScheduler as RecordingScheduler
 from chronoflow.runtime import SimpleScheduler
 from chronoflow.workflow import load_workflow, run_workflow, scheduler_options, workflow_templates
@@ -82,6 +80,18 @@ class _Recorder(Recorder):
             super().close()
 
 
+def _display_path(path: Path) -> str:
+    """``path`` relative to the working directory when inside it, else its name only.
+
+    Why: the metadata of a shared recording should not carry the recording
+    machine's home directory.
+    """
+    resolved = path.resolve()
+    if resolved.is_relative_to(Path.cwd()):
+        return resolved.relative_to(Path.cwd()).as_posix()
+    return path.name
+
+
 def _report(path: Path, count: int) -> None:
     size = path.stat().st_size if path.exists() else 0
     err_console.print(Text(visible(f"recorded {count:,} signals to {path} ({size:,} bytes)")))
@@ -93,16 +103,7 @@ def _report(path: Path, count: int) -> None:
 )
 @reports_errors
 def record(
-    workflow: Annotated[
-        Path | None,
-        typer.Argument(
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            metavar="WORKFLOW",
-            help="A Python file defining main(scheduler, *args).",
-        ),
-    ] = None,
+    workflow: WorkflowFile,
     args: Arguments = None,
     output: Annotated[
         Path | None,
@@ -110,23 +111,12 @@ def record(
             "-o",
             "--output",
             help="The .cfl file to write (default: WORKFLOW's name with .cfl, in the "
-            "current folder); with --all, the folder (default: recordings).",
+            "current folder).",
         ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the output file if it exists.")
     ] = False,
-    all_samples: Annotated[
-        bool,
-        typer.Option(
-            "--all",
-            help="Re-record every workflow in sample_workflows/ into recordings/, "
-            "replacing the shipped recordings.",
-        ),
-    ] = False,
-    samples: Annotated[
-        Path, typer.Option("--samples", help="Where --all finds the workflows.")
-    ] = SAMPLES_DIR,
     strict_values: Annotated[
         bool,
         typer.Option(
@@ -141,16 +131,6 @@ def record(
     exception in main(), Ctrl-C or SIGTERM. Example:
     [bold]chronoflow record sample_workflows/echo.py -o echo.cfl[/]
     """
-    if all_samples:
-        if workflow is not None:
-            raise fail("--all records every sample; do not name a workflow as well")
-        if not samples.is_dir():
-            raise fail(f"no sample folder {samples}")
-        for done in regenerate(samples, output or RECORDINGS_DIR):
-            _report(done.path, done.count)
-        return
-    if workflow is None:
-        raise fail("name a workflow file to record, or use --all")
     target = Path(f"{workflow.stem}.cfl") if output is None else output
     option = "the recording" if output is None else "-o"
     check_output(target, option, force=force, inputs=[workflow])
@@ -160,7 +140,7 @@ def record(
     try:
         recorder = _Recorder(
             target,
-            workflow=display_path(workflow),
+            workflow=_display_path(workflow),
             args=list(args or []),
             templates=workflow_templates(module),
             source_root=workflow.resolve().parent,

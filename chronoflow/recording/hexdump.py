@@ -1,73 +1,34 @@
-"""An annotated hex dump of a recording, and the tiny example file ``docs/format.md`` shows.
+"""An annotated hex dump of a recording: every byte of a ``.cfl`` file, part by part.
 
-:func:`write_example` writes the same bytes every time (fixed metadata,
-clock and signals); :func:`annotated_dump` walks a file's structure and
-prints each part in hex with what it means. A test regenerates both and
-compares them with ``tests/fixtures/recording-tiny.cfl`` and the dump in
-the format document, so the document cannot drift from the code.
+:func:`annotated_dump` walks a file's structure (header, then each frame)
+and prints each part in hex with what it means, and each payload decoded.
+It shows the bytes as they are: it checks nothing, so it also shows a file
+the reader refuses, up to the first span that is not a whole frame, which
+it prints as it is. ``docs/format.md`` shows the dump of a tiny example.
 
-    python -m chronoflow.recording.hexdump FILE.cfl     # print a dump
-    python -m chronoflow.recording.hexdump --update-doc # rewrite the doc's example
+    python -m chronoflow.recording.hexdump FILE.cfl [FILE.cfl ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from chronoflow.errors import ChronoflowError
+from chronoflow.recording.errors import NotARecording
 from chronoflow.recording.format import (
     FILE_HEADER,
-    FORMAT_VERSION,
+    MAGIC,
     RECORD_HEADER,
+    SYNC,
     RecordKind,
+    header_size,
     parse_header,
 )
 from chronoflow.recording.records import Trailer
 from chronoflow.recording.values import unpack_value
-from chronoflow.recording.writer import RecordingWriter
-from chronoflow.signals import Signal, SignalType
-
-DOC = Path("docs/format.md")
-FIXTURE = Path("tests/fixtures/recording-tiny.cfl")
-BEGIN = "<!-- hexdump:begin -->"
-END = "<!-- hexdump:end -->"
-
-EXAMPLE_METADATA: dict[str, Any] = {
-    "format_version": FORMAT_VERSION,
-    "chronoflow_version": "0.1.0",
-    "python_version": "3.11.7",
-    "created": 1700000000.0,
-    "workflow": "hello.py",
-    "args": [],
-    "templates": [{"name": "Hello", "module": "hello", "qualname": "Hello"}],
-}
-
-#: The example's salt, fixed so that the file comes out the same every time.
-EXAMPLE_SALT = bytes.fromhex("5a17c0de")
-
-EXAMPLE_SIGNALS = [
-    Signal(
-        0,
-        0,
-        SignalType.START,
-        {"template": "Hello", "module": "hello", "qualname": "Hello", "args": [], "parent": None},
-        1700000000.0,
-    ),
-    Signal(1, 0, SignalType.WAIT, None, 1700000000.000010),
-    Signal(2, 0, SignalType.DELIVER, {"msg": ("hi", 1), "into": [0]}, 1700000000.000025),
-    Signal(3, 0, SignalType.RECEIVE, 2, 1700000000.000031),
-    Signal(4, 0, SignalType.STOP, {"result": "hi"}, 1700000000.000040),
-]
-
-
-def write_example(path: Path) -> Path:
-    """Write the example recording: one process that receives one message."""
-    writer = RecordingWriter(path, EXAMPLE_METADATA, salt=EXAMPLE_SALT)
-    writer.write_signals(EXAMPLE_SIGNALS)
-    writer.close()
-    return path
 
 
 def _hex_lines(offset: int, data: bytes, label: str) -> list[str]:
@@ -80,19 +41,45 @@ def _hex_lines(offset: int, data: bytes, label: str) -> list[str]:
 
 
 def _describe(kind: int, payload: bytes) -> str:
-    if kind == RecordKind.TRAILER:
-        return f"footer at offset {Trailer.read(payload)}"
-    value = unpack_value(payload)
-    if kind == RecordKind.CHUNK:
+    try:
+        if kind == RecordKind.TRAILER:
+            return f"footer at offset {Trailer.read(payload)}"
+        value = unpack_value(payload)
+    except (ValueError, TypeError) as error:
+        return f"(does not decode: {error})"
+    if kind == RecordKind.CHUNK and isinstance(value, list) and len(value) == 7:
         first, count, base, pids, types, deltas, datas = value
         return f"[first_seq={first}, count={count}, base_us={base}, pids={pids}, types={types!r}, ts_deltas={deltas}, datas={datas!r}]"  # noqa: E501
     return repr(value)
 
 
+def _kind_name(kind: int) -> str:
+    try:
+        return RecordKind(kind).name
+    except ValueError:
+        return f"unknown kind {kind}"
+
+
+def _whole_frame(data: bytes, offset: int) -> bool:
+    """Whether a frame header and the payload it announces fit from ``offset``."""
+    if offset + RECORD_HEADER.size > len(data):
+        return False
+    sync, length, _, _ = RECORD_HEADER.unpack_from(data, offset)
+    return bool(sync == SYNC and offset + RECORD_HEADER.size + length <= len(data))
+
+
 def annotated_dump(path: Path) -> str:
-    """The file at ``path`` in hex, part by part, with what each part means."""
+    """The file at ``path`` in hex, part by part, with what each part means.
+
+    Raises :class:`~chronoflow.recording.errors.NotARecording` when the file
+    does not start with the signature and a whole header.
+    """
     data = path.read_bytes()
+    if not data.startswith(MAGIC) or len(data) < FILE_HEADER.size:
+        raise NotARecording(path, 0, "no Chronoflow recording signature")
     magic, major, minor = FILE_HEADER.unpack(data[: FILE_HEADER.size])
+    if len(data) < header_size(major):
+        raise NotARecording(path, 0, "the file header is cut short")
     lines = _hex_lines(0, data[:8], f"signature {magic!r}")
     lines += _hex_lines(8, data[8:12], f"format version {major}.{minor} (u16 LE major, minor)")
     header, _ = parse_header(data)
@@ -102,9 +89,12 @@ def annotated_dump(path: Path) -> str:
         lines += _hex_lines(16, data[16:20], f"header check: CRC-32 of bytes 0-15 = 0x{check:08x}")
     offset = header.size
     while offset < len(data):
-        _, length, kind, crc = RECORD_HEADER.unpack_from(data, offset)
-        name = RecordKind(kind).name
         lines.append("")
+        if not _whole_frame(data, offset):
+            lines += _hex_lines(offset, data[offset:], "not a whole frame (damaged or torn)")
+            break
+        _, length, kind, crc = RECORD_HEADER.unpack_from(data, offset)
+        name = _kind_name(kind)
         lines += _hex_lines(
             offset,
             data[offset : offset + RECORD_HEADER.size],
@@ -118,23 +108,25 @@ def annotated_dump(path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def doc_with_dump(doc_text: str, dump: str) -> str:
-    """``doc_text`` with the block between the hexdump markers replaced by ``dump``."""
-    head, rest = doc_text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n```text\n{dump}```\n{END}{tail}"
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Print a dump of a file, or rewrite the example in ``docs/format.md``."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--update-doc"]:
-        write_example(FIXTURE)
-        DOC.write_text(doc_with_dump(DOC.read_text("utf-8"), annotated_dump(FIXTURE)), "utf-8")
-        return
-    for name in args:
-        sys.stdout.write(annotated_dump(Path(name)))
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the annotated dump of each file; an unreadable file is one error line (exit 1)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m chronoflow.recording.hexdump",
+        description="Print an annotated hex dump of each Chronoflow recording (.cfl).",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .cfl recording")
+    options = parser.parse_args(argv)
+    for path in options.files:
+        try:
+            sys.stdout.write(annotated_dump(path))
+        except ChronoflowError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        except OSError as error:
+            print(f"error: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+            return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

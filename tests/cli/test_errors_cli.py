@@ -189,7 +189,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> Non
     ("command", "arguments"),
     [
         ("run", "WORKFLOW [ARGS...]"),
-        ("record", "[WORKFLOW] [ARGS...]"),
+        ("record", "WORKFLOW [ARGS...]"),
         ("info", "RECORDING"),
         ("dump", "RECORDING"),
         ("check", "RECORDING"),

@@ -1,17 +1,23 @@
-"""Shipped recordings: one command regenerates them, and re-recording gives the same signals."""
+"""Shipped recordings: one developer tool regenerates them, and re-recording gives the same signals.
+
+The tool is ``tools/regenerate_recordings.py``, which is not installed.
+"""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from chronoflow.recording import open_recording
-from chronoflow.recording.regenerate import regenerate, sample_workflows
 from chronoflow.signals import SignalType
+from tools.regenerate_recordings import main, regenerate, sample_workflows
 
 ROOT = Path(__file__).resolve().parents[2]
+REGENERATE = "python tools/regenerate_recordings.py"
 
 CRASHING = '''
 """A workflow whose child crashes, so that its recording holds a traceback."""
@@ -65,9 +71,9 @@ def test_every_sample_has_a_shipped_recording_with_the_same_signals(
     ]
     for done in fresh:
         shipped = ROOT / "recordings" / done.path.name
-        assert shipped.is_file(), f"{shipped} is missing: run 'chronoflow record --all'"
+        assert shipped.is_file(), f"{shipped} is missing: run '{REGENERATE}'"
         assert facts(done.path) == facts(shipped), (
-            f"{shipped.name} differs from a new recording: run 'chronoflow record --all'"
+            f"{shipped.name} differs from a new recording: run '{REGENERATE}'"
         )
 
 
@@ -93,3 +99,45 @@ def test_the_samples_folder_is_read_as_it_is(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("def main(scheduler):\n    pass\n")
     assert [p.name for p in sample_workflows(tmp_path)] == ["a.py", "b.py"]
     assert [done.count for done in regenerate(tmp_path, tmp_path / "out")] == [0, 0]
+
+
+def test_the_tool_records_every_sample_and_reports_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    for name in ("a", "b"):
+        (samples / f"{name}.py").write_text("def main(scheduler):\n    pass\n")
+    out = tmp_path / "out"
+    assert main(["--samples", str(samples), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a.cfl", "b.cfl"]
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("[1/2] ")
+    assert lines[1].startswith("[2/2] ")
+    assert lines[1].endswith("b.cfl: 0 signals, " + f"{(out / 'b.cfl').stat().st_size:,} bytes")
+
+
+def test_the_tool_says_what_went_wrong_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--samples", str(tmp_path / "missing"), "-o", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"error: no sample folder {tmp_path / 'missing'}\n"
+    (tmp_path / "broken.py").write_text("def main(scheduler):\n    raise KeyError('boom')\n")
+    assert main(["--samples", str(tmp_path), "-o", str(tmp_path / "out")]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: ")
+    assert line.endswith("broken.py: KeyError: 'boom'")
+
+
+def test_the_tool_runs_as_a_script_with_help() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "regenerate_recordings.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--samples DIR" in done.stdout
+    assert "-o DIR" in done.stdout
