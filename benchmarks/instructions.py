@@ -26,11 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ring import run_ring  # noqa: E402
+from ring import run_ring
 
-from chronoflow import SimpleScheduler  # noqa: E402
-from chronoflow.inspect import Timeline  # noqa: E402
-from chronoflow.recording import ReadMode, open_recording  # noqa: E402
+from chronoflow import SimpleScheduler
+from chronoflow.inspect import Timeline
+from chronoflow.recording import ReadMode, open_recording
 
 
 def record(hops: int, read: bool) -> None:
