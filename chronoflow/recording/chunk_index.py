@@ -63,7 +63,13 @@ class ChunkIndex:
                 self._insert(ChunkEntry(first, offset, count))
                 return True
             self._unchecked.discard(offset)
-            return entry.first_seq == first and entry.count == count
+            if entry.first_seq == first and entry.count == count:
+                return True
+            # The chunk read here is a fact: it replaces the entry that lied about it.
+            at = self._entries.index(entry)
+            del self._entries[at], self._seqs[at], self._at[offset]
+            self._insert(ChunkEntry(first, offset, count))
+            return False
 
     def visited(self, offset: int) -> None:
         """A scan met a damaged frame at ``offset``: an entry naming it did not lie."""

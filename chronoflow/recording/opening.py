@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import operator
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,14 +30,16 @@ from chronoflow.recording.errors import (
 from chronoflow.recording.format import (
     FILE_HEADER,
     FILE_HEADER_2,
+    FORMAT_MAJOR,
     MAGIC,
     READABLE_MAJORS,
     RECORD_HEADER,
+    SYNC,
     FrameStatus,
     Header,
     RecordKind,
+    Resync,
     header_size,
-    next_valid_frame,
     parse_header,
     read_frame,
     starts_a_frame,
@@ -84,6 +87,26 @@ def _check_header(path: Path, data: bytes, salvage: bool) -> tuple[Header, Recor
     """The file's header; a damaged one is an error, except when salvaging
     (its fields are then taken as they are, with a warning)."""
     head = data[: FILE_HEADER.size]
+    if (
+        len(data) >= FILE_HEADER_2.size
+        and MAGIC.startswith(head[: len(MAGIC)])
+        and data[FILE_HEADER.size : FILE_HEADER.size + len(SYNC)] != SYNC
+    ):
+        # Format 2's layout (format 1 has its first frame's sync bytes here):
+        # check the header before acting on its version or salt.
+        _, major, minor, salt, crc = FILE_HEADER_2.unpack_from(data)
+        if zlib.crc32(data[: FILE_HEADER_2.size - 4]) != crc:
+            named = "" if major in READABLE_MAJORS else f"; it names version {major}.{minor}"
+            why = f"the file header is damaged (its check does not match{named})"
+            if not salvage:
+                raise RecordingCorrupt(path, 0, f"{why}; chronoflow check --salvage may recover it")
+            repaired = _repair(data)
+            if repaired is not None:
+                return repaired, RecordingWarning(0, 0, f"{why}; one byte repaired", path)
+            if major not in READABLE_MAJORS:
+                major = FORMAT_MAJOR
+            header = Header(major, minor, salt, header_size(major))
+            return header, RecordingWarning(0, 0, f"{why}; read as it is", path)
     version = _check_start(path, head)
     size = header_size(version[0])
     if len(data) < size:
@@ -99,6 +122,23 @@ def _check_header(path: Path, data: bytes, salvage: bool) -> tuple[Header, Recor
     if not salvage:
         raise RecordingCorrupt(path, 0, f"{why}; chronoflow check --salvage may recover it")
     return header, RecordingWarning(0, 0, f"{why}; read as it is", path)
+
+
+def _repair(data: bytes) -> Header | None:
+    """The header with the one damaged byte among version and salt that makes
+    its check hold again, if there is one."""
+    head = bytearray(data[: FILE_HEADER_2.size])
+    _, _, _, _, crc = FILE_HEADER_2.unpack_from(head)
+    for at in range(len(MAGIC), FILE_HEADER_2.size - 4):
+        kept = head[at]
+        for value in range(256):
+            head[at] = value
+            if value != kept and zlib.crc32(head[: FILE_HEADER_2.size - 4]) == crc:
+                header, _ = parse_header(bytes(head))
+                if header.major in READABLE_MAJORS:
+                    return header
+        head[at] = kept
+    return None
 
 
 def _check_start(path: Path, head: bytes) -> tuple[int, int]:
@@ -155,7 +195,10 @@ def _read_metadata(
         if strict:
             raise RecordingCorrupt(path, offset, why)
         # Skip to the next valid frame: the metadata is for display only.
-        resume = next_valid_frame(handle, offset + 1, size, max_length, salt)
+        resync = Resync(size - offset - 1)
+        resume = resync.next_valid_frame(handle, offset + 1, size, max_length, salt)
+        if resume is None and resync.exhausted:
+            why += "; the search for the next valid record gave up (too many false starts)"
         resume = size if resume is None else resume
         _problem(path, strict, opening, offset, resume - offset, why)
         opening.data_start = resume

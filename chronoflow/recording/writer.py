@@ -18,7 +18,14 @@ from typing import Any
 
 from chronoflow.errors import MisuseError
 from chronoflow.recording.format import MAX_RECORD_LENGTH, file_header, frame, parse_header
-from chronoflow.recording.records import Chunk, ChunkEntry, Footer, Metadata, Trailer
+from chronoflow.recording.records import (
+    STAMP_LIMIT,
+    Chunk,
+    ChunkEntry,
+    Footer,
+    Metadata,
+    Trailer,
+)
 from chronoflow.recording.values import Opaque, ValueEncoder
 from chronoflow.signals import Signal
 
@@ -170,6 +177,7 @@ def _as_stored(stamp: Any) -> float:
     not a finite number), so that the footer's first and last times equal the
     first and last signals' as read."""
     try:
-        return float(round(float(stamp) * 1e6)) / 1e6
+        micros = round(float(stamp) * 1e6)
     except (ValueError, OverflowError, TypeError):
         return 0.0
+    return float(micros) / 1e6 if -STAMP_LIMIT < micros < STAMP_LIMIT else 0.0
