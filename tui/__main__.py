@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tui.app import main
+from tui.cli import run
 
-main()
+run()

@@ -21,13 +21,11 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperCommand
 
-from chronoflow.errors import ChronoflowError
-from chronoflow.inspect import SeqOutOfRangeError, Timeline
-from chronoflow.inspect.collector import tune_collector
+from chronoflow.inspect import ChronoflowError, SeqOutOfRangeError, Timeline, tune_collector
+from tui.literal import literal
 
 if TYPE_CHECKING:
-    from chronoflow.inspect.live import LiveSession
-from tui.literal import literal
+    from chronoflow.inspect import LiveSession
 
 cli = typer.Typer(
     name="chronoflow-tui",
@@ -110,7 +108,9 @@ def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
 
 def open_live(path: Path, workflow: Path) -> LiveSession:
     """Load ``workflow`` for live frames of ``path``, or raise the one-line Exit."""
-    from chronoflow.inspect.live import LiveSession  # only with --workflow
+    # Why imported here: the engine loads live frames (and with them the
+    # runtime) only when first asked; only --workflow asks.
+    from chronoflow.inspect import LiveSession
 
     if not workflow.is_file():
         raise fail(f"{workflow}: no such workflow file")

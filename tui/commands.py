@@ -1,8 +1,10 @@
 """The command palette's debugger commands (ctrl+p).
 
 Every action of :data:`tui.keys.KEYMAP` is a command, named by its
-description and run exactly as its key runs it. Typing a number offers
-"Go to seq N"; typing part of a process name offers to select it.
+description and run exactly as its key runs it (on the app, or on the
+debugger screen, even when the palette is opened over another screen).
+Typing a number offers "Go to seq N"; typing part of a process name
+offers to select it.
 
 Why no ``Matcher.highlight`` for process names: it parses its argument as
 markup, and process names come from the recording. Names are shown as
@@ -11,17 +13,20 @@ markup, and process names come from the recording. Names are shown as
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.keys import KEYMAP, key_display
+from tui.keys import APP_ACTIONS, KEYMAP, key_display
 from tui.literal import literal
 
 if TYPE_CHECKING:
-    from tui.app import ChronoflowApp
+    from textual.dom import DOMNode
+
+    from tui.screens.debugger import DebuggerScreen
 
 #: How many processes the palette offers to select (the first in START order).
 MAX_PROCESSES = 500
@@ -31,12 +36,13 @@ class DebuggerCommands(Provider):
     """Actions, go-to-seq and process selection; see the module docstring."""
 
     @property
-    def debugger(self) -> ChronoflowApp:
-        """The app these commands act on."""
+    def debugger(self) -> DebuggerScreen:
+        """The debugger screen these commands act on."""
+        # Why imported here: the app names this provider in its COMMANDS.
         from tui.app import ChronoflowApp
 
         assert isinstance(self.app, ChronoflowApp)
-        return self.app
+        return self.app.debugger
 
     def _actions(self) -> list[tuple[str, str, str]]:
         return [
@@ -46,10 +52,15 @@ class DebuggerCommands(Provider):
             if binding.action not in ("command_palette", "focus_next", "focus_previous")
         ]
 
+    def _run(self, action: str) -> Callable[[], Awaitable[bool]]:
+        """Run ``action`` where its key runs it: on the app, or on the debugger screen."""
+        namespace: DOMNode = self.app if action in APP_ACTIONS else self.debugger
+        return partial(self.app.run_action, action, namespace)
+
     async def discover(self) -> Hits:
         """Every action, in the order of the help screen."""
         for name, action, help_text in self._actions():
-            yield DiscoveryHit(name, partial(self.app.run_action, action), help=help_text)
+            yield DiscoveryHit(name, self._run(action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         """Actions matching ``query``; a number gives "Go to seq"; process names too."""
@@ -69,7 +80,7 @@ class DebuggerCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(name),
-                    partial(self.app.run_action, action),
+                    self._run(action),
                     help=help_text,
                 )
         world = self.debugger.world

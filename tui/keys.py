@@ -1,9 +1,11 @@
 """Every key of the debugger, grouped the way the help screen shows them.
 
-One table feeds the app's ``BINDINGS``, the footer (the bindings marked
-``show``), the help screen and the command palette, so the three can never
-disagree. Keys that only act inside one panel (moving in a list) belong to
-that widget's ``BINDINGS`` and are listed under :data:`PANEL_KEYS`.
+One table feeds the bindings, the footer (the bindings marked ``show``),
+the help screen and the command palette, so they can never disagree. The
+app binds the keys of :data:`APP_ACTIONS` (help, quit, moving the focus);
+the debugger screen binds the rest, which act on what it shows. Keys that
+only act inside one panel (moving in a list) belong to that widget's
+``BINDINGS`` and are listed under :data:`PANEL_KEYS`.
 """
 
 from __future__ import annotations
@@ -173,6 +175,15 @@ def key_display(keys: str) -> str:
     return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
-def all_bindings() -> list[BindingType]:
-    """Every binding of :data:`KEYMAP`, in order (the app's ``BINDINGS``)."""
-    return [binding for _, bindings in KEYMAP for binding in bindings]
+#: The actions of :data:`KEYMAP` that the app carries out, on any screen.
+APP_ACTIONS = frozenset({"focus_next", "focus_previous", "help", "quit"})
+
+
+def app_bindings() -> list[BindingType]:
+    """The bindings of :data:`APP_ACTIONS`, in order (the app's ``BINDINGS``)."""
+    return [b for _, bindings in KEYMAP for b in bindings if b.action in APP_ACTIONS]
+
+
+def screen_bindings() -> list[BindingType]:
+    """Every other binding of :data:`KEYMAP`, in order (the debugger screen's ``BINDINGS``)."""
+    return [b for _, bindings in KEYMAP for b in bindings if b.action not in APP_ACTIONS]

@@ -9,7 +9,7 @@ shows as those nine characters and an ANSI sequence never reaches the
 terminal.
 
 Values are turned into text by the engine's bounded excerpts
-(:mod:`chronoflow.inspect.excerpt`): a value nested a thousand levels deep
+(:func:`chronoflow.inspect.excerpt`): a value nested a thousand levels deep
 or holding a million entries shows as a few kilobytes at most (``[...]``
 past twenty levels), never a RecursionError or megabytes to lay out.
 """
@@ -22,8 +22,7 @@ from typing import Any
 from rich.highlighter import ReprHighlighter
 from rich.text import Text
 
-from chronoflow.inspect import excerpt, excerpt_lines
-from chronoflow.inspect.excerpt import TEXT_LIMIT
+from chronoflow.inspect import TEXT_LIMIT, excerpt, excerpt_lines
 
 #: Characters that must never reach the terminal as themselves: C0 and C1
 #: controls, DEL, and the invisible format characters that reorder or hide

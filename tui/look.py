@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from chronoflow.inspect import Examination, Status
+from chronoflow.inspect import Examination, SignalType, Status
 from chronoflow.inspect import type_name as engine_type_name
-from chronoflow.signals import SignalType
 
 
 class StatusLook(NamedTuple):

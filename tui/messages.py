@@ -1,9 +1,12 @@
-"""Messages that cross widgets or threads, all handled by the app.
+"""Messages that cross threads: a worker's answer, handled on the app's thread.
 
-Background threads (the engine's indexer, the filter scan, a search) never
-touch widgets: they post one of these, and the app's own thread updates the
-panels. Messages that can arrive in bursts define ``can_replace`` so a burst
-coalesces into the latest one (toolong does this for its scan progress).
+Background threads (the engine's indexer, a search, the filter scan, the
+search for causal links, live frames) never touch widgets: they post one of
+these to the node that started them (the debugger screen, or the panel
+whose worker it is), whose handler updates what is shown. Messages that can
+arrive in bursts define ``can_replace`` so a burst coalesces into the
+latest one (toolong does this for its scan progress). Messages one widget
+sends to the screen (a click on a row) are nested in that widget's class.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from textual.message import Message
 from chronoflow.inspect import CausalLink, MessageTrace, Progress, Standstill
 
 if TYPE_CHECKING:
-    from chronoflow.inspect.live import LiveFrames
+    from chronoflow.inspect import LiveFrames
 
 
 @dataclass

@@ -1,27 +1,28 @@
 """Moment: everything the panels show about one seq, asked of the engine once.
 
-The app's ``seq`` watcher builds one :class:`Moment` per change and hands
-its parts to the panels, so each engine question (the signal, the world,
-what changed) is asked once per repaint, never once per panel. The causal
-links and the message a RECEIVE names come later, from a worker
-(:func:`causes_at`).
+The debugger screen's ``seq`` watcher builds one :class:`Moment` per change
+and hands its parts to the panels, so each engine question (the signal, the
+world, what changed) is asked once per repaint, never once per panel. The
+causal links and the message a RECEIVE names come later: the detail pane
+asks for them in a worker (:func:`causes_at`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import (
     CausalLink,
+    ChronoflowError,
     MessageTrace,
     MissingSeqError,
     ProcessState,
+    Signal,
+    SignalType,
     Timeline,
     World,
     WorldDiff,
 )
-from chronoflow.signals import Signal, SignalType
 
 #: Signal types whose data names a message by its id.
 NAMES_A_MESSAGE = frozenset({SignalType.RECEIVE, SignalType.DROP, SignalType.BACKOFF})
@@ -39,10 +40,9 @@ class Moment:
     signal: Signal | None = None
     world: World | None = None
     changed: WorldDiff | None = None
-    #: None while the links are being looked for (see :func:`causes_at`).
+    #: None when they are still to be looked for (see :func:`causes_at`).
     links: tuple[CausalLink, ...] | None = ()
-    message: MessageTrace | None = None
-    #: When the recording lacks ``seq`` (a gap the app has not stepped past
+    #: When the recording lacks ``seq`` (a gap the screen has not stepped past
     #: yet, as the index had not reached it): the missing seqs, and no signal.
     gap: tuple[int, int] | None = None
 
@@ -88,8 +88,8 @@ def causes_at(
 
     Why apart from :func:`moment_at`: finding where a message went may scan
     the rest of the recording (a message nobody ever received: tens of
-    milliseconds on ten million signals), so the app asks for these in a
-    worker thread and paints the rest of the moment first.
+    milliseconds on ten million signals), so the detail pane asks for these
+    in a worker thread once the rest of the moment is painted.
     """
     return timeline.links(signal.seq), message_of(timeline, signal)
 

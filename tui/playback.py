@@ -8,6 +8,7 @@ wasted); faster speeds advance several signals per tick instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: The speeds ``+`` and ``-`` move between, in signals per second.
@@ -40,6 +41,17 @@ class Playback:
         """``(seconds between ticks, signals per tick)`` for the current speed."""
         ticks = min(self.speed, MAX_TICKS)
         return 1.0 / ticks, math.ceil(self.speed / ticks)
+
+    def advance(self, seq: int, after: Callable[[int], int | None]) -> int:
+        """Where one tick leads from ``seq``: a tick's worth of steps, each to
+        ``after(seq)``, stopping early where that is None (the end)."""
+        _, stride = self.tick()
+        for _ in range(stride):
+            following = after(seq)
+            if following is None:
+                break
+            seq = following
+        return seq
 
     def label(self) -> str:
         """``▶ 5/s`` while playing, ``⏸ 5/s`` when paused."""

@@ -121,7 +121,7 @@ class AllRows:
 
 
 class MatchingRows:
-    """The seqs that pass a filter, in order, appended by a scanning thread.
+    """The seqs that match ``query``, in order, appended by a scanning thread.
 
     ``complete`` turns True when the scan reached the end of what was
     indexed; until then the rows are a growing prefix and :meth:`after`
@@ -130,7 +130,9 @@ class MatchingRows:
 
     filtered = True
 
-    def __init__(self, *, wide: bool = False) -> None:
+    def __init__(self, query: str, *, wide: bool = False) -> None:
+        #: The engine query the rows match.
+        self.query = query
         # Why "i": four bytes a row keeps ten million matches at 40 MB; a
         # recording with more than 2**31 signals asks for ``wide`` rows.
         self._seqs = array("q" if wide else "i")
@@ -148,6 +150,10 @@ class MatchingRows:
     def finish(self) -> None:
         """Mark the scan complete."""
         self.complete = True
+
+    def reopen(self) -> None:
+        """Mark the scan incomplete again: the recording grew past what it scanned."""
+        self.complete = False
 
     def __len__(self) -> int:
         return len(self._seqs)

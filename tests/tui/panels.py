@@ -57,6 +57,6 @@ def status(app: ChronoflowApp) -> str:
 
 async def settle(app: ChronoflowApp, pilot: Any) -> None:
     """Let background work finish (the causal links are found in a worker)."""
-    await pilot.pause(app.CAUSES_DELAY * 3)
+    await pilot.pause(SignalDetail.CAUSES_DELAY * 3)
     await app.workers.wait_for_complete()
     await pilot.pause()

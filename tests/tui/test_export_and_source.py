@@ -7,8 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from chronoflow.inspect import Timeline
-from chronoflow.inspect.live import LiveSession
+from chronoflow.inspect import LiveSession, Timeline
 from tui.app import ChronoflowApp
 from tui.cli import cli
 from tui.widgets.source_pane import SourcePane
@@ -37,7 +36,7 @@ async def test_x_exports_from_the_last_bookmark_to_here(tmp_path: Path) -> None:
             await pilot.press("b")
             app.go_to(8)
             await pilot.pause()
-            assert app.export_range().describe() == "seqs 3 to 8"
+            assert app.debugger.navigator.export_range(app.seq).describe() == "seqs 3 to 8"
             await pilot.press("x")
             await pilot.press(*str(target))
             await pilot.press("enter")

@@ -46,7 +46,7 @@ async def test_follow_keeps_up_with_a_growing_recording() -> None:
     try:
         app = ChronoflowApp(timeline, follow=True)
         async with app.run_test(size=SIZE) as pilot:
-            await until(lambda: app._progress.indexed == 10)
+            await until(lambda: app.debugger.progress.indexed == 10)
             await until(lambda: app.seq == 9)  # following starts at the end
             source.extend(signals[10:40])
             await until(lambda: app.seq == 39)
@@ -71,7 +71,7 @@ async def test_a_seq_not_indexed_yet_shows_once_it_is() -> None:
     try:
         app = ChronoflowApp(timeline, at=50, follow=True)
         async with app.run_test(size=SIZE) as pilot:
-            await until(lambda: app._progress.indexed == 20)
+            await until(lambda: app.debugger.progress.indexed == 20)
             await pilot.pause()
             assert app.seq == 19  # the furthest there is, for now
             source.extend(signals[20:])

@@ -229,7 +229,7 @@ async def test_a_newer_type_is_shown_by_its_number_and_can_be_hidden() -> None:
         shown = timeline_rows(app)
         assert len(shown) == 2
         assert not [row for row in shown if "TYPE#42" in row]
-        app.apply_filter(ViewFilter())
+        app.debugger.apply_filter(ViewFilter())
         await pilot.press("end")
         assert app.seq == 3
         await pilot.press("q")

@@ -175,11 +175,11 @@ async def test_hide_types_in_the_filter_screen(app: ChronoflowApp) -> None:
 async def test_play_pause_and_speed(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("plus", "plus")
-        assert app.playback.speed == 20
+        assert app.debugger.playback.speed == 20
         await pilot.press("minus", "minus", "minus")
-        assert app.playback.speed == 2
+        assert app.debugger.playback.speed == 2
         await pilot.press("space")
-        assert app.playback.playing
+        assert app.debugger.playback.playing
         assert "▶ playing 2/s" in status(app)
         await pilot.pause(0.8)
         await pilot.press("space")
@@ -196,7 +196,7 @@ async def test_playing_stops_at_the_end(app: ChronoflowApp) -> None:
         await pilot.press(*["plus"] * 5, "space")
         await pilot.pause(0.4)
         assert app.seq == LAST
-        assert not app.playback.playing
+        assert not app.debugger.playback.playing
 
 
 async def test_bookmarks(app: ChronoflowApp) -> None:

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from chronoflow.signals import SignalType
+from chronoflow.inspect import SignalType
 from tui.look import type_name, type_style
 from tui.view_filter import ViewFilter
 

@@ -1,6 +1,6 @@
 """HelpScreen: every key of the debugger, grouped, and every symbol the panels use.
 
-Built from :data:`tui.keys.KEYMAP`, the same table the app binds, so the
+Built from :data:`tui.keys.KEYMAP`, the same table the keys are bound from, so the
 help can never list a key that does nothing or miss one that does.
 """
 

@@ -6,31 +6,45 @@ full (a CRASH's traceback line by line, a plain WAIT in words), and its causal l
 from the engine (for a RECEIVE the SEND that sent the message; for a SEND
 where it was delivered, received or dropped; ...). One link is highlighted:
 ``enter`` (or a click) follows it, up/down choose another.
+
+The pane looks for the links itself, in a worker thread, once the current
+signal has stayed put for :attr:`SignalDetail.CAUSES_DELAY` seconds: finding
+where a message went may scan the rest of the recording, and a person
+holding a key down needs only the links of the signal they stop at.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from chronoflow.inspect import (
+    NAME_LIMIT,
+    TEXT_LIMIT,
+    TRACEBACK_LIMIT,
     CausalLink,
     MessageTrace,
     ProcessState,
+    Signal,
+    SignalType,
+    Timeline,
     Why,
     WhyKind,
     describe_gap,
     text_of,
 )
-from chronoflow.inspect.excerpt import NAME_LIMIT, TEXT_LIMIT, TRACEBACK_LIMIT
-from chronoflow.signals import Signal, SignalType
 from tui.literal import literal, pretty_text
 from tui.look import status_look, type_name, type_style
+from tui.messages import CausesFound
+from tui.moment import causes_at
 from tui.widgets.virtual_list import VirtualList
 
 
@@ -42,14 +56,21 @@ class SignalDetail(VirtualList):
         Binding("down,j", "move(1)", "Next link", show=False),
     ]
 
+    #: Seconds the current signal must stay before its causal links are looked for.
+    CAUSES_DELAY = 0.03
+
     @dataclass
     class LinkFollowed(Message):
         """The person followed a causal link to ``seq``."""
 
         seq: int
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, timeline: Timeline, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._timeline = timeline
+        self._causes_timer: Timer | None = None
+        #: True while the links shown were found before indexing was done.
+        self._partial_links = False
         self.signal: Signal | None = None
         self.links: tuple[CausalLink, ...] = ()
         self.link = 0
@@ -69,25 +90,68 @@ class SignalDetail(VirtualList):
         process: ProcessState | None,
         links: tuple[CausalLink, ...] | None,
         when: str,
-        message: MessageTrace | None = None,
         why: Why | None = None,
         gap: tuple[int, int] | None = None,
     ) -> None:
         """Show ``signal`` (None: an empty recording, or a seq in ``gap``, the
-        seqs the recording lacks) with its process and links.
-
-        ``message`` is the trace of the message a RECEIVE, DROP or BACKOFF
-        names by its id, so the message itself can be shown too.
+        seqs the recording lacks) with its process and links (None: look for
+        them, after :attr:`CAUSES_DELAY`).
         """
         self.signal, self._process, self._when = signal, process, when
         self._why = why
         self._gap = gap
+        self._show_links(links, None)
+        if links is None and signal is not None:
+            # Why a delay: finding links may scan the recording for tens of
+            # milliseconds, holding the interpreter while the next key waits.
+            if self._causes_timer is not None:
+                self._causes_timer.stop()
+            self._causes_timer = self.set_timer(
+                self.CAUSES_DELAY, partial(self._find_causes, signal)
+            )
+
+    def _show_links(
+        self, links: tuple[CausalLink, ...] | None, message: MessageTrace | None
+    ) -> None:
+        """Lay the pane out with ``links`` (None: still looking) and ``message``,
+        the trace of the message a RECEIVE, DROP or BACKOFF names by its id (so
+        the message itself can be shown too)."""
         self._finding = links is None
         self.links = () if links is None else links
         self._message = message
         self.link = 0
         self._layout()
         self.scroll_rows_to(0)
+
+    def look_again(self) -> None:
+        """The whole recording is indexed now: if the links shown were found
+        before it was, look again (a link into the rest could have been missing)."""
+        if self._partial_links and self.signal is not None:
+            self._find_causes(self.signal)
+
+    # Why a description: by default Textual names a worker by the repr of its
+    # arguments, and a signal's data may be megabytes (or too deep to repr).
+    @work(thread=True, exclusive=True, group="causes", description="find causal links")
+    def _find_causes(self, signal: Signal) -> None:
+        shown = self.signal
+        if shown is None or signal.seq != shown.seq:  # stepped on meanwhile
+            return
+        complete = self._timeline.progress.done
+        links, message = causes_at(self._timeline, signal)
+        if not get_current_worker().is_cancelled:
+            self.post_message(CausesFound(signal.seq, links, message, complete))
+
+    @on(CausesFound)
+    def _causes_found(self, found: CausesFound) -> None:
+        shown = self.signal
+        if shown is not None and found.seq == shown.seq and (self._finding or self._partial_links):
+            self._partial_links = not found.complete
+            self._show_links(found.links, found.message)
+
+    def on_unmount(self) -> None:
+        """Stop waiting to look for links."""
+        if self._causes_timer is not None:
+            self._causes_timer.stop()
 
     def _layout(self) -> None:
         width = max(self.size.width - 1, 20)

@@ -8,6 +8,13 @@ recording as smooth as a small one. Signals are fetched a screenful at a
 time through :meth:`Timeline.signals` and kept in a small cache, so
 scrolling one line costs one new signal, not a screenful. A gap in the
 recording's seqs (a salvaged copy) is one row, ``… seqs 9–14 missing …``.
+
+The list owns which seqs it shows (:mod:`tui.rows`): every seq, or the
+matches of a filter, which it scans for in a worker thread through the
+engine (:meth:`Timeline.find_all <chronoflow.inspect.Timeline.find_all>`),
+so a filter over ten million signals never freezes the screen; the rows
+appear as the scan finds them. Stepping goes through the shown seqs too
+(:meth:`SignalList.neighbour`).
 """
 
 from __future__ import annotations
@@ -18,20 +25,31 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.worker import get_current_worker
 
-from chronoflow.inspect import MissingSeqError, Timeline, describe_gap, summary
-from chronoflow.signals import Signal, SignalType
+from chronoflow.inspect import (
+    MissingSeqError,
+    Signal,
+    SignalType,
+    Timeline,
+    describe_gap,
+    summary,
+)
 from tui.literal import literal
 from tui.look import relative_time, type_name, type_style
-from tui.rows import AllRows, Rows
+from tui.messages import RowsScanned
+from tui.rows import AllRows, MatchingRows, Rows
 from tui.widgets.virtual_list import VirtualList
 
 #: From this width on, rows show each signal's time too.
 WIDE = 90
 #: How many fetched signals (and their summaries) the list remembers.
 CACHE_SIZE = 2048
+#: Matching rows a filter scan collects before it reports them.
+SCAN_BATCH = 4096
 
 
 class SignalList(VirtualList):
@@ -64,7 +82,7 @@ class SignalList(VirtualList):
         super().__init__(id=id)
         self._timeline = timeline
         self._template_of = template_of
-        self.rows: Rows = AllRows(lambda: len(timeline), lambda: timeline.gaps)
+        self.rows: Rows = self._every_seq()
         self.seq = -1
         self._cache: OrderedDict[int, tuple[Signal, str]] = OrderedDict()
         self._origin: float | None = None
@@ -74,7 +92,7 @@ class SignalList(VirtualList):
         #: True when a row was painted without its process's template.
         self._unnamed = False
 
-    # -- what the app tells the list ---------------------------------------------
+    # -- what the screen tells the list ------------------------------------------
 
     def show(self, seq: int, *, everything: bool = True) -> None:
         """Make ``seq`` the current signal: highlight its row and keep it in view.
@@ -106,6 +124,80 @@ class SignalList(VirtualList):
         self.rows = rows
         self.scroll_rows_to(0)
         self.show(self.seq)
+
+    def _every_seq(self) -> AllRows:
+        timeline = self._timeline
+        return AllRows(lambda: len(timeline), lambda: timeline.gaps)
+
+    # -- the filter --------------------------------------------------------------
+
+    def filter_by(self, query: str) -> None:
+        """Show only the seqs matching the engine ``query`` (empty: every seq); the
+        matches are scanned for in the background and appear as they are found."""
+        if not query:
+            self.workers.cancel_group(self, "filter")
+            self.set_rows(self._every_seq())
+            return
+        rows = MatchingRows(query, wide=len(self._timeline) >= 2**31)
+        self.set_rows(rows)
+        self._scan(rows, 0)
+
+    def scan_further(self) -> None:
+        """The engine indexed more: scan it too, if a finished filter scan stopped short."""
+        rows = self.rows
+        if not isinstance(rows, MatchingRows) or not rows.complete:
+            return
+        if len(self._timeline) - 1 > rows.scanned:
+            rows.reopen()
+            self._scan(rows, rows.scanned + 1)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _scan(self, rows: MatchingRows, start: int) -> None:
+        worker = get_current_worker()
+        timeline = self._timeline
+        batch: list[int] = []
+        for seq in timeline.find_all(rows.query, start):
+            if worker.is_cancelled:
+                return
+            batch.append(seq)
+            if len(batch) >= SCAN_BATCH:
+                rows.add(batch, seq)
+                batch = []
+                self.post_message(RowsScanned(done=False))
+        rows.add(batch, max(rows.scanned, len(timeline) - 1))
+        rows.finish()
+        self.post_message(RowsScanned(done=True))
+
+    @on(RowsScanned)
+    def _rows_scanned(self) -> None:
+        """Show the rows found so far."""
+        self.show(self.seq)
+
+    # -- the shown seqs ----------------------------------------------------------
+
+    def neighbour(self, seq: int, direction: int) -> int | None:
+        """The next (or previous) shown seq from ``seq``: every seq (across a gap
+        in the recording), or the filter's matches, asking the engine past
+        what the scan has reached."""
+        rows = self.rows
+        if isinstance(rows, AllRows):
+            return rows.after(seq) if direction > 0 else rows.before(seq)
+        if direction > 0:
+            if rows.complete or rows.scanned > seq:
+                return rows.after(seq)
+            return self._timeline.next_match(seq, rows.query)
+        if rows.complete or rows.scanned >= seq:
+            return rows.before(seq)
+        return self._timeline.previous_match(seq, rows.query)
+
+    def first_shown(self) -> int | None:
+        """The first shown seq (None when none is)."""
+        return self.rows.seq_at(0) if len(self.rows) else None
+
+    def last_shown(self) -> int | None:
+        """The last shown seq (None when none is)."""
+        count = len(self.rows)
+        return self.rows.seq_at(count - 1) if count else None
 
     def row_count(self) -> int:
         """One row per shown seq."""

@@ -8,15 +8,23 @@ one that has ended, else processes merely left waiting for messages
 nothing left can send. The banner shows a deadlock or a dead end at every
 seq, with the keys that go there (``D``) and list what each process waits
 for (``w``); a standstill that is neither is left to the status bar, at
-its seqs. Hidden otherwise.
+its seqs (:meth:`StandstillBanner.note`). Hidden otherwise.
+
+The banner asks the engine itself, in a worker thread, once the recording
+is indexed (:meth:`StandstillBanner.look`); its answer,
+:class:`~tui.messages.StandstillFound`, bubbles on to the screen, whose
+status bar may name it too.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on, work
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
-from chronoflow.inspect import Standstill
+from chronoflow.inspect import Standstill, Timeline
+from tui.messages import StandstillFound
 
 
 class StandstillBanner(Static):
@@ -26,10 +34,31 @@ class StandstillBanner(Static):
         super().__init__(id=id)
         self.standstill: Standstill | None = None
         self._shown = Text()
+        self._seq = -1
+
+    @work(thread=True, exclusive=True, group="standstill")
+    def look(self, timeline: Timeline) -> None:
+        """Find how the (indexed) recording ends, in a worker thread."""
+        standstill = timeline.standstill(wait=False)
+        if not get_current_worker().is_cancelled:
+            self.post_message(StandstillFound(standstill))
+
+    @on(StandstillFound)
+    def _found(self, found: StandstillFound) -> None:
+        self.show(found.standstill, self._seq)
+
+    def note(self, seq: int) -> str | None:
+        """``■ blocked forever since seq N``, for the status bar at the seqs of a
+        standstill that is no deadlock (the banner shows a deadlock)."""
+        standstill = self.standstill
+        if standstill is None or standstill.hangs or seq < standstill.since:
+            return None
+        return f"■ blocked forever since seq {standstill.since} (w: the waits)"
 
     def show(self, standstill: Standstill | None, seq: int) -> None:
         """Show ``standstill`` as seen from the current ``seq`` (None: hide)."""
         self.standstill = standstill
+        self._seq = seq
         if standstill is None or not standstill.hangs:
             # Why: a deadlock (or a wait for a process that has ended) is the
             # bug being looked for, worth a line from the first seq on;

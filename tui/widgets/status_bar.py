@@ -21,7 +21,7 @@ from tui.literal import literal
 
 @dataclass(frozen=True)
 class Position:
-    """What the status bar shows; the app builds one per repaint."""
+    """What the status bar shows; the debugger screen builds one per repaint."""
 
     name: str
     seq: int

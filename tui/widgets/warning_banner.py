@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from chronoflow.inspect.gaps import Gap, describe_gap, gaps_warning
+from chronoflow.inspect import Gap, describe_gap, gaps_warning
 from tui.literal import literal
 
 #: Gaps the banner names; it counts the others.
