@@ -13,8 +13,14 @@ from chronoflow.errors import ChronoflowError
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
-    from chronoflow.recording.scheduler import SimpleScheduler
-    from chronoflow.runtime import Process, ProcessStatus, ProcessTemplate, Transition, template
+    from chronoflow.runtime import (
+        Process,
+        ProcessStatus,
+        ProcessTemplate,
+        SimpleScheduler,
+        Transition,
+        template,
+    )
 
     __version__: str
 
@@ -22,13 +28,17 @@ if TYPE_CHECKING:
 #: recordings (the debugger) should not pay for loading the runtime and the
 #: recorder when it starts.
 _LAZY = {
-    "SimpleScheduler": "chronoflow.recording.scheduler",
+    "SimpleScheduler": "chronoflow.runtime",
     "Process": "chronoflow.runtime",
     "ProcessStatus": "chronoflow.runtime",
     "ProcessTemplate": "chronoflow.runtime",
     "Transition": "chronoflow.runtime",
     "template": "chronoflow.runtime",
 }
+
+#: Modules loaded along with a name: the recorder lends the runtime's one
+#: SimpleScheduler ``record=PATH`` (the runtime never imports it itself).
+_ALONG = {"SimpleScheduler": "chronoflow.recording.recorder"}
 
 
 def __getattr__(name: str) -> Any:
@@ -40,6 +50,8 @@ def __getattr__(name: str) -> Any:
         except PackageNotFoundError:  # a source tree that is not installed
             value = "0.0.0+unknown"
     elif name in _LAZY:
+        if name in _ALONG:
+            importlib.import_module(_ALONG[name])
         value = getattr(importlib.import_module(_LAZY[name]), name)
     else:
         raise AttributeError(f"module 'chronoflow' has no attribute {name!r}")

@@ -29,9 +29,7 @@ from typing import Any
 
 from chronoflow.inspect.timeline import Timeline
 from chronoflow.reexecution import Outcome, Reexecution
-from chronoflow.runtime import Process, ProcessStatus
-from chronoflow.runtime.effects import Join, Receive, Use
-from chronoflow.runtime.replay import suspended_frame
+from chronoflow.runtime import Join, Process, ProcessStatus, Receive, Use
 
 #: How many source lines to show on each side of the suspended line.
 CONTEXT_LINES = 6
@@ -79,7 +77,7 @@ class LiveFrames:
 
 
 def _waiting_on(proc: Process) -> str:
-    effect = proc._effect
+    effect = proc.effect
     if proc.status is ProcessStatus.USING:
         return "use (a recorded result will be fed back)"
     ready = proc.status is ProcessStatus.READY
@@ -88,8 +86,8 @@ def _waiting_on(proc: Process) -> str:
             return "receive: a message arrived, it takes it next" if ready else "receive"
         name = getattr(effect.match, "__qualname__", None) or safe_repr(effect.match)
         text = f"{effect.mode.value} {name}"
-        if ready and proc._matched is not None:
-            return f"{text}: message #{proc._matched} matches, it takes it next"
+        if ready and proc.matched_id is not None:
+            return f"{text}: message #{proc.matched_id} matches, it takes it next"
         return f"{text}: it looks at its inbox again next" if ready else text
     if isinstance(effect, Join):
         child = effect.child.pid
@@ -103,13 +101,13 @@ def _status(proc: Process) -> str:
     """The status as the engine names it: *ready* only for a blocked receive or
     join that found what it waits for; queued to resume otherwise is *running*."""
     if proc.status is ProcessStatus.READY:
-        return "ready" if isinstance(proc._effect, Receive | Join) else "running"
+        return "ready" if isinstance(proc.effect, Receive | Join) else "running"
     return proc.status.name.lower()
 
 
 def frame_of(proc: Process) -> Frame | None:
     """``proc``'s frame, or None when it has no suspended generator (ended)."""
-    frame = suspended_frame(proc)
+    frame = proc.frame
     if frame is None:
         return None
     filename = frame.f_code.co_filename

@@ -11,6 +11,8 @@ recording says reached it — messages from other processes, pushes, exit
 signals, monitors' DOWNs, ``use`` results and timer firings — each at the
 point it arrived, while every signal it produces is checked against its
 recorded one (the runtime's :class:`~chronoflow.runtime.replay.ProcessReplay`).
+It drives the kernel through its public input API only (``deliver``,
+``exit_arrives``, ``down_arrives``, ``kill``, ``fire_timer``, ``complete_use``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from chronoflow.inspect.timeline import Timeline
-from chronoflow.runtime import Kernel
-from chronoflow.runtime.replay import ProcessReplay, recorded_exception
+from chronoflow.runtime import Kernel, Process
+from chronoflow.runtime.replay import ProcessReplay
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
@@ -85,11 +87,11 @@ def run_alone(session: LiveSession, timeline: Timeline, pid: int, seq: int) -> L
     target = templates.get(transition.data.get("template"))
     if target is None:
         return None
-    kernel = Kernel(first_pid=pid, standalone=False, inbox_limit=None)
+    kernel = Kernel(first_pid=pid, inbox_limit=None)
     proc = kernel.create(target)
     at_transition = timeline.state_at(start).process(pid)
-    proc.inbox.extend((entry.id, entry.message) for entry in at_transition.inbox)
-    proc.trap_exit = at_transition.trap_exit
+    inbox = [(entry.id, entry.message) for entry in at_transition.inbox]
+    kernel.restore(proc, inbox, at_transition.trap_exit)
     replay = ProcessReplay(
         proc, read=lambda asked: own if asked == pid else [], templates=templates.values()
     )
@@ -120,7 +122,7 @@ def run_alone(session: LiveSession, timeline: Timeline, pid: int, seq: int) -> L
     return LiveFrames(seq=seq, reached=max(last, seq), frames=frames, origin=origin)
 
 
-def _feed(kernel: Kernel, proc: Any, upcoming: Signal) -> None:
+def _feed(kernel: Kernel, proc: Process, upcoming: Signal) -> None:
     """Make the recorded input ``upcoming`` happen, or let the process run to it.
 
     An input (a push, an exit signal, a DOWN, a kill, a timer, a ``use``
@@ -132,18 +134,15 @@ def _feed(kernel: Kernel, proc: Any, upcoming: Signal) -> None:
     if kind == _S.DELIVER:
         kernel.deliver_external(proc, data.get("msg"))
     elif kind == _S.EXIT:
-        kernel._exit_arrives(proc, data.get("from", -1), data.get("reason"))
+        kernel.exit_arrives(proc, data.get("from", -1), data.get("reason"))
     elif kind == _S.DOWN:
-        kernel._down(proc, data.get("ref", -1), data.get("target", -1), data.get("reason"))
+        kernel.down_arrives(proc, data.get("ref", -1), data.get("target", -1), data.get("reason"))
     elif kind == _S.KILL:
-        kernel._terminate(proc, data.get("reason"), data.get("from"))
-    elif kind == _S.TIMEOUT and proc._timer is not None:
-        kernel._fire(proc, proc._timer)
-    elif kind == _S.RESULT and kernel._recorded:
-        use = min(kernel._recorded)
-        owner, outcome = kernel._recorded.pop(use)
-        error = recorded_exception(outcome) if "error" in outcome else None
-        kernel._use_done(owner, use, outcome.get("value"), error, outcome if error else None)
+        kernel.kill(proc, data.get("reason"), data.get("from"))
+    elif kind == _S.TIMEOUT and (wait := kernel.armed_timer(proc)) is not None:
+        kernel.fire_timer(proc, wait)
+    elif kind == _S.RESULT and (pending := kernel.recorded_uses()):
+        kernel.complete_use(pending[0])
     else:
         kernel.run_ready()
 

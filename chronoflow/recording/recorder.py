@@ -2,7 +2,9 @@
 
 Attach it with ``recorder.attach(scheduler)`` (what
 ``SimpleScheduler(record=...)`` does), ``scheduler.add_observer(recorder)``
-or ``proc.add_observer(recorder)``. It buffers signals and writes them as
+or ``proc.add_observer(recorder)``. Importing this module lends the runtime
+:class:`Recorder` for ``record=PATH`` (``install_path_recorder``): the runtime
+never imports the recording layer. It buffers signals and writes them as
 one chunk record when the buffer holds ``chunk_size`` signals, when
 ``flush_interval`` seconds of wall time have passed since the last write
 (checked as signals arrive: attached as a sink, every
@@ -31,7 +33,6 @@ import time
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import chronoflow.signals
@@ -40,8 +41,8 @@ from chronoflow.recording.errors import UnrecordableValue
 from chronoflow.recording.format import FORMAT_VERSION
 from chronoflow.recording.values import ValueEncoder, mask_addresses
 from chronoflow.recording.writer import RecordingWriter
-from chronoflow.runtime import ProcessTemplate
-from chronoflow.runtime.bus import SignalBus
+from chronoflow.runtime import Kernel, ProcessTemplate
+from chronoflow.runtime.bus import install_path_recorder
 from chronoflow.signals import Signal, SignalType
 
 _monotonic = time.monotonic
@@ -172,7 +173,7 @@ class Recorder:
         """How many signals make a chunk record."""
         return self._chunk_size
 
-    def attach(self, kernel: SignalBus) -> None:
+    def attach(self, kernel: Kernel) -> None:
         """Record everything ``kernel`` runs, the fastest way it allows.
 
         Why two ways: as a sink, the kernel appends each signal straight to the
@@ -277,15 +278,13 @@ class Recorder:
     def __enter__(self) -> Recorder:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
         if error is None:
             self.close()
         else:
             # The error already propagating is the one to report.
             with contextlib.suppress(UnrecordableValue):
                 self.close()
+
+
+install_path_recorder(Recorder)

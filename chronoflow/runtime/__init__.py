@@ -1,20 +1,26 @@
-"""The runtime: templates, processes, effects and the scheduler.
+"""The runtime: templates, processes, effects and the kernel that runs them.
 
-The runtime knows nothing about files: it hands every signal to observers.
+The runtime knows nothing about files: it hands every signal to observers,
+and a recorder is one of them. ``SimpleScheduler`` is what programs use;
+``Kernel`` is the same object without ``run()``, as ``T.create`` and the
+debugger's re-execution use it.
 """
 
 from __future__ import annotations
 
-from chronoflow.runtime.bus import DEFAULT_INBOX_LIMIT, Observer
+from chronoflow.runtime.bus import Observer, Recording, Sink
 from chronoflow.runtime.effects import TIMEOUT, Join, MatchMode, Receive, Sleep, Use
-from chronoflow.runtime.kernel import STEP_BUDGET, Kernel
+from chronoflow.runtime.kernel import Kernel
+from chronoflow.runtime.mailroom import DEFAULT_INBOX_LIMIT
 from chronoflow.runtime.process import Process, ProcessStatus
+from chronoflow.runtime.runloop import STEP_BUDGET
 from chronoflow.runtime.scheduler import SimpleScheduler
-from chronoflow.runtime.template import ProcessTemplate, Transition, template
+from chronoflow.runtime.template import OVERFLOW_POLICIES, ProcessTemplate, Transition, template
 from chronoflow.runtime.timers import VirtualClock
 
 __all__ = [
     "DEFAULT_INBOX_LIMIT",
+    "OVERFLOW_POLICIES",
     "STEP_BUDGET",
     "TIMEOUT",
     "Join",
@@ -25,7 +31,9 @@ __all__ = [
     "ProcessStatus",
     "ProcessTemplate",
     "Receive",
+    "Recording",
     "SimpleScheduler",
+    "Sink",
     "Sleep",
     "Transition",
     "Use",

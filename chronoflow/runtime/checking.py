@@ -4,38 +4,52 @@
 to; it compares each with its recorded counterpart (:func:`key_fields`
 says which parts must match) and raises
 :class:`~chronoflow.errors.NondeterminismError` with the process's location
-(:func:`where`) on the first difference. Its subclasses in
+(``Process.location``) on the first difference. Its subclasses in
 :mod:`chronoflow.runtime.replay` say where the recorded signals come from
-and supply the recorded inputs (``use`` results, timer firings).
+and supply the recorded inputs (``use`` results, timer firings): they are
+the kernel's :class:`~chronoflow.runtime.inputs.RecordedInputs`, installed
+with ``Kernel.attach_replay``, and drive the kernel through its public
+methods only.
 """
 
 from __future__ import annotations
 
-import builtins
 import operator
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from chronoflow.errors import NondeterminismError, ReplayError, UseError
-from chronoflow.runtime import process as _process_module
+from chronoflow.errors import NondeterminismError, ReplayError
+from chronoflow.runtime.inputs import (
+    RecordedUseError,
+    ReplayDiverged,
+    ReplayPaused,
+    recorded_exception,
+)
 from chronoflow.runtime.naming import use_identity
-from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
     from chronoflow.runtime.kernel import Kernel
+    from chronoflow.runtime.process import Process
+    from chronoflow.runtime.template import ProcessTemplate
+
+__all__ = [
+    "LIVE",
+    "Equal",
+    "Finished",
+    "RecordedStream",
+    "RecordedUseError",
+    "Replay",
+    "ReplayDiverged",
+    "ReplayPaused",
+    "key_fields",
+    "recorded_exception",
+]
 
 _S = SignalType
-ENDINGS = {
-    _S.STOP: ProcessStatus.STOPPED,
-    _S.CRASH: ProcessStatus.CRASHED,
-    _S.KILL: ProcessStatus.KILLED,
-}
 Equal = Callable[[Any, Any], bool]
 
 
@@ -59,46 +73,6 @@ class _Live:
 
 #: A USE handler's answer: run this ``use`` call for real.
 LIVE = _Live()
-
-
-class RecordedUseError(UseError):
-    """A recorded ``use`` failure, raised again in replay.
-
-    The original exception object is not in the recording; its type name and
-    message are. Built-in exception types are raised as themselves.
-    """
-
-    def __init__(self, error: str, message: str) -> None:
-        self.error = error
-        self.message = message
-        super().__init__(f"{error}: {message}")
-
-
-def recorded_exception(data: Mapping[str, Any]) -> Exception:
-    """The exception a recorded failed RESULT stands for."""
-    name = str(data.get("error", "Exception"))
-    message = str(data.get("message", ""))
-    kind = getattr(builtins, name, None)
-    if isinstance(kind, type) and issubclass(kind, Exception):
-        return kind(message)
-    return RecordedUseError(name, message)
-
-
-class ReplayPaused(BaseException):
-    """Stops the code outside the processes (a workflow's ``main``) once a
-    replay has reached the seq it was asked to stop at."""
-
-
-class ReplayDiverged(BaseException):
-    """Carries a NondeterminismError out of a generator without user code catching it.
-
-    Why a BaseException: the check runs inside ``self.send(...)`` calls made by
-    user code, where an ``except Exception`` must not swallow it.
-    """
-
-    def __init__(self, error: NondeterminismError) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 def key_fields(signal: Signal, ordered: bool) -> Any:
@@ -154,8 +128,7 @@ class Replay(ABC):
     def attach(self, kernel: Kernel) -> None:
         """Install this replay on ``kernel`` (before any process starts)."""
         self.kernel = kernel
-        kernel._replay = self
-        kernel.add_observer(self)
+        kernel.attach_replay(self)
 
     # -- what subclasses provide ---------------------------------------------------
 
@@ -225,7 +198,7 @@ class Replay(ABC):
             template=proc.template.name if proc is not None else "?",
             expected=expected,
             actual=actual,
-            location=where(proc) if proc is not None else "?",
+            location=proc.location if proc is not None else "?",
             matched=tuple(self.matched),
         )
 
@@ -240,31 +213,6 @@ class Replay(ABC):
                 f"define (it defines: {known}); replay with the workflow that made the "
                 "recording"
             ) from None
-
-
-def suspended_frame(proc: Process) -> FrameType | None:
-    """The innermost frame of ``proc``'s own code (through ``yield from``), if any.
-
-    The runtime's ``join``/``join_all`` generators are skipped: the line that
-    matters is the user's ``yield from child.join()``.
-    """
-    gen: Any = proc.gen
-    frame = None
-    while gen is not None and getattr(gen, "gi_frame", None) is not None:
-        if gen.gi_frame.f_code.co_filename == _process_module.__file__:
-            break
-        frame = gen.gi_frame
-        gen = getattr(gen, "gi_yieldfrom", None)
-    return frame
-
-
-def where(proc: Process) -> str:
-    """``file:line`` where ``proc``'s generator is suspended (or its definition)."""
-    frame = suspended_frame(proc)
-    if frame is not None:
-        return f"{frame.f_code.co_filename}:{frame.f_lineno}"
-    code = proc.template.fn.__code__
-    return f"{code.co_filename}:{code.co_firstlineno}"
 
 
 class RecordedStream:

@@ -1,9 +1,10 @@
 """Effects: the only things a process may yield to the runtime.
 
 Why: like curio's traps, these small frozen records are the one choke
-point between a process and the kernel. The kernel dispatches on their
-type in one place (``Kernel._dispatch``); anything else a process yields
-is thrown back into it as a ``TypeError`` that lists what may be yielded.
+point between a process and the kernel. The kernel's run loop dispatches
+on their type in one place (``RunLoop.step``); anything else a process
+yields is thrown back into it as a ``TypeError`` that lists what may be
+yielded.
 """
 
 from __future__ import annotations

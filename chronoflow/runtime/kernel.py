@@ -1,51 +1,180 @@
-"""The kernel: the one place that resumes generators and turns effects into signals.
+"""The kernel: one object that holds the runtime's parts and is driven through a small API.
 
-A kernel owns a tree (or forest) of processes, the global ``seq``, a FIFO
-run queue, the pending ``use`` calls and the observers that receive every
-signal. :class:`SimpleScheduler` is a kernel with routing between the
-processes it creates; ``T.create(pid)`` gives a standalone kernel with one
-root process whose signals are kept for ``pull()``.
+A kernel owns a tree (or forest) of processes and composes the parts that
+run them, each holding explicit references to the parts it needs:
 
-Determinism is a policy you can read here: processes run in FIFO order,
-each for at most ``STEP_BUDGET`` effects before it goes to the back of the
-queue; the clock is injected and only read to timestamp signals; results
-of concurrent ``use`` calls that finish together are applied in the order
-the calls were made.
+- ``bus`` (:class:`~chronoflow.runtime.bus.SignalBus`): the global ``seq``
+  and the observers, sinks and recorder that receive every signal;
+- ``runq`` (:class:`~chronoflow.runtime.process.RunQueue`): the FIFO of
+  ready processes, ``runq.ready(proc)`` the one way onto it;
+- ``mailroom``: deliveries into inboxes and what full inboxes do;
+- ``uses``: ``use`` calls in flight; ``timers``: WAITs, timeouts, sleeps;
+- ``links``: links, monitors, exit signals and what an ending causes;
+- ``lifecycle``: transitions, stops and crashes;
+- ``loop`` (:class:`~chronoflow.runtime.runloop.RunLoop`): the one place that
+  resumes generators, with the hot path of every message hop, and the
+  watchdog that times its steps.
+
+Processes call the part that owns what they ask for. Everything else —
+the scheduler's users, supervisors, replays and the debugger's
+re-execution — drives the kernel through the methods of :class:`Kernel`
+only: create and start processes, observe them, run rounds, and feed it
+inputs (a message, an exit signal, a DOWN, a kill, a timer firing, a
+``use`` result). What happens in the kernel stays in the kernel.
+
+Determinism is a policy you can read in the run loop
+(:mod:`chronoflow.runtime.runloop`): processes run in FIFO order, each for
+at most ``STEP_BUDGET`` effects before it goes to the back of the queue;
+the clock is injected and only read to timestamp signals and time timers;
+results of concurrent ``use`` calls that finish together are applied in the
+order the calls were made; time moves only when nothing else can happen.
 """
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
+import os
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, Self
 
-from chronoflow.errors import AlreadyStartedError, MisuseError, ReplayError
-from chronoflow.runtime.checking import ReplayDiverged
-from chronoflow.runtime.effects import (
-    YIELD_HELP,
-    Join,
-    MatchMode,
-    Receive,
-    Sleep,
-    Use,
-    describe_match,
-)
-from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.template import ProcessTemplate
+from chronoflow.errors import AlreadyStartedError, MisuseError, ProcessExit, ReplayError
+from chronoflow.runtime.bus import Observer, Recording, SignalBus, Sink, open_recording_at
+from chronoflow.runtime.inputs import RecordedInputs
+from chronoflow.runtime.lifecycle import ENDINGS, Lifecycle
+from chronoflow.runtime.links import Links
+from chronoflow.runtime.mailroom import DEFAULT_INBOX_LIMIT, Mailroom
+from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
+from chronoflow.runtime.runloop import RunLoop
+from chronoflow.runtime.runqueue import RunQueue
+from chronoflow.runtime.template import ProcessTemplate, install_standalone
+from chronoflow.runtime.timers import Timers
 from chronoflow.runtime.uses import Uses
-from chronoflow.signals import SignalType
-
-#: Effects a process may complete in one turn before it yields the CPU to the
-#: next process in the run queue (fairness for chatty processes).
-STEP_BUDGET = 64
+from chronoflow.runtime.watchdog import Watchdog
+from chronoflow.signals import Signal, SignalType
 
 _S = SignalType
-_READY = ProcessStatus.READY
-_RUNNING = ProcessStatus.RUNNING
-_WAITING = ProcessStatus.WAITING
 
 
-class Kernel(Uses):
-    """Processes, their run queue, and the signals they produce."""
+class Kernel:
+    """Processes, the parts that run them, and the signals they produce."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        inbox_limit: int | None = DEFAULT_INBOX_LIMIT,
+        overflow: str = "backoff",
+        observers: Iterable[Observer] = (),
+        watchdog: float | None = None,
+        record: str | os.PathLike[str] | Recording | None = None,
+        first_pid: int = 0,
+        standalone: bool = False,
+    ) -> None:
+        """``inbox_limit`` and ``overflow`` apply to templates without their own
+        (limit None: unbounded; overflow: see ``OVERFLOW_POLICIES``).
+
+        ``clock`` only timestamps signals and times timers (a
+        :class:`~chronoflow.runtime.VirtualClock` makes timers instant); it
+        never decides the order in which processes run. ``observers`` receive
+        every signal. ``watchdog`` (seconds) reports any step that runs longer
+        without yielding (a warning line and a STUCK signal). ``record`` is a
+        path to record everything to, or a recorder (see :meth:`close`).
+        ``first_pid`` numbers the processes; a ``standalone`` kernel (``T.create``)
+        runs a process as soon as it starts and keeps its signals for ``pull()``.
+        """
+        self.processes: ProcessTable = {}
+        self.bus = SignalBus(clock=clock, observers=observers, pulls=standalone)
+        self.runq = RunQueue()
+        self.mailroom = Mailroom(
+            self.bus, self.processes, self.runq, limit=inbox_limit, overflow=overflow
+        )
+        self.uses = Uses(self.bus, self.runq)
+        self.timers = Timers(self.bus, self.runq)
+        self.links = Links(self.bus, self.processes, self.runq, self.mailroom, self.uses)
+        self.lifecycle = Lifecycle(
+            self.bus, self.runq, self.mailroom, self.links, RunLoop.step.__code__
+        )
+        self.loop = RunLoop(
+            self.bus,
+            self.processes,
+            self.runq,
+            self.mailroom,
+            self.timers,
+            self.uses,
+            self.lifecycle,
+            None if watchdog is None else Watchdog(watchdog),
+        )
+        self.standalone = standalone
+        #: The replay supplying recorded inputs, if any (see attach_replay).
+        self.replay: RecordedInputs | None = None
+        self._next_pid = first_pid
+        #: What ``record=`` opened or was given, if anything.
+        self.recorder: Recording | None = None
+        if record is not None:
+            self.recorder = open_recording_at(record)
+            self.recorder.attach(self)
+
+    # -- what it is now ---------------------------------------------------------------
+
+    @property
+    def seq(self) -> int:
+        """The seq the next signal will get (= signals produced so far)."""
+        return self.bus.seq
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The clock that timestamps signals (and times timers)."""
+        return self.bus.clock
+
+    @property
+    def inbox_limit(self) -> int | None:
+        """The inbox limit of templates without their own (None: unbounded)."""
+        return self.mailroom.inbox_limit
+
+    @property
+    def overflow(self) -> str:
+        """What a full inbox does with a new message, for templates without their own."""
+        return self.mailroom.overflow
+
+    @property
+    def outbox(self) -> list[Signal]:
+        """SEND signals whose message reached no inbox (unroutable, or the
+        routed process does not exist or has ended)."""
+        return self.mailroom.outbox
+
+    @property
+    def current(self) -> Process | None:
+        """The process whose generator is executing, if any."""
+        return self.loop.current
+
+    @property
+    def idle(self) -> bool:
+        """True when no process can run and no ``use`` call or timer is pending."""
+        return self.loop.idle
+
+    # -- who listens --------------------------------------------------------------------
+
+    def add_observer(self, observer: Observer) -> None:
+        """Hand every later signal, in seq order, to ``observer``."""
+        self.bus.add_observer(observer)
+
+    def remove_observer(self, observer: Observer) -> None:
+        """Stop handing signals to ``observer``."""
+        self.bus.remove_observer(observer)
+
+    def add_sink(self, sink: Sink) -> None:
+        """Append every later signal to ``sink.buffer`` (see ``SignalBus.add_sink``)."""
+        self.bus.add_sink(sink)
+
+    def flush_observers(self) -> None:
+        """Let every observer and sink write out what it buffers (``flush()``)."""
+        self.bus.flush()
+
+    def pull(self, proc: Process) -> list[Signal]:
+        """Signals of ``proc`` produced since its last pull (standalone only)."""
+        return self.bus.pull(proc)
+
+    # -- processes ------------------------------------------------------------------------
 
     def create(self, template: ProcessTemplate, *args: Any) -> Process:
         """A new, not yet started process of ``template`` with a fresh pid."""
@@ -74,16 +203,16 @@ class Kernel(Uses):
                 f"process {proc.pid} ({proc.template.name}) was already started"
             )
         self._start(proc)
-        if self._standalone and self.current is None:
+        if self.standalone and self.loop.current is None:
             self.run_ready()
 
     def _start(self, proc: Process) -> None:
-        if self._replay is not None and self._replay.intercept_start(self, proc):
+        if self.replay is not None and self.replay.intercept_start(self, proc):
             return
         template = proc.template
         proc.gen = template.fn(proc, *proc.args)
         parent = proc.parent
-        self._emit(
+        self.bus.emit(
             proc,
             _S.START,
             {
@@ -94,8 +223,7 @@ class Kernel(Uses):
                 "parent": None if parent is None else parent.pid,
             },
         )
-        proc.status = _READY
-        self._runq.append(proc)
+        self.runq.ready(proc)
 
     def spawn(
         self,
@@ -120,89 +248,114 @@ class Kernel(Uses):
             raise
         parent.children.append(child)
         child.inherits = inherit
+        spawn: dict[str, Any] = {"child": child.pid, "template": template.name}
         if inherit:
-            self._emit(parent, _S.SPAWN, {"child": child.pid, "template": template.name})
+            self.bus.emit(parent, _S.SPAWN, spawn)
             child.inbox.extend(parent.inbox)
         else:
-            spawn = {"child": child.pid, "template": template.name, "inherit": False}
-            self._emit(parent, _S.SPAWN, spawn)
+            self.bus.emit(parent, _S.SPAWN, {**spawn, "inherit": False})
         self._start(child)
         return child
 
-    @property
-    def idle(self) -> bool:
-        """True when no process can run and no ``use`` call is pending."""
-        return (
-            not self._runq
-            and not self._uses
-            and not self._tasks
-            and not self._recorded
-            and self._next_timer() is None
-        )
+    def exit_signal(self, sender: Process, pid: int, reason: Any) -> None:
+        """``sender`` sends an exit signal with ``reason`` to ``pid`` (``Process.exit``)."""
+        target = self.processes.get(pid)
+        if target is None or not target.alive:
+            return
+        current = self.loop.current
+        if target is current:
+            raise ProcessExit(reason)
+        self.links.exit_arrives(target, sender.pid, reason)
+        if sender is current and not sender.alive:
+            # What the exit caused came back and ended the sender itself: it
+            # must not run on (see Lifecycle.crash).
+            raise ProcessExit(sender.reason)
+
+    # -- rounds ------------------------------------------------------------------------------
 
     def run_ready(self) -> None:
         """Run processes from the run queue until none is runnable."""
-        if self.watchdog is not None or self._replay is not None:
-            self._run_checked()
-            return
-        runq = self._runq
-        step = self._step
-        while runq:
-            proc = runq.popleft()
-            if proc.status is _READY:
-                step(proc)
-
-    def _run_checked(self) -> None:
-        """``run_ready`` with the optional duties between steps: stop when a replay
-        pauses, time each step for the watchdog."""
-        runq = self._runq
-        replay = self._replay
-        watchdog = self.watchdog
-        try:
-            while runq and not (replay is not None and replay.paused):
-                proc = runq.popleft()
-                if proc.status is not _READY:
-                    continue
-                if watchdog is None:
-                    self._step(proc)
-                else:
-                    watchdog.step_started(proc)
-                    try:
-                        self._step(proc)
-                    finally:
-                        overrun = watchdog.step_ended()
-                    if overrun is not None:
-                        seconds, where = overrun
-                        self._emit(proc, _S.STUCK, {"seconds": round(seconds, 3), "where": where})
-        except ReplayDiverged as diverged:
-            raise diverged.error from None
+        self.loop.run_ready()
 
     async def update(self) -> bool:
         """One round: run everything runnable; if ``use`` calls are pending,
-        wait for at least one to finish and run what it woke. True when idle."""
-        self.run_ready()
-        if self._replay is not None and self._replay.paused:
-            return True
-        if self._recorded:
-            self._apply_recorded_results()
-        if self._uses or self._tasks:
-            for seq in sorted(self._uses):
-                proc, awaitable = self._uses.pop(seq)
-                self._tasks[asyncio.ensure_future(awaitable)] = (seq, proc)
-            self.flush_observers()
-            done, _ = await asyncio.wait(
-                self._tasks,
-                timeout=self._seconds_to_next_timer(),
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            for task in sorted(done, key=lambda t: self._tasks[t][0]):
-                seq, proc = self._tasks.pop(task)
-                if proc.status is ProcessStatus.USING:
-                    self._use_finished(proc, seq, task)
-            self.run_ready()
-        await self._run_timers()
-        self.run_ready()
-        return self.idle
+        wait for at least one to finish and run what it woke; fire due timers
+        (or wait for the next). True when idle."""
+        return await self.loop.update()
+
+    # -- inputs: how replays and the debugger drive the kernel ----------------------------
+
+    def attach_replay(self, replay: RecordedInputs) -> None:
+        """Run under ``replay`` (before any process starts): it is handed every
+        signal to check, and supplies recorded inputs in place of live ones."""
+        self.replay = replay
+        self.mailroom.replay = self.timers.replay = self.uses.replay = replay
+        self.loop.replay = replay
+        self.bus.add_observer(replay)
+
+    def emit(self, proc: Process, kind: SignalType, data: Any = None) -> int:
+        """Record a signal of ``proc`` as it is (its seq): a replay re-emitting
+        recorded signals, or a part of the runtime written as a process (a
+        supervisor's RESTART)."""
+        return self.bus.emit(proc, kind, data)
+
+    def deliver(self, mid: int, message: Any, target: Process) -> list[int]:
+        """Deliver message ``mid`` (recorded elsewhere) into ``target`` and its live
+        descendants, with no SEND or DELIVER of its own; the pids it went into."""
+        return self.mailroom.deliver(mid, message, target)
+
+    def deliver_external(self, proc: Process, message: Any) -> None:
+        """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal)."""
+        self.mailroom.deliver_external(proc, message)
+
+    def exit_arrives(self, target: Process, sender: int, reason: Any) -> None:
+        """An exit signal with ``reason`` from pid ``sender`` reaches ``target``:
+        it ends it, is ignored ("normal"), or is an EXIT message if it traps exits."""
+        self.links.exit_arrives(target, sender, reason)
+
+    def down_arrives(self, watcher: Process, ref: int, pid: int, reason: Any) -> None:
+        """``watcher``'s monitor ``ref`` reports that ``pid`` ended (a DOWN message)."""
+        self.links.down(watcher, ref, pid, reason)
+
+    def kill(self, proc: Process, reason: Any, by: int | None = None) -> None:
+        """End ``proc`` from outside with ``reason`` (a KILL signal, sent by ``by``)."""
+        self.links.terminate(proc, reason, by)
+
+    def armed_timer(self, proc: Process) -> int | None:
+        """The seq of the WAIT whose timer is armed for ``proc``, or None."""
+        return proc._timer
+
+    def fire_timer(self, proc: Process, wait: int) -> None:
+        """Fire the timer armed by WAIT ``wait``: ``proc`` resumes (a TIMEOUT signal)."""
+        self.timers.fire(proc, wait)
+
+    def recorded_uses(self) -> list[int]:
+        """The USE seqs of pending calls waiting for their outcome from a recording."""
+        return sorted(self.uses.recorded)
+
+    def complete_use(self, use: int) -> None:
+        """End the pending call of USE ``use`` with its recorded outcome (a RESULT)."""
+        self.uses.complete_recorded(use)
+
+    def start_from_transition(
+        self, proc: Process, template: ProcessTemplate, args: tuple[Any, ...], data: Any
+    ) -> None:
+        """Start ``proc`` in ``template(*args)`` as if it had just made a TRANSITION
+        recorded with ``data``: how a replay begins a process whose recorded
+        signals begin there."""
+        self.lifecycle.become(proc, template, args)
+        proc.transitions = 1
+        proc.gen = template.fn(proc, *args)
+        self.bus.emit(proc, _S.TRANSITION, data)
+        self.runq.ready(proc)
+
+    def restore(self, proc: Process, inbox: Iterable[tuple[int, Any]], trap_exit: bool) -> None:
+        """Give ``proc``, not started yet, the inbox (``(id, message)`` pairs) and
+        the trapping of exits it had at a recorded seq."""
+        if proc.status is not ProcessStatus.CREATED:
+            raise AlreadyStartedError(f"process {proc.pid} has started; it cannot be restored")
+        proc.inbox.extend(inbox)
+        proc.trap_exit = trap_exit
 
     def adopt(self, parent: Process, template: ProcessTemplate, pid: int) -> Process:
         """Register a child of ``parent`` with a recorded pid, without running it."""
@@ -214,167 +367,41 @@ class Kernel(Uses):
         self._next_pid = max(self._next_pid, pid + 1)
         return child
 
-    def _step(self, proc: Process) -> None:
-        """Resume ``proc`` and dispatch what it yields until it blocks or ends.
+    def mark_ended(
+        self,
+        proc: Process,
+        ending: SignalType,
+        result: Any,
+        args: tuple[Any, ...] | None = None,
+    ) -> None:
+        """Record that ``proc``, never run, ended as the recorded signal type
+        ``ending`` says (STOP, CRASH or KILL; anything else counts as a stop)
+        with ``result``, having started with ``args`` if given: a replay
+        fast-forwarding it."""
+        if args is not None:
+            proc.args = args
+        proc.status = ENDINGS.get(ending, ProcessStatus.STOPPED)
+        proc.result = result
 
-        Why one function: a process's pending effect, resume value and
-        exception live in one slot on the process, and only this loop
-        reads and clears it, so there is one resume path to reason about.
-        """
-        self.current = proc
-        proc.status = _RUNNING
-        gen = proc.gen
-        assert gen is not None
-        effect = proc._effect
-        value = proc._value
-        exc = proc._exc
-        proc._effect = proc._value = proc._exc = None
-        budget = STEP_BUDGET
-        try:
-            while True:
-                if effect is None:
-                    try:
-                        effect = gen.send(value) if exc is None else gen.throw(exc)
-                    except StopIteration as stop:
-                        self._returned(proc, stop.value)
-                        return
-                    except Exception as error:
-                        self._crash(proc, error)
-                        return
-                    exc = None
-                kind = type(effect)
-                if kind is Receive:
-                    inbox = proc.inbox
-                    if effect.match is None:
-                        # Why inlined: this is the hop of every message; calls to
-                        # _emit/_block here cost a fifth of the throughput.
-                        if inbox:
-                            mid, value = inbox.popleft()
-                            seq = self._seq
-                            self._seq = seq + 1
-                            proc.seq += 1
-                            if self._observers:
-                                if seq < self._sole_until:
-                                    self._sole_append(
-                                        (seq, proc.pid, _S.RECEIVE, mid, self.clock())
-                                    )
-                                else:
-                                    self._notify(seq, proc.pid, _S.RECEIVE, mid)
-                            proc._waited = False
-                            effect = None
-                        else:
-                            proc.status = _WAITING
-                            proc._effect = effect
-                            if not proc._waited:
-                                if effect.timeout is not None:
-                                    self._block_timed(proc, effect)
-                                    return
-                                proc._waited = True
-                                proc._timer = None
-                                seq = self._seq
-                                self._seq = seq + 1
-                                proc.seq += 1
-                                if self._observers:
-                                    if seq < self._sole_until:
-                                        self._sole_append(
-                                            (seq, proc.pid, _S.WAIT, None, self.clock())
-                                        )
-                                    else:
-                                        self._notify(seq, proc.pid, _S.WAIT, None)
-                            return
-                    else:
-                        try:
-                            found, value = self._take_matching(proc, effect)
-                        except Exception as error:
-                            effect, exc = None, error
-                            continue
-                        if not found:
-                            self._block(proc, _WAITING, effect, describe_match(effect))
-                            return
-                        effect = None
-                elif kind is Use:
-                    self._start_use(proc, effect)
-                    return
-                elif kind is Sleep:
-                    self._block_timed(proc, effect)
-                    return
-                elif kind is Join:
-                    child = effect.child
-                    if not isinstance(child, Process) or child.parent is not proc:
-                        effect, exc = None, self._not_a_child(proc, child)
-                        continue
-                    if child.alive:
-                        self._block(proc, ProcessStatus.JOINING, effect, {"join": child.pid})
-                        return
-                    proc._waited = False
-                    self._emit(proc, _S.JOIN, {"child": child.pid, "result": child.result})
-                    effect = None
-                    if child.status is ProcessStatus.STOPPED:
-                        value = child.result
-                    else:
-                        value, exc = None, self._child_failure(child)
-                else:
-                    effect, exc = (
-                        None,
-                        TypeError(f"process {proc.pid} yielded {effect!r}; {YIELD_HELP}"),
-                    )
-                    continue
-                budget -= 1
-                if not budget:
-                    proc._value, proc._exc = value, exc
-                    proc.status = _READY
-                    self._runq.append(proc)
-                    return
-        finally:
-            self.current = None
+    # -- the end ------------------------------------------------------------------------------
 
-    def _block(self, proc: Process, status: ProcessStatus, effect: Any, wait_data: Any) -> None:
-        proc.status = status
-        proc._effect = effect
-        if not proc._waited:
-            # Why: a waiting process re-checks its receive whenever a message
-            # arrives; only the first time it blocks is a WAIT signal (and a
-            # timer, for a receive with a timeout).
-            if isinstance(effect, Receive) and effect.timeout is not None:
-                self._block_timed(proc, effect)
-                return
-            proc._waited = True
-            proc._timer = None
-            self._emit(proc, _S.WAIT, wait_data)
+    def close(self) -> None:
+        """Finish the recording, if any: footer, trailer, file closed (idempotent)."""
+        if self.recorder is not None:
+            self.recorder.close()
 
-    def _take_matching(self, proc: Process, effect: Receive) -> tuple[bool, Any]:
-        """Take the message the receive matched as it arrived, else the first
-        matching message (a filter drops the others first)."""
-        match = effect.match
-        assert match is not None
-        inbox = proc.inbox
-        matched = proc._matched
-        if matched is not None:
-            # Why by id: the message was examined as it arrived (recorded
-            # in its signal's "matched"); the receive takes exactly that one,
-            # without asking the pattern again.
-            proc._matched = None
-            for index, (mid, message) in enumerate(inbox):
-                if mid == matched:
-                    del inbox[index]
-                    self._emit(proc, _S.RECEIVE, mid)
-                    proc._waited = False
-                    return True, message
-        if effect.mode is MatchMode.FILTER:
-            while inbox:
-                mid, message = inbox[0]
-                if match(message):
-                    inbox.popleft()
-                    self._emit(proc, _S.RECEIVE, mid)
-                    proc._waited = False
-                    return True, message
-                inbox.popleft()
-                self._emit(proc, _S.DROP, {"id": mid, "msg": message})
-            return False, None
-        for index, (mid, message) in enumerate(inbox):
-            if match(message):
-                del inbox[index]
-                self._emit(proc, _S.RECEIVE, mid)
-                proc._waited = False
-                return True, message
-        return False, None
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self.recorder is not None:
+            self.recorder.__exit__(*exc_info)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.__exit__(*exc_info)
+
+
+install_standalone(lambda pid: Kernel(first_pid=pid, standalone=True))

@@ -1,13 +1,18 @@
 """Endings: how a process returns, transitions, crashes, and takes its children along.
 
-A child cannot outlive its parent: when a process ends, its live
-descendants are killed (pre-order), their pending ``use`` calls cancelled
-and their generators closed; a parent joining the process is woken.
+When a generator returns a :class:`~chronoflow.runtime.template.Transition`
+the process goes on in the new template (a TRANSITION signal); when it
+returns anything else it stops (STOP), unless live children would outlive
+it; when it raises it crashes (CRASH), unless it raised ``ProcessExit``.
+What an ending causes (links, monitors, children, a joining parent) is the
+links' part (:class:`~chronoflow.runtime.links.Links`).
 """
 
 from __future__ import annotations
 
 import traceback
+from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from chronoflow.errors import (
@@ -16,13 +21,22 @@ from chronoflow.errors import (
     ProcessExit,
     UnjoinedChildrenError,
 )
+from chronoflow.runtime.bus import SignalBus
+from chronoflow.runtime.links import Links
 from chronoflow.runtime.mailroom import Mailroom
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.template import Transition
+from chronoflow.runtime.runqueue import RunQueue
+from chronoflow.runtime.template import ProcessTemplate, Transition
 from chronoflow.signals import SignalType
 
 _S = SignalType
-_READY = ProcessStatus.READY
+
+#: The status a process ends in, by the signal type that ended it.
+ENDINGS = {
+    _S.STOP: ProcessStatus.STOPPED,
+    _S.CRASH: ProcessStatus.CRASHED,
+    _S.KILL: ProcessStatus.KILLED,
+}
 
 
 def crash_reason(error: BaseException) -> dict[str, str]:
@@ -30,12 +44,27 @@ def crash_reason(error: BaseException) -> dict[str, str]:
     return {"error": type(error).__name__, "message": str(error)}
 
 
-class Lifecycle(Mailroom):
-    """The end of a generator: STOP, TRANSITION, CRASH and KILL."""
+@dataclass(eq=False, repr=False)
+class Lifecycle:
+    """The end of a generator: TRANSITION, STOP and CRASH."""
 
-    def _returned(self, proc: Process, value: Any) -> None:
+    bus: SignalBus
+    runq: RunQueue
+    #: Whose inbox limits a process takes on with a new template.
+    mailroom: Mailroom
+    #: What an ending causes.
+    links: Links
+    #: The code of the run loop's step: a crash's traceback leaves out that
+    #: frame, which is the kernel's, not the process's.
+    resume: CodeType
+
+    def __post_init__(self) -> None:
+        self._emit = self.bus.emit
+
+    def returned(self, proc: Process, value: Any) -> None:
+        """``proc``'s generator returned ``value``: a transition, or the end."""
         if not proc.alive:
-            return  # ended from outside while it ran (see Links.exit_signal)
+            return  # ended from outside while it ran (see Kernel.exit_signal)
         if isinstance(value, Transition):
             target = value.template
             self._emit(
@@ -48,77 +77,68 @@ class Lifecycle(Mailroom):
                     "args": list(value.args),
                 },
             )
-            proc.template = target
-            proc.inbox_limit = self.limit_for(target)
-            proc.overflow = self.overflow_for(target)
-            proc.args = value.args
+            self.become(proc, target, value.args)
             proc.transitions += 1
             try:
                 proc.gen = target.fn(proc, *value.args)
             except Exception as error:
-                self._crash(proc, error)
+                self.crash(proc, error)
                 return
             proc._waited = False
-            proc.status = _READY
-            self._runq.append(proc)
+            self.runq.ready(proc)
             return
         live = [child.pid for child in proc.children if child.alive]
         if live:
-            self._crash(proc, UnjoinedChildrenError(proc.pid, live))
+            self.crash(proc, UnjoinedChildrenError(proc.pid, live))
             return
-        self._stopped(proc, value)
+        self.stopped(proc, value)
 
-    def _stopped(self, proc: Process, value: Any) -> None:
+    def become(self, proc: Process, target: ProcessTemplate, args: tuple[Any, ...]) -> None:
+        """Make ``proc`` a process of ``target`` with ``args`` (its generator is
+        the caller's to make: a failure to make it is a crash or a replay error)."""
+        proc.template = target
+        proc.inbox_limit = self.mailroom.limit_for(target)
+        proc.overflow = self.mailroom.overflow_for(target)
+        proc.args = args
+
+    def stopped(self, proc: Process, value: Any) -> None:
+        """``proc`` ended normally with ``value`` (a STOP)."""
         proc.result = value
         proc.reason = "normal"
         proc.status = ProcessStatus.STOPPED
-        self._wake_joiner(proc)
+        self.links.wake_joiner(proc)
         self._emit(proc, _S.STOP, {"result": value})
-        self._ended(proc)
+        self.links.ended(proc)
 
-    def _crash(self, proc: Process, error: BaseException) -> None:
+    def crash(self, proc: Process, error: BaseException) -> None:
+        """``proc`` raised ``error`` (a CRASH), or asked to end (``ProcessExit``)."""
         if not proc.alive:
-            return  # ended from outside while it ran (see Links.exit_signal)
+            return  # ended from outside while it ran (see Kernel.exit_signal)
         if isinstance(error, ProcessExit):
             # Why not a crash: the process asked to end, with its own reason.
             if error.reason == "normal":
-                self._stopped(proc, None)
+                self.stopped(proc, None)
             else:
-                self._terminate(proc, error.reason, proc.pid)
+                self.links.terminate(proc, error.reason, proc.pid)
             return
         proc.error = error
         proc.reason = crash_reason(error)
         proc.status = ProcessStatus.CRASHED
         tb = error.__traceback__
-        resume = getattr(type(self), "_step", None)
-        if tb is not None and resume is not None and tb.tb_frame.f_code is resume.__code__:
+        if tb is not None and tb.tb_frame.f_code is self.resume:
             tb = tb.tb_next  # leave out the kernel's own frame
         formatted = "".join(traceback.format_exception(type(error), error, tb))
-        self._wake_joiner(proc)
+        self.links.wake_joiner(proc)
         self._emit(
             proc,
             _S.CRASH,
             {"error": type(error).__name__, "message": str(error), "traceback": formatted},
         )
-        self._ended(proc)
-
-    def _ended(self, proc: Process) -> None:
-        """What ``proc``'s end causes (links, monitors and children: see Links)."""
-
-    def _wake_joiner(self, proc: Process) -> None:
-        """Make a parent that is joining ``proc`` ready; called as ``proc`` ends,
-        before its STOP, CRASH or KILL, so an observer sees both as they are."""
-        parent = proc.parent
-        if (
-            parent is not None
-            and parent.status is ProcessStatus.JOINING
-            and parent._effect.child is proc
-        ):
-            parent.status = _READY
-            self._runq.append(parent)
+        self.links.ended(proc)
 
     @staticmethod
-    def _child_failure(child: Process) -> ProcessCrashedError:
+    def child_failure(child: Process) -> ProcessCrashedError:
+        """What joining a crashed or killed ``child`` raises in its parent."""
         error = child.error
         if child.status is ProcessStatus.KILLED:
             failure = ProcessCrashedError(child.pid, child.template.name, "Killed", "killed")
@@ -133,7 +153,8 @@ class Lifecycle(Mailroom):
         return failure
 
     @staticmethod
-    def _not_a_child(proc: Process, child: Any) -> NotAChildError:
+    def not_a_child(proc: Process, child: Any) -> NotAChildError:
+        """What joining anything but one's own child raises."""
         who = f"process {child.pid}" if isinstance(child, Process) else repr(child)
         return NotAChildError(
             f"process {proc.pid} cannot join {who}: only a parent can join the children it spawned"

@@ -10,7 +10,8 @@ reason. A monitor is one-way and always a message,
 ends (a child cannot outlive its parent), with reason "parent N ended".
 
 What an ending causes follows it at once, in a fixed order (exit signals
-to links, DOWNs to watchers, KILLs of children; see :meth:`Links._ended`).
+to links, DOWNs to watchers, KILLs of children; see :meth:`Links.ended`).
+A parent joining the process that ended is woken as it ends.
 An ending can end linked processes, whose endings reach further ones:
 each is handled completely before the next consequence of the first, depth
 first, from a stack rather than by recursion.
@@ -19,13 +20,16 @@ first, from a stack rather than by recursion.
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from chronoflow.errors import NoProcessError, ProcessExit
-from chronoflow.runtime.lifecycle import Lifecycle, crash_reason
-from chronoflow.runtime.process import Process, ProcessStatus
+from chronoflow.errors import NoProcessError
+from chronoflow.runtime.bus import SignalBus
+from chronoflow.runtime.mailroom import Mailroom
+from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
+from chronoflow.runtime.runqueue import RunQueue
+from chronoflow.runtime.uses import Uses
 from chronoflow.signals import SignalType
 
 _S = SignalType
@@ -39,11 +43,26 @@ NOPROC = "noproc"
 #: What a spent generator of consequences gives (see Links._unwind).
 _DONE = object()
 
-__all__ = ["KILL", "KILLED", "NOPROC", "NORMAL", "SHUTDOWN", "Links", "crash_reason"]
+__all__ = ["KILL", "KILLED", "NOPROC", "NORMAL", "SHUTDOWN", "Links"]
 
 
-class Links(Lifecycle):
+@dataclass(eq=False, repr=False)
+class Links:
     """Links, monitors, trapping, exit signals and termination from outside."""
+
+    bus: SignalBus
+    processes: ProcessTable
+    runq: RunQueue
+    #: Where EXIT and DOWN messages arrive.
+    mailroom: Mailroom
+    #: Whose calls a killed process leaves behind.
+    uses: Uses
+    #: What endings still cause, newest ending last (see ended).
+    _endings: list[Iterator[None]] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self._emit = self.bus.emit
+        self._unwinding = False
 
     # -- calls a process makes ------------------------------------------------
 
@@ -54,7 +73,7 @@ class Links(Lifecycle):
         target = self.processes.get(pid)
         if target is None or not target.alive:
             if proc.trap_exit:
-                self._exit_arrives(proc, pid, NOPROC)
+                self.exit_arrives(proc, pid, NOPROC)
                 return
             raise NoProcessError(
                 f"process {proc.pid} cannot link to process {pid}: it does not exist or "
@@ -77,9 +96,9 @@ class Links(Lifecycle):
     def monitor(self, proc: Process, pid: int) -> int:
         """Make ``proc`` watch ``pid``; the ref is the MONITOR signal's seq."""
         target = self.processes.get(pid)
-        ref = self._emit(proc, _S.MONITOR, {"ref": self._seq, "target": pid})
+        ref = self._emit(proc, _S.MONITOR, {"ref": self.bus.seq, "target": pid})
         if target is None or not target.alive:
-            self._down(proc, ref, pid, NOPROC)
+            self.down(proc, ref, pid, NOPROC)
         else:
             proc.monitors[ref] = pid
             target.watchers[ref] = proc.pid
@@ -101,75 +120,57 @@ class Links(Lifecycle):
             proc.trap_exit = trap
             self._emit(proc, _S.TRAP, {"trap": trap})
 
-    def exit_signal(self, sender: Process, pid: int, reason: Any) -> None:
-        """``sender`` sends an exit signal with ``reason`` to ``pid``."""
-        target = self.processes.get(pid)
-        if target is None or not target.alive:
-            return
-        if target is self.current:
-            raise ProcessExit(reason)
-        self._exit_arrives(target, sender.pid, reason)
-        if sender is self.current and not sender.alive:
-            # What the exit caused came back and ended the sender itself: it
-            # must not run on (see Lifecycle._crash).
-            raise ProcessExit(sender.reason)
-
     # -- what happens to the receiver -----------------------------------------------
 
-    def _exit_arrives(self, target: Process, sender: int, reason: Any) -> None:
+    def exit_arrives(self, target: Process, sender: int, reason: Any) -> None:
+        """An exit signal with ``reason`` from ``sender`` reaches ``target``."""
         if reason == KILL:
-            self._terminate(target, KILLED, sender)
+            self.terminate(target, KILLED, sender)
         elif target.trap_exit:
             message = ("EXIT", sender, reason)
-            mid, examine = self._system_message(target, message)
             data = {"from": sender, "reason": reason, "action": "trap", "msg": message}
-            unmatched = self._examine(examine, mid, message, data) if examine else ()
-            self._emit(target, _S.EXIT, data)
-            self._filtered(unmatched, mid, message)
+            self.mailroom.system_message(target, message, _S.EXIT, data)
         elif reason == NORMAL:
             self._emit(target, _S.EXIT, {"from": sender, "reason": reason, "action": "ignore"})
         else:
-            self._terminate(target, reason, sender)
+            self.terminate(target, reason, sender)
 
-    def _down(self, watcher: Process, ref: int, pid: int, reason: Any) -> None:
+    def down(self, watcher: Process, ref: int, pid: int, reason: Any) -> None:
+        """The process ``watcher`` monitors with ``ref`` ended: a DOWN message."""
         message = ("DOWN", ref, pid, reason)
-        mid, examine = self._system_message(watcher, message)
         data = {"ref": ref, "target": pid, "reason": reason, "msg": message}
-        unmatched = self._examine(examine, mid, message, data) if examine else ()
-        self._emit(watcher, _S.DOWN, data)
-        self._filtered(unmatched, mid, message)
+        self.mailroom.system_message(watcher, message, _S.DOWN, data)
 
-    def _terminate(self, proc: Process, reason: Any, by: int | None) -> None:
+    def terminate(self, proc: Process, reason: Any, by: int | None) -> None:
         """End ``proc`` from outside with ``reason`` (a KILL signal)."""
         if not proc.alive:
             return
         proc.status = ProcessStatus.KILLED
         proc.reason = reason
-        self._wake_joiner(proc)
+        self.wake_joiner(proc)
         self._emit(proc, _S.KILL, {"reason": reason, "from": by})
-        self._discard_pending(proc)
+        # Its pending use calls go, and its timer can no longer fire.
+        self.uses.discard(proc)
+        proc._timer = None
         if proc.gen is not None:
             with contextlib.suppress(Exception):
                 proc.gen.close()
-        self._ended(proc)
+        self.ended(proc)
 
-    def _discard_pending(self, proc: Process) -> None:
-        """Drop ``proc``'s pending ``use`` calls and timers."""
-        for seq in [s for s, (p, _) in self._uses.items() if p is proc]:
-            _, awaitable = self._uses.pop(seq)
-            if inspect.iscoroutine(awaitable):
-                awaitable.close()
-        for task, (_, owner) in list(self._tasks.items()):
-            if owner is proc:
-                task.cancel()
-                del self._tasks[task]
-        for seq in [s for s, (p, _) in self._recorded.items() if p is proc]:
-            del self._recorded[seq]
-        proc._timer = None
+    def wake_joiner(self, proc: Process) -> None:
+        """Make a parent that is joining ``proc`` ready; called as ``proc`` ends,
+        before its STOP, CRASH or KILL, so an observer sees both as they are."""
+        parent = proc.parent
+        if (
+            parent is not None
+            and parent.status is ProcessStatus.JOINING
+            and parent._effect.child is proc
+        ):
+            self.runq.ready(parent)
 
     # -- an ending spreads -----------------------------------------------------------
 
-    def _ended(self, proc: Process) -> None:
+    def ended(self, proc: Process) -> None:
         """What ``proc``'s end causes, at once: exit signals to its links (pid
         order), DOWNs to its watchers (ref order), then the KILLs of its live
         children (spawn order). Each of these that ends a process has that
@@ -200,17 +201,17 @@ class Links(Lifecycle):
         for pid in links:
             other = self.processes[pid]
             if other.alive:
-                self._exit_arrives(other, proc.pid, reason)
+                self.exit_arrives(other, proc.pid, reason)
                 yield
         for ref, watcher_pid in watchers:
             watcher = self.processes[watcher_pid]
             if watcher.alive:
-                self._down(watcher, ref, proc.pid, reason)
+                self.down(watcher, ref, proc.pid, reason)
                 yield
         for child in list(proc.children):
             if child.alive:
                 # A child cannot outlive its parent; its reason says why it ended.
-                self._terminate(child, f"parent {proc.pid} ended", proc.pid)
+                self.terminate(child, f"parent {proc.pid} ended", proc.pid)
                 yield
 
     def _unwind(self) -> None:

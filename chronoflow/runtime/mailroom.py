@@ -2,8 +2,10 @@
 
 A message goes into the routed process's inbox and into the inboxes of all
 its live descendants, in pre-order; a receiver blocked in a plain receive
-is put back on the run queue. ``Process.send`` inlines the common case and
-calls :meth:`Mailroom.finish_send` for everything else.
+is put back on the run queue. The run loop's ``send`` inlines the common
+case and calls :meth:`Mailroom.finish_send` for everything else. The
+mailroom also takes messages out: a selective receive's matching message
+(:meth:`Mailroom.take_matching`).
 
 A receiver blocked in a *selective* receive (``select``, ``filter``,
 ``receive(match=...)``) examines each message as it arrives, before the
@@ -22,33 +24,66 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from chronoflow.errors import InboxFullError
+from chronoflow.errors import InboxFullError, MisuseError
 from chronoflow.runtime.bus import SignalBus
-from chronoflow.runtime.checking import ReplayPaused
-from chronoflow.runtime.effects import MatchMode
-from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.template import ProcessTemplate
+from chronoflow.runtime.effects import MatchMode, Receive
+from chronoflow.runtime.inputs import RecordedInputs, ReplayPaused
+from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
+from chronoflow.runtime.runqueue import RunQueue
+from chronoflow.runtime.template import OVERFLOW_POLICIES, ProcessTemplate
 from chronoflow.signals import Signal, SignalType
 
 _S = SignalType
 _READY = ProcessStatus.READY
 _WAITING = ProcessStatus.WAITING
 
+#: Default inbox limit: a delivery into an inbox already holding this many
+#: messages is refused with a BACKOFF signal.
+DEFAULT_INBOX_LIMIT = 1000
+
 #: A delivery's full inboxes, each with the message it evicted (or None).
 Overflow = list[tuple[Process, "tuple[int, Any] | None"]]
 
 
-class Mailroom(SignalBus):
+class Mailroom:
     """Message delivery, SEND/DELIVER signals and what full inboxes do."""
+
+    def __init__(
+        self,
+        bus: SignalBus,
+        processes: ProcessTable,
+        runq: RunQueue,
+        *,
+        limit: int | None,
+        overflow: str,
+    ) -> None:
+        """``limit`` (inbox limit) and ``overflow`` apply to templates without their own."""
+        if overflow not in OVERFLOW_POLICIES:
+            raise MisuseError(
+                f"overflow must be one of {', '.join(OVERFLOW_POLICIES)}: {overflow!r}"
+            )
+        self.bus = bus
+        self._emit = bus.emit
+        self.processes = processes
+        self.runq = runq
+        #: The inbox limit of templates without their own (None: unbounded).
+        self.inbox_limit = limit
+        #: What a full inbox does with a new message (templates may override).
+        self.overflow = overflow
+        #: SEND signals whose message reached no inbox (unroutable, or the
+        #: routed process does not exist or has ended).
+        self.outbox: list[Signal] = []
+        #: The replay deciding deliveries instead of the inboxes' room, if any.
+        self.replay: RecordedInputs | None = None
 
     def finish_send(
         self, proc: Process, seq: int, message: Any, to: int | None, target: Process | None
     ) -> bool:
-        """The general path of ``Process.send`` once ``seq`` is reserved:
+        """The general path of a send (``RunLoop.send``) once ``seq`` is reserved:
         deliver to the target and its descendants, examine it, emit SEND, the
         overflow decisions and a filter's drops. True when the routed process
         took the message."""
-        decided = None if self._replay is None else self._replay.delivery(seq)
+        decided = None if self.replay is None else self.replay.delivery(seq)
         overflow: Overflow = []
         examine: list[Process] = []
         if decided is not None:
@@ -59,37 +94,38 @@ class Mailroom(SignalBus):
             into, overflow, examine = self._deliver(seq, message, target)
         data: dict[str, Any] = {"msg": message, "to": to, "into": into}
         unmatched = self._examine(examine, seq, message, data) if examine else ()
-        if self._observers:
-            self._notify(seq, proc.pid, _S.SEND, data)
+        if self.bus.listeners:
+            self.bus.publish(seq, proc.pid, _S.SEND, data)
         if decided is not None:
             self._refused_as_recorded(decided[1])
             if not into and not decided[1]:
-                self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
+                self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.bus.clock()))
         else:
             if not into and not overflow:
-                self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.clock()))
+                self.outbox.append(Signal(seq, proc.pid, _S.SEND, data, self.bus.clock()))
             self._overflowed(seq, message, overflow)
         self._filtered(unmatched, seq, message)
         return target is not None and target.pid in into
 
     def send_examined(self, proc: Process, seq: int, message: Any, target: Process) -> bool:
-        """The end of ``Process.send``'s direct path when the target is blocked in a
+        """The end of the run loop's direct ``send`` when the target is blocked in a
         selective receive: the message is in its inbox; examine it, emit SEND."""
         data: dict[str, Any] = {"msg": message, "to": target.pid, "into": [target.pid]}
         unmatched = self._examine([target], seq, message, data)
-        if self._observers:
-            self._notify(seq, proc.pid, _S.SEND, data)
+        if self.bus.listeners:
+            self.bus.publish(seq, proc.pid, _S.SEND, data)
         self._filtered(unmatched, seq, message)
         return True
 
     def deliver_external(self, proc: Process, message: Any) -> None:
         """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal)."""
-        if self._replay is not None and self._replay.paused:
+        replay = self.replay
+        if replay is not None and replay.paused:
             # Why before delivering: a replay paused at a seq must leave the
             # world as it was there; the push belongs to a later seq.
             raise ReplayPaused()
-        seq = self._seq
-        decided = None if self._replay is None else self._replay.delivery(seq)
+        seq = self.bus.seq
+        decided = None if replay is None else replay.delivery(seq)
         overflow: Overflow = []
         if decided is not None:
             into, examine = self._deliver_as_recorded(seq, message, decided[0])
@@ -125,8 +161,8 @@ class Mailroom(SignalBus):
         examinations included). Returns the pids reached and the receivers
         that must examine the message.
         """
-        reached = []
-        examine = []
+        reached: list[int] = []
+        examine: list[Process] = []
         for pid in into:
             proc = self.processes.get(pid)
             if proc is None or not proc.alive:
@@ -134,11 +170,7 @@ class Mailroom(SignalBus):
             proc.inbox.append((mid, message))
             reached.append(pid)
             if proc.status is _WAITING:
-                if proc._effect.match is None:
-                    proc.status = _READY
-                    self._runq.append(proc)
-                else:
-                    examine.append(proc)
+                self._arrived(proc, examine)
         return reached, examine
 
     def _refused_as_recorded(self, refusals: list[Signal]) -> None:
@@ -220,12 +252,16 @@ class Mailroom(SignalBus):
             proc.inbox.append((mid, message))
             into.append(proc.pid)
             if proc.status is _WAITING:
-                if proc._effect.match is None:
-                    proc.status = _READY
-                    self._runq.append(proc)
-                else:
-                    examine.append(proc)
+                self._arrived(proc, examine)
         return into, overflow, examine
+
+    def _arrived(self, proc: Process, examine: list[Process]) -> None:
+        """A message reached ``proc``, blocked in a receive: a plain receive
+        takes it when the process runs; a selective one examines it first."""
+        if proc._effect.match is None:
+            self.runq.ready(proc)
+        else:
+            examine.append(proc)
 
     def _examine(
         self, receivers: list[Process], mid: int, message: Any, data: dict[str, Any]
@@ -272,22 +308,60 @@ class Mailroom(SignalBus):
         proc._matched = matched
         proc._timer = None
         proc._waited = False
-        proc.status = _READY
-        self._runq.append(proc)
+        self.runq.ready(proc)
 
-    def _system_message(self, proc: Process, message: Any) -> tuple[int, list[Process]]:
-        """Put an EXIT or DOWN message in ``proc``'s own inbox ahead of its signal:
-        the message's id (the seq that signal will get) and, if ``proc`` is
-        blocked in a selective receive, ``[proc]`` to examine it."""
-        mid = self._seq
+    def system_message(
+        self, proc: Process, message: Any, kind: SignalType, data: dict[str, Any]
+    ) -> None:
+        """An EXIT or DOWN ``message`` arrives in ``proc``'s own inbox with the
+        signal ``kind``: its id is that signal's seq; a blocked selective
+        receive examines it (noted in ``data``) before the signal, a filter
+        drops it after."""
+        mid = self.bus.seq
         proc.inbox.append((mid, message))
+        examine: list[Process] = []
         if proc.status is _WAITING:
-            if proc._effect.match is None:
-                proc.status = _READY
-                self._runq.append(proc)
-            else:
-                return mid, [proc]
-        return mid, []
+            self._arrived(proc, examine)
+        unmatched = self._examine(examine, mid, message, data) if examine else ()
+        self._emit(proc, kind, data)
+        self._filtered(unmatched, mid, message)
+
+    def take_matching(self, proc: Process, effect: Receive) -> tuple[bool, Any]:
+        """Take the message a selective receive matched as it arrived, else the
+        first matching message (a filter drops the others first)."""
+        match = effect.match
+        assert match is not None
+        inbox = proc.inbox
+        matched = proc._matched
+        if matched is not None:
+            # Why by id: the message was examined as it arrived (recorded
+            # in its signal's "matched"); the receive takes exactly that one,
+            # without asking the pattern again.
+            proc._matched = None
+            for index, (mid, message) in enumerate(inbox):
+                if mid == matched:
+                    del inbox[index]
+                    return self._received(proc, mid, message)
+        if effect.mode is MatchMode.FILTER:
+            while inbox:
+                mid, message = inbox[0]
+                if match(message):
+                    inbox.popleft()
+                    return self._received(proc, mid, message)
+                inbox.popleft()
+                self._emit(proc, _S.DROP, {"id": mid, "msg": message})
+            return False, None
+        for index, (mid, message) in enumerate(inbox):
+            if match(message):
+                del inbox[index]
+                return self._received(proc, mid, message)
+        return False, None
+
+    def _received(self, proc: Process, mid: int, message: Any) -> tuple[bool, Any]:
+        """``proc`` took message ``mid`` out of its inbox (a RECEIVE)."""
+        self._emit(proc, _S.RECEIVE, mid)
+        proc._waited = False
+        return True, message
 
     @staticmethod
     def _evicted(proc: Process, mid: int) -> None:

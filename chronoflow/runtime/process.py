@@ -3,8 +3,9 @@
 A :class:`Process` is both the ``self`` a generator receives (``receive``,
 ``select``, ``filter``, ``send``, ``use``, ``spawn``, ``join_all``) and the
 handle the outside world holds (``start``, ``push``, ``pull``, ``status``).
-It owns no scheduling logic: every effect goes through its kernel, the one
-place that resumes generators.
+It owns no scheduling logic: every call goes to its kernel (the part of
+the kernel that owns it: links, timers, the mailroom), and only the
+kernel's run loop resumes generators.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Iterable
 from enum import IntEnum
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import (
@@ -22,10 +24,11 @@ from chronoflow.errors import (
     SelectionError,
 )
 from chronoflow.runtime.effects import RECEIVE_ANY, Join, MatchMode, Predicate, Receive, Sleep, Use
-from chronoflow.signals import Signal, SignalType
+from chronoflow.signals import Signal
 
 if TYPE_CHECKING:
     from chronoflow.runtime.kernel import Kernel
+    from chronoflow.runtime.runloop import RunLoop
     from chronoflow.runtime.template import ProcessTemplate
 
 
@@ -50,9 +53,10 @@ class ProcessStatus(IntEnum):
 
 
 _ENDED = ProcessStatus.STOPPED
-_READY = ProcessStatus.READY
-_WAITING = ProcessStatus.WAITING
-_SEND = SignalType.SEND
+
+
+#: The kernel's processes by pid (one dict, shared by the parts that look pids up).
+ProcessTable = dict[int, "Process"]
 
 
 class Process:
@@ -62,6 +66,7 @@ class Process:
         "_effect",
         "_exc",
         "_kernel",
+        "_loop",
         "_match",
         "_matched",
         "_timer",
@@ -98,6 +103,9 @@ class Process:
         parent: Process | None = None,
     ) -> None:
         self._kernel = kernel
+        #: The kernel's run loop: the two calls made on every hop (``send``,
+        #: and the check that ``receive`` runs inside the process) go there.
+        self._loop: RunLoop = kernel.loop
         self.pid = pid
         self.template = template
         self.args = args
@@ -110,9 +118,9 @@ class Process:
         #: Deliveries into an inbox holding this many messages are refused
         #: with BACKOFF (the template's limit, else the kernel's; maxsize when
         #: unbounded).
-        self.inbox_limit = kernel.limit_for(template)
+        self.inbox_limit = kernel.mailroom.limit_for(template)
         #: What its full inbox does with a new message (see OVERFLOW_POLICIES).
-        self.overflow = kernel.overflow_for(template)
+        self.overflow = kernel.mailroom.overflow_for(template)
         self.status = ProcessStatus.CREATED
         #: How many signals this process has produced (its own step count).
         self.seq = 0
@@ -131,7 +139,7 @@ class Process:
         #: Whether exit signals arrive as ('EXIT', pid, reason) messages.
         self.trap_exit = False
         self.gen: Generator[Any, Any, Any] | None = None
-        # The one resume slot (see Kernel._step): the effect the process is
+        # The one resume slot (see RunLoop.step): the effect the process is
         # blocked on, or the value / exception to resume it with.
         self._effect: Any = None
         self._value: Any = None
@@ -163,6 +171,54 @@ class Process:
     def messages(self) -> list[Any]:
         """The inbox's messages, oldest first (identities left out)."""
         return [m for _, m in self.inbox]
+
+    @property
+    def effect(self) -> Any:
+        """The effect the process is blocked on, or takes up again when it runs
+        (None while it runs, or when it resumes with a value)."""
+        return self._effect
+
+    @property
+    def matched_id(self) -> int | None:
+        """The id of the message its blocked selective receive matched as it
+        arrived: the receive takes that one when the process runs."""
+        return self._matched
+
+    @property
+    def frame(self) -> FrameType | None:
+        """The innermost frame of this process's own code (through ``yield from``)
+        where its generator is suspended or running; None once it has ended.
+
+        The runtime's ``join``/``join_all`` generators are skipped: the line
+        that matters is the caller's ``yield from child.join()``.
+        """
+        gen: Any = self.gen
+        frame = None
+        while gen is not None and getattr(gen, "gi_frame", None) is not None:
+            if gen.gi_frame.f_code.co_filename == __file__:
+                break
+            frame = gen.gi_frame
+            gen = getattr(gen, "gi_yieldfrom", None)
+        return frame
+
+    @property
+    def location(self) -> str:
+        """``file:line`` of :attr:`frame`, or of the template's definition."""
+        frame = self.frame
+        if frame is not None:
+            return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+        code = self.template.fn.__code__
+        return f"{code.co_filename}:{code.co_firstlineno}"
+
+    @property
+    def kernel(self) -> Kernel:
+        """The kernel this process runs on.
+
+        For parts of the runtime written as processes (a supervisor records
+        its restart decisions through :meth:`Kernel.emit`); a workflow's own
+        code needs nothing from it.
+        """
+        return self._kernel
 
     # -- the outside world's handle -----------------------------------------
 
@@ -216,6 +272,9 @@ class Process:
         on live. ``templates`` are the templates the recording may name for
         children and transitions.
         """
+        # Why imported here: the replay machinery drives the kernel from above
+        # (it imports nothing of the kernel's at run time), and it is only
+        # needed by the programs that replay.
         from chronoflow.runtime.replay import ProcessReplay
 
         if read is None:
@@ -230,7 +289,7 @@ class Process:
     # -- calls made from inside the generator ---------------------------------
 
     def _inside(self, what: str) -> None:
-        if self._kernel.current is not self:
+        if self._loop.current is not self:
             raise OutsideProcessError(
                 f"{what} must be called from inside process {self.pid}'s own "
                 "generator while it runs"
@@ -243,7 +302,7 @@ class Process:
         ``timeout`` (seconds), the receive gives :data:`TIMEOUT` if nothing
         acceptable arrives in time (Erlang's ``receive ... after``).
         """
-        if self._kernel.current is not self:
+        if self._loop.current is not self:
             self._inside("receive()")
         if match is not None:
             self.select(match)
@@ -261,17 +320,17 @@ class Process:
     def now(self) -> float:
         """The scheduler's time, recorded (a NOW signal) so that replay gets it back."""
         self._inside("now()")
-        return self._kernel.now(self)
+        return self._kernel.timers.now(self)
 
     def link(self, pid: int) -> None:
         """Link this process and ``pid`` both ways: when one ends, the other is told."""
         self._inside("link()")
-        self._kernel.link(self, pid)
+        self._kernel.links.link(self, pid)
 
     def unlink(self, pid: int) -> None:
         """Remove the link with ``pid`` (both ways); no-op if there is none."""
         self._inside("unlink()")
-        self._kernel.unlink(self, pid)
+        self._kernel.links.unlink(self, pid)
 
     def monitor(self, pid: int) -> int:
         """Watch ``pid``: a ('DOWN', ref, pid, reason) message comes when it ends.
@@ -280,17 +339,17 @@ class Process:
         message at once, with reason "noproc".
         """
         self._inside("monitor()")
-        return self._kernel.monitor(self, pid)
+        return self._kernel.links.monitor(self, pid)
 
     def demonitor(self, ref: int) -> None:
         """Stop a monitor; its DOWN message will not come."""
         self._inside("demonitor()")
-        self._kernel.demonitor(self, ref)
+        self._kernel.links.demonitor(self, ref)
 
     def trap_exits(self, trap: bool = True) -> None:
         """Turn exit signals into ('EXIT', pid, reason) messages (except 'kill')."""
         self._inside("trap_exits()")
-        self._kernel.set_trap(self, trap)
+        self._kernel.links.set_trap(self, trap)
 
     def exit(self, pid: int, reason: Any) -> None:
         """Send an exit signal with ``reason`` to ``pid`` (Erlang's ``exit/2``).
@@ -306,7 +365,7 @@ class Process:
         """``spawn`` and ``link`` in one step (no moment when the child is unlinked)."""
         self._inside("spawn_link()")
         child = self._kernel.spawn(self, template, args, inherit=inherit)
-        self._kernel.link(self, child.pid)
+        self._kernel.links.link(self, child.pid)
         return child
 
     def select(self, predicate: Predicate) -> None:
@@ -345,38 +404,7 @@ class Process:
                 f"process {self.pid} ({self.template.name}) has "
                 f"{self.status.name.lower()}; it cannot send"
             )
-        kernel = self._kernel
-        route = self.template.route
-        to = None if route is None else route(message)
-        target = None if to is None else kernel.processes.get(to)
-        seq = kernel._seq
-        kernel._seq = seq + 1
-        self.seq += 1
-        if (
-            target is not None
-            and not target.children
-            and target.status < _ENDED
-            and len(target.inbox) < target.inbox_limit
-            and kernel._replay is None
-        ):
-            # Why: the hop every message-passing program makes most, inlined:
-            # one live target with no descendants and room in its inbox.
-            # Everything else goes through the kernel's general path.
-            target.inbox.append((seq, message))
-            if target.status is _WAITING:
-                if target._effect.match is not None:
-                    # A selective receive examines the message as it arrives.
-                    return kernel.send_examined(self, seq, message, target)
-                target.status = _READY
-                kernel._runq.append(target)
-            if kernel._observers:
-                data = {"msg": message, "to": to, "into": [to]}
-                if seq < kernel._sole_until:
-                    kernel._sole_append((seq, self.pid, _SEND, data, kernel.clock()))
-                else:
-                    kernel._notify(seq, self.pid, _SEND, data)
-            return True
-        return kernel.finish_send(self, seq, message, to, target)
+        return self._loop.send(self, message)
 
     def use(
         self,

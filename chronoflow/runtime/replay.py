@@ -20,7 +20,10 @@ Two forms share one mechanism:
   in the recorded order.
 
 The runtime knows no file format: recordings reach it as sequences of
-:class:`~chronoflow.signals.Signal`.
+:class:`~chronoflow.signals.Signal`. Both replays are the kernel's
+:class:`~chronoflow.runtime.inputs.RecordedInputs` and drive it through its
+public methods (``Kernel.start_from_transition``, ``adopt``, ``emit``,
+``mark_ended``); nothing here imports the kernel at run time.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from chronoflow.runtime.checking import (
-    ENDINGS,
     LIVE,
     Equal,
     Finished,
@@ -42,15 +44,13 @@ from chronoflow.runtime.checking import (
     ReplayPaused,
     key_fields,
     recorded_exception,
-    suspended_frame,
-    where,
 )
-from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.template import ProcessTemplate
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
     from chronoflow.runtime.kernel import Kernel
+    from chronoflow.runtime.process import Process
+    from chronoflow.runtime.template import ProcessTemplate
 
 _S = SignalType
 
@@ -65,8 +65,6 @@ __all__ = [
     "ReplayPaused",
     "key_fields",
     "recorded_exception",
-    "suspended_frame",
-    "where",
 ]
 
 
@@ -155,32 +153,25 @@ class ProcessReplay(Replay):
 
     def _start_from_transition(self, kernel: Kernel, proc: Process, first: Signal) -> None:
         target = self.template(first.data["template"])
-        proc.template = target
-        proc.args = tuple(first.data.get("args", ()))
-        proc.inbox_limit = kernel.limit_for(target)
-        proc.overflow = kernel.overflow_for(target)
-        proc.transitions = 1
-        proc.gen = target.fn(proc, *proc.args)
-        kernel._emit(proc, _S.TRANSITION, first.data)
-        proc.status = ProcessStatus.READY
-        kernel._runq.append(proc)
+        args = tuple(first.data.get("args", ()))
+        kernel.start_from_transition(proc, target, args, first.data)
 
     def _fast_forward(self, kernel: Kernel, proc: Process, result: Any) -> None:
         """Emit ``proc``'s recorded signals without running it; then its children's."""
         stream = self.stream(proc.pid)
         spawned: list[Process] = []
         last: SignalType = _S.STOP
+        args = None
         while (recorded := stream.peek()) is not None:
             last = recorded.type
             if recorded.type == _S.START:
-                proc.args = tuple(recorded.data.get("args", ()))
+                args = tuple(recorded.data.get("args", ()))
             elif recorded.type == _S.SPAWN:
                 child_template = self.template(recorded.data["template"])
                 child = kernel.adopt(proc, child_template, recorded.data["child"])
                 spawned.append(child)
-            kernel._emit(proc, recorded.type, recorded.data)
-        proc.status = ENDINGS.get(last, ProcessStatus.STOPPED)
-        proc.result = result
+            kernel.emit(proc, recorded.type, recorded.data)
+        kernel.mark_ended(proc, last, result, args)
         for child in spawned:
             self._fast_forward(kernel, child, self._recorded_result(child.pid))
 
@@ -261,13 +252,7 @@ class RecordingReplay(Replay):
         return list(created.data.get("into") or ()), refusals
 
     def next_timeout(self, pending: Mapping[int, Process]) -> int | None:
-        assert self.kernel is not None
-        seq = self.kernel.seq
-        if seq < len(self.recorded):
-            upcoming = self.recorded[seq]
-            if upcoming.type == _S.TIMEOUT and upcoming.data.get("wait") in pending:
-                return int(upcoming.data["wait"])
-        return None
+        return self._next_input(_S.TIMEOUT, "wait", pending)
 
     def recorded_now(self, proc: Process, seq: int) -> float | None:
         if seq < len(self.recorded) and self.recorded[seq].type == _S.NOW:
@@ -275,10 +260,15 @@ class RecordingReplay(Replay):
         return None
 
     def next_result(self, pending: Mapping[int, tuple[Process, Any]]) -> int | None:
+        return self._next_input(_S.RESULT, "use", pending)
+
+    def _next_input(self, kind: SignalType, key: str, pending: Mapping[int, Any]) -> int | None:
+        """The pending input (by the seq in its ``key``) that the next recorded
+        signal, a ``kind``, completes; None when the next one is something else."""
         assert self.kernel is not None
         seq = self.kernel.seq
         if seq < len(self.recorded):
             upcoming = self.recorded[seq]
-            if upcoming.type == _S.RESULT and upcoming.data.get("use") in pending:
-                return int(upcoming.data["use"])
+            if upcoming.type == kind and upcoming.data.get(key) in pending:
+                return int(upcoming.data[key])
         return None

@@ -169,8 +169,8 @@ class _Supervision:
         return len(self.restarts) <= self.intensity
 
     def note(self, child: _Child, old: int | None, reason: Any) -> None:
-        kernel = self.proc._kernel
-        kernel._emit(
+        """Record a restart decision (a RESTART signal of the supervisor)."""
+        self.proc.kernel.emit(
             self.proc,
             SignalType.RESTART,
             {

@@ -5,6 +5,10 @@ A :class:`ProcessTemplate` holds the generator function, the optional
 per-template inbox limit, and the metadata (name, module, qualname) that
 recordings and the debugger display. ``T.create(pid, *args)`` makes a
 standalone process, as in the original.
+
+This module sits below the kernel (the kernel checks what it is given
+against these classes), so it cannot import the kernel back: the kernel
+installs the maker of standalone kernels here (:func:`install_standalone`).
 """
 
 from __future__ import annotations
@@ -12,13 +16,36 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 if TYPE_CHECKING:
     from chronoflow.runtime.process import Process
 
 ProcessFn = Callable[..., Generator[Any, Any, Any]]
 Route = Callable[[Any], "int | None"]
+
+#: What a full inbox may do with a new message: refuse it with BACKOFF (the
+#: sender's send() returns False), drop it, drop the oldest waiting message
+#: to make room (a DROP signal either way), or refuse it and raise
+#: InboxFullError in the sender.
+OVERFLOW_POLICIES = ("backoff", "drop-newest", "drop-oldest", "fail")
+
+
+class _Creates(Protocol):
+    """A kernel, as far as ``T.create`` needs one."""
+
+    def create(self, template: ProcessTemplate, *args: Any) -> Process: ...
+
+
+#: Makes the standalone kernel behind ``T.create`` (see install_standalone).
+_standalone: Callable[[int], _Creates] | None = None
+
+
+def install_standalone(maker: Callable[[int], _Creates]) -> None:
+    """Make ``T.create(pid)`` use ``maker(pid)``, a fresh standalone kernel whose
+    first pid is ``pid`` (called once, by :mod:`chronoflow.runtime.kernel`)."""
+    global _standalone
+    _standalone = maker
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,12 +66,7 @@ class ProcessTemplate:
                 f"@template needs a generator function (one that yields), "
                 f"got {self.fn!r}; add 'yield self.receive()' or similar"
             )
-        if self.overflow is not None and self.overflow not in (
-            "backoff",
-            "drop-newest",
-            "drop-oldest",
-            "fail",
-        ):
+        if self.overflow is not None and self.overflow not in OVERFLOW_POLICIES:
             raise ValueError(
                 f"overflow must be backoff, drop-newest, drop-oldest or fail: {self.overflow!r}"
             )
@@ -57,9 +79,10 @@ class ProcessTemplate:
 
     def create(self, pid: int = 0, *args: Any) -> Process:
         """A standalone process with its own runtime, numbered from seq 0."""
-        from chronoflow.runtime.kernel import Kernel
-
-        return Kernel(first_pid=pid).create(self, *args)
+        # Why never None here: importing this module runs chronoflow.runtime's
+        # __init__ first, which imports the kernel, which installs the maker.
+        assert _standalone is not None, "chronoflow.runtime.kernel installs it"
+        return _standalone(pid).create(self, *args)
 
     def __repr__(self) -> str:
         return f"<ProcessTemplate {self.name} ({self.module}.{self.qualname})>"

@@ -1,5 +1,6 @@
-"""Timers: receive timeouts, sleeps, ``now()``, and a virtual clock.
+"""Blocking and timers: WAIT signals, receive timeouts, sleeps, ``now()``, a virtual clock.
 
+A process that cannot go on blocks with one WAIT signal (:meth:`Timers.block`).
 A receive with a timeout or a sleep arms a timer when the process blocks
 (its WAIT signal carries the timeout and the deadline); when the timer
 fires, a TIMEOUT signal resumes the process, with :data:`TIMEOUT` for a
@@ -10,19 +11,22 @@ With the default wall clock, ``update()`` waits in real time for the next
 deadline. With a :class:`VirtualClock`, time only moves when nothing else
 can happen: it jumps to the next deadline, so long timeouts run instantly
 and deterministically (tests, teaching samples, recordings). Timer firings
-are recorded inputs: a replay fires them in the recorded order.
+are recorded inputs: a replay fires them in the recorded order. When the
+clock moves and timers fire is the run loop's decision (``Kernel.update``);
+this part keeps the timers and fires the ones it is told to.
 """
 
 from __future__ import annotations
 
-import asyncio
 import heapq
 import time
 from typing import Any
 
+from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.effects import TIMEOUT, Receive, Sleep, describe_match
-from chronoflow.runtime.links import Links
+from chronoflow.runtime.inputs import RecordedInputs
 from chronoflow.runtime.process import Process, ProcessStatus
+from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.signals import SignalType
 
 _S = SignalType
@@ -46,15 +50,26 @@ class VirtualClock:
         return f"VirtualClock(time={self.time})"
 
 
-class Timers(Links):
-    """Arming, firing and waiting for timers; ``now()``."""
+class Timers:
+    """Blocking, arming and firing timers; ``now()``."""
+
+    def __init__(self, bus: SignalBus, runq: RunQueue) -> None:
+        self._emit = bus.emit
+        self.bus = bus
+        self.runq = runq
+        #: The bus's clock: what ``now()`` reads, and deadlines when it is virtual.
+        self.clock = bus.clock
+        #: Armed timers as a heap of (deadline, seq of the WAIT, process).
+        self.heap: list[tuple[float, int, Process]] = []
+        #: The replay whose recording says what ``now()`` read, if any.
+        self.replay: RecordedInputs | None = None
 
     @property
     def virtual(self) -> bool:
         """True when the clock is a :class:`VirtualClock`."""
         return isinstance(self.clock, VirtualClock)
 
-    def _timer_now(self) -> float:
+    def deadline_now(self) -> float:
         """The time deadlines are measured in.
 
         Why not always the clock: an injected clock only timestamps signals
@@ -66,12 +81,28 @@ class Timers(Links):
 
     def now(self, proc: Process) -> float:
         """The scheduler's time for ``proc``, recorded as a NOW signal."""
-        recorded = None if self._replay is None else self._replay.recorded_now(proc, self._seq)
+        replay = self.replay
+        recorded = None if replay is None else replay.recorded_now(proc, self.bus.seq)
         value = self.clock() if recorded is None else recorded
         self._emit(proc, _S.NOW, {"time": value})
         return value
 
-    def _block_timed(self, proc: Process, effect: Receive | Sleep) -> None:
+    def block(self, proc: Process, status: ProcessStatus, effect: Any, wait_data: Any) -> None:
+        """``proc`` cannot go on until ``effect`` is satisfied: it waits in ``status``."""
+        proc.status = status
+        proc._effect = effect
+        if not proc._waited:
+            # Why: a waiting process re-checks its receive whenever a message
+            # arrives; only the first time it blocks is a WAIT signal (and a
+            # timer, for a receive with a timeout).
+            if isinstance(effect, Receive) and effect.timeout is not None:
+                self.block_timed(proc, effect)
+                return
+            proc._waited = True
+            proc._timer = None
+            self._emit(proc, _S.WAIT, wait_data)
+
+    def block_timed(self, proc: Process, effect: Receive | Sleep) -> None:
         """Block ``proc`` on a receive with a timeout, or a sleep: WAIT and a timer."""
         if isinstance(effect, Sleep):
             seconds = effect.seconds
@@ -84,16 +115,16 @@ class Timers(Links):
         # Why no deadline in the data: it is the WAIT's timestamp plus the
         # timeout; keeping the data free of clock readings keeps recordings of
         # the same program identical.
-        deadline = self._timer_now() + max(0.0, seconds)
+        deadline = self.deadline_now() + max(0.0, seconds)
         proc._effect = effect
         proc._waited = True
         seq = self._emit(proc, _S.WAIT, data)
         proc._timer = seq
-        heapq.heappush(self._timers, (deadline, seq, proc))
+        heapq.heappush(self.heap, (deadline, seq, proc))
 
-    def _next_timer(self) -> tuple[float, int, Process] | None:
+    def next_due(self) -> tuple[float, int, Process] | None:
         """The earliest timer that can still fire (stale ones are dropped)."""
-        timers = self._timers
+        timers = self.heap
         while timers:
             _, seq, proc = timers[0]
             if proc._timer == seq and proc.status in (
@@ -104,7 +135,11 @@ class Timers(Links):
             heapq.heappop(timers)
         return None
 
-    def _fire(self, proc: Process, seq: int) -> None:
+    def armed(self) -> dict[int, Process]:
+        """Every armed timer's process, by the seq of the WAIT that armed it."""
+        return {seq: proc for _, seq, proc in self.heap if proc._timer == seq}
+
+    def fire(self, proc: Process, seq: int) -> None:
         """The timer armed by WAIT ``seq`` came due: resume ``proc`` (a TIMEOUT)."""
         proc._timer = None
         proc._waited = False
@@ -112,51 +147,20 @@ class Timers(Links):
         proc._effect = None
         proc.status = _READY  # why before the TIMEOUT: an observer sees it as it says
         self._emit(proc, _S.TIMEOUT, {"wait": seq})
-        self._runq.append(proc)
+        self.runq.ready(proc)
 
-    def _fire_due(self, now: float) -> bool:
+    def fire_due(self, now: float) -> bool:
         """Fire every timer due at ``now``, earliest first; True if any fired."""
         fired = False
-        while (due := self._next_timer()) is not None and due[0] <= now:
-            heapq.heappop(self._timers)
-            self._fire(due[2], due[1])
+        while (due := self.next_due()) is not None and due[0] <= now:
+            heapq.heappop(self.heap)
+            self.fire(due[2], due[1])
             fired = True
         return fired
 
-    async def _run_timers(self) -> None:
-        """When nothing can run: fire due timers, jumping or waiting to the next."""
-        if self._runq:
-            return
-        if self._replay is not None:
-            # Timers that came due together fire together, in the recorded order,
-            # before any process runs (as in the run that was recorded).
-            fired = False
-            while True:
-                pending = {seq: proc for _, seq, proc in self._timers if proc._timer == seq}
-                chosen = self._replay.next_timeout(pending)
-                if chosen is None:
-                    break
-                self._fire(pending[chosen], chosen)
-                fired = True
-            if fired:
-                return
-        upcoming = self._next_timer()
-        if upcoming is None:
-            return
-        clock = self.clock
-        if isinstance(clock, VirtualClock):
-            if not self._uses and not self._tasks and not self._recorded:
-                clock.advance_to(upcoming[0])
-        elif not self._tasks:
-            delay = upcoming[0] - time.monotonic()
-            if delay > 0:
-                self.flush_observers()
-                await asyncio.sleep(delay)
-        self._fire_due(self._timer_now())
-
-    def _seconds_to_next_timer(self) -> float | None:
+    def seconds_to_next(self) -> float | None:
         """Real seconds until the next deadline (None: no timer, or a virtual clock)."""
-        upcoming = self._next_timer()
+        upcoming = self.next_due()
         if upcoming is None or self.virtual:
             return None
         return max(0.0, upcoming[0] - time.monotonic())

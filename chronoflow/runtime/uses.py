@@ -12,6 +12,10 @@ the recorded outcome of every attempt back instead of running ``fn``.
 Timeouts and backoff waits are real time (they happen on the event loop),
 also under a virtual clock. How the USE names the function, and how replay
 recognises it, is in :mod:`chronoflow.runtime.naming`.
+
+This part keeps the calls in flight (not yet started, running as asyncio
+tasks, or waiting for their recorded outcome); the run loop decides when
+to wait for them (``Kernel.update``).
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ import inspect
 from collections.abc import Awaitable
 from typing import Any
 
-from chronoflow.runtime.checking import recorded_exception
+from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.effects import Use
+from chronoflow.runtime.inputs import RecordedInputs, recorded_exception
 from chronoflow.runtime.naming import qualified
 from chronoflow.runtime.process import Process, ProcessStatus
-from chronoflow.runtime.timers import Timers
+from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.signals import Signal, SignalType
 
 _S = SignalType
@@ -40,10 +45,28 @@ async def _attempt(awaitable: Awaitable[Any], delay: float, timeout: float | Non
     return await asyncio.wait_for(awaitable, timeout)
 
 
-class Uses(Timers):
+class Uses:
     """Starting ``use`` calls, collecting their outcomes, retrying failures."""
 
-    def _start_use(self, proc: Process, effect: Use, delay: float = 0.0) -> None:
+    def __init__(self, bus: SignalBus, runq: RunQueue) -> None:
+        self._emit = bus.emit
+        self.runq = runq
+        #: Calls made but not started yet, by the seq of their USE.
+        self.calls: dict[int, tuple[Process, Awaitable[Any]]] = {}
+        #: Calls running on the event loop, with their USE seq and process.
+        self.tasks: dict[asyncio.Future[Any], tuple[int, Process]] = {}
+        #: Calls whose outcome comes from a recording, by USE seq.
+        self.recorded: dict[int, tuple[Process, dict[str, Any]]] = {}
+        #: The replay supplying recorded outcomes, if any.
+        self.replay: RecordedInputs | None = None
+
+    @property
+    def pending(self) -> bool:
+        """True while any call waits for its outcome."""
+        return bool(self.calls or self.tasks or self.recorded)
+
+    def start(self, proc: Process, effect: Use, delay: float = 0.0) -> None:
+        """``proc`` yielded ``effect``: a USE signal, and the call under way."""
         data: dict[str, Any] = {"fn": qualified(effect.fn), "args": list(effect.args)}
         if effect.timeout is not None:
             data["timeout"] = effect.timeout
@@ -54,11 +77,11 @@ class Uses(Timers):
         proc._effect = effect
         seq = self._emit(proc, _S.USE, data)
         outcome = None
-        if self._replay is not None:
-            outcome = self._replay.use_outcome(proc, Signal(seq, proc.pid, _S.USE, data))
+        if self.replay is not None:
+            outcome = self.replay.use_outcome(proc, Signal(seq, proc.pid, _S.USE, data))
             if isinstance(outcome, dict):
                 proc.status = ProcessStatus.USING
-                self._recorded[seq] = (proc, outcome)
+                self.recorded[seq] = (proc, outcome)
                 return
         try:
             awaitable = effect.fn(*effect.args) if outcome is None else outcome
@@ -69,23 +92,50 @@ class Uses(Timers):
                     f"{type(awaitable).__name__}"
                 )
         except Exception as error:
-            self._use_done(proc, seq, None, error)
+            self.done(proc, seq, None, error)
             return
         proc.status = ProcessStatus.USING
         if delay or effect.timeout is not None:
             awaitable = _attempt(awaitable, delay, effect.timeout)
-        self._uses[seq] = (proc, awaitable)
+        self.calls[seq] = (proc, awaitable)
 
-    def _use_finished(self, proc: Process, seq: int, task: asyncio.Future[Any]) -> None:
+    def launch(self) -> None:
+        """Run every call made so far on the event loop, in the order they were made."""
+        for seq in sorted(self.calls):
+            proc, awaitable = self.calls.pop(seq)
+            self.tasks[asyncio.ensure_future(awaitable)] = (seq, proc)
+
+    async def wait_first(self, timeout: float | None) -> None:
+        """Wait (at most ``timeout`` seconds) until a running call finishes;
+        complete every finished one, in the order the calls were made."""
+        done, _ = await asyncio.wait(
+            self.tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in sorted(done, key=lambda t: self.tasks[t][0]):
+            seq, proc = self.tasks.pop(task)
+            if proc.status is ProcessStatus.USING:
+                self._finished(proc, seq, task)
+
+    def _finished(self, proc: Process, seq: int, task: asyncio.Future[Any]) -> None:
         error = task.exception()
         if error is None:
-            self._use_done(proc, seq, task.result(), None)
+            self.done(proc, seq, task.result(), None)
         else:
             if isinstance(error, asyncio.TimeoutError) and not str(error):
                 error = TimeoutError(f"no result within {proc._effect.timeout} s")
-            self._use_done(proc, seq, None, error)
+            self.done(proc, seq, None, error)
 
-    def _use_done(
+    def complete_recorded(self, seq: int) -> None:
+        """The call of USE ``seq`` ends with its recorded outcome."""
+        proc, data = self.recorded.pop(seq)
+        if proc.status is not ProcessStatus.USING:
+            return
+        if "error" in data:
+            self.done(proc, seq, None, recorded_exception(data), data)
+        else:
+            self.done(proc, seq, data.get("value"), None)
+
+    def done(
         self,
         proc: Process,
         seq: int,
@@ -94,7 +144,7 @@ class Uses(Timers):
         recorded: dict[str, Any] | None = None,
     ) -> None:
         """One attempt ended: RESULT, then resume the process or retry."""
-        proc.status = _READY  # why before the RESULT: see _start_use
+        proc.status = _READY  # why before the RESULT: see start()
         if error is None:
             self._emit(proc, _S.RESULT, {"use": seq, "value": value})
             proc._value = value
@@ -108,31 +158,21 @@ class Uses(Timers):
                 self._emit(
                     proc, _S.RETRY, {"use": seq, "attempt": effect.attempt + 1, "delay": delay}
                 )
-                self._start_use(proc, effect.next_attempt(), delay)
+                self.start(proc, effect.next_attempt(), delay)
                 return
             proc._exc = error
         proc._effect = None
-        proc.status = _READY
-        self._runq.append(proc)
+        self.runq.ready(proc)
 
-    def _apply_recorded_results(self) -> None:
-        """Complete ``use`` calls from the recording, in the recorded order."""
-        assert self._replay is not None
-        while self._recorded and not self._replay.paused:
-            seq = self._replay.next_result(self._recorded)
-            if seq is None:
-                if self._runq:
-                    self.run_ready()
-                    continue
-                timers = {s: p for _, s, p in self._timers if p._timer == s}
-                if self._replay.next_timeout(timers) is not None:
-                    break  # the recording fires a timer first (see Timers._run_timers)
-                seq = min(self._recorded)
-            proc, data = self._recorded.pop(seq)
-            if proc.status is not ProcessStatus.USING:
-                continue
-            if "error" in data:
-                self._use_done(proc, seq, None, recorded_exception(data), data)
-            else:
-                self._use_done(proc, seq, data.get("value"), None)
-        self.run_ready()
+    def discard(self, proc: Process) -> None:
+        """Drop ``proc``'s calls: close what has not started, cancel what runs."""
+        for seq in [s for s, (p, _) in self.calls.items() if p is proc]:
+            _, awaitable = self.calls.pop(seq)
+            if inspect.iscoroutine(awaitable):
+                awaitable.close()
+        for task, (_, owner) in list(self.tasks.items()):
+            if owner is proc:
+                task.cancel()
+                del self.tasks[task]
+        for seq in [s for s, (p, _) in self.recorded.items() if p is proc]:
+            del self.recorded[seq]

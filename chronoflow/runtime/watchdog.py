@@ -14,21 +14,15 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import Any, TextIO
+from typing import TextIO
 
 from chronoflow.runtime.process import Process
 
 
 def _where_running(proc: Process) -> str:
     """``file:line`` a running generator is executing (innermost own frame)."""
-    gen: Any = proc.gen
-    frame = None
-    while gen is not None and getattr(gen, "gi_frame", None) is not None:
-        frame = gen.gi_frame
-        gen = getattr(gen, "gi_yieldfrom", None)
-    if frame is None:
-        return "?"
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+    frame = proc.frame
+    return "?" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 class Watchdog:
@@ -45,7 +39,7 @@ class Watchdog:
         self._stop = threading.Event()
 
     def step_started(self, proc: Process) -> None:
-        """Called by the kernel before it resumes ``proc``."""
+        """Called by the run loop before it resumes ``proc``."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._watch, name="chronoflow-watchdog")
             self._thread.daemon = True

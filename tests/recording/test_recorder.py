@@ -58,9 +58,8 @@ async def record_relay(scheduler: PlainScheduler) -> list[Signal]:
     return seen
 
 
-def test_the_package_scheduler_is_the_recording_one() -> None:
-    assert chronoflow.SimpleScheduler is SimpleScheduler
-    assert issubclass(SimpleScheduler, PlainScheduler)
+def test_there_is_one_scheduler_and_it_records() -> None:
+    assert chronoflow.SimpleScheduler is SimpleScheduler is PlainScheduler
 
 
 async def test_record_one_liner_writes_every_signal_and_closes(tmp_path: Path) -> None:
@@ -77,12 +76,12 @@ async def test_record_one_liner_writes_every_signal_and_closes(tmp_path: Path) -
 
 
 async def test_a_recording_alone_gets_the_signals_an_observer_gets(tmp_path: Path) -> None:
-    # Why: when the recorder is all that listens, the kernel's hot paths
-    # append to its buffer directly instead of going through _notify.
+    # Why: when the recorder is all that listens, the signal bus appends to
+    # its buffer directly instead of going through the full hand-over.
     observed = await record_relay(PlainScheduler(clock=lambda: 7.0))
     out = tmp_path / "alone.cfl"
     async with SimpleScheduler(record=out, clock=lambda: 7.0) as scheduler:
-        assert scheduler._sole_until >= 0
+        assert scheduler.bus.sole_sink is scheduler.recorder
         procs = [scheduler.create(Relay, 30) for _ in range(3)]
         for proc in procs:
             proc.start()
@@ -92,13 +91,12 @@ async def test_a_recording_alone_gets_the_signals_an_observer_gets(tmp_path: Pat
         assert same_signals(reader.signals(), observed)
     # Anything else listening turns the direct path off, and removing it back on.
     scheduler = SimpleScheduler(record=tmp_path / "shared.cfl")
-    sole = scheduler._sole_append
-    assert scheduler._sole_until >= 0
+    bus = scheduler.bus
+    assert bus.sole_sink is scheduler.recorder
     scheduler.add_observer(print)
-    assert scheduler._sole_until == -1
+    assert bus.sole_sink is None
     scheduler.remove_observer(print)
-    assert scheduler._sole_append is sole
-    assert scheduler._sole_until >= 0
+    assert bus.sole_sink is scheduler.recorder
     scheduler.close()
 
 

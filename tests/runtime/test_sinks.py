@@ -76,7 +76,7 @@ def flood(sink: Batches, count: int, *, shared: Tape | None = None, limit: int |
 @pytest.mark.parametrize("alone", [True, False], ids=["alone", "shared"])
 def test_a_flooding_step_hands_over_full_buffers_as_it_runs(limit: int | None, alone: bool) -> None:
     # Alone, the hot paths append straight to the buffer; shared with an
-    # observer, every signal goes through _notify. Both must cut the same.
+    # observer, every signal goes through the bus's full hand-over. Both must cut the same.
     # A full inbox refuses (BACKOFF), which goes through the kernel's general path.
     sink, tape = Batches(chunk_size=100), Tape()
     produced = flood(sink, 5000, shared=None if alone else tape, limit=limit)
