@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chronoflow import SimpleScheduler
-from chronoflow.inspect.live import LiveSession
 from chronoflow.recording import Recorder
+from chronoflow.replay.live import LiveSession
+from chronoflow.replay.workflow import load_workflow, run_workflow
 from chronoflow.runtime import SimpleScheduler as PlainScheduler
-from chronoflow.workflow import load_workflow, run_workflow
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -53,12 +53,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
-#: Modules that belong to a layer whose package they are not (yet) inside.
-#: Why: ``reexecution`` and ``workflow`` are replay's job and are moving into
-#: ``chronoflow/replay/`` (issue 18); ``python -m chronoflow`` is the CLI.
+#: Modules that belong to a layer whose package they are not inside.
+#: Why: ``python -m chronoflow`` is the CLI.
 MEMBERS: dict[str, str] = {
-    "chronoflow.reexecution": "chronoflow.replay",
-    "chronoflow.workflow": "chronoflow.replay",
     "chronoflow.__main__": "chronoflow.cli",
 }
 
@@ -304,7 +301,7 @@ class Late:
         "chronoflow.cli",
         "rich",
     ]
-    assert layer_of("chronoflow.workflow") == "chronoflow.replay"
+    assert layer_of("chronoflow.replay.workflow") == "chronoflow.replay"
     face = "chronoflow.inspect"
     assert "Timeline" in public_names(face)
     assert _through_face(Import(path, 1, face, face, "Timeline"), face)

@@ -14,8 +14,8 @@ from chronoflow.cli import app
 from chronoflow.errors import NondeterminismError, ReplayError
 from chronoflow.recording import Recorder
 from chronoflow.recording.values import ValueEncoder, unpack_value
-from chronoflow.reexecution import Outcome, Reexecution
-from chronoflow.workflow import load_workflow, run_workflow, scheduler_options
+from chronoflow.replay.reexecution import Outcome, Reexecution
+from chronoflow.replay.workflow import load_workflow, run_workflow, scheduler_options
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workflows"
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.py") if p.stem != "__init__")

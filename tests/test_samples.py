@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from chronoflow import ProcessStatus
+from chronoflow.replay.workflow import load_workflow, run_workflow, scheduler_options
 from chronoflow.runtime import SimpleScheduler
-from chronoflow.workflow import load_workflow, run_workflow, scheduler_options
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workflows"
 

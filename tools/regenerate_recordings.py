@@ -23,7 +23,12 @@ from pathlib import Path
 
 from chronoflow.errors import ChronoflowError
 from chronoflow.recording import Recorder, SimpleScheduler
-from chronoflow.workflow import load_workflow, run_workflow, scheduler_options, workflow_templates
+from chronoflow.replay.workflow import (
+    load_workflow,
+    run_workflow,
+    scheduler_options,
+    workflow_templates,
+)
 
 #: The checkout this script belongs to.
 ROOT = Path(__file__).resolve().parent.parent

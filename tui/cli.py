@@ -106,8 +106,9 @@ def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
     return timeline
 
 
-def open_live(path: Path, workflow: Path) -> LiveSession:
-    """Load ``workflow`` for live frames of ``path``, or raise the one-line Exit."""
+def open_live(path: Path, workflow: Path, timeline: Timeline) -> LiveSession:
+    """Load ``workflow`` for live frames of ``path`` (reusing the debugger's
+    ``timeline``), or raise the one-line Exit."""
     # Why imported here: the engine loads live frames (and with them the
     # runtime) only when first asked; only --workflow asks.
     from chronoflow.inspect import LiveSession
@@ -115,7 +116,7 @@ def open_live(path: Path, workflow: Path) -> LiveSession:
     if not workflow.is_file():
         raise fail(f"{workflow}: no such workflow file")
     try:
-        return LiveSession(path, workflow)
+        return LiveSession(path, workflow, timeline)
     except ChronoflowError as error:
         raise fail(str(error)) from None
     except OSError as error:
@@ -185,8 +186,12 @@ def debug(
     from tui.app import ChronoflowApp
 
     tune_collector()
-    live = open_live(file, workflow) if workflow is not None else None
     timeline = open_timeline(file, at=at, follow=follow)
+    try:
+        live = open_live(file, workflow, timeline) if workflow is not None else None
+    except BaseException:
+        timeline.close()
+        raise
     try:
         ChronoflowApp(timeline, at=at, follow=follow, live=live).run()
     finally:

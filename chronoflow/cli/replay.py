@@ -13,7 +13,7 @@ from chronoflow.cli.app import Command, app, err_console, print_error, reports_e
 from chronoflow.cli.terminal import visible
 from chronoflow.cli.workflows import user_code
 from chronoflow.errors import NondeterminismError
-from chronoflow.reexecution import Outcome, Reexecution
+from chronoflow.replay.reexecution import Outcome, Reexecution
 
 #: Exit codes of ``chronoflow replay`` besides 0 (matched) and 1 (diverged or error).
 EXIT_RAN_ON = 3

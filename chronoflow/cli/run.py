@@ -24,8 +24,13 @@ from chronoflow.cli.workflows import user_code
 from chronoflow.cli.writing import check_output
 from chronoflow.recording import Recorder
 from chronoflow.recording.scheduler import SimpleScheduler as RecordingScheduler
+from chronoflow.replay.workflow import (
+    load_workflow,
+    run_workflow,
+    scheduler_options,
+    workflow_templates,
+)
 from chronoflow.runtime import SimpleScheduler
-from chronoflow.workflow import load_workflow, run_workflow, scheduler_options, workflow_templates
 
 WorkflowFile = Annotated[
     Path,

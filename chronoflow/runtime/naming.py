@@ -2,7 +2,7 @@
 
 A USE signal's ``fn`` is the function's module and qualified name
 (``asyncio.sleep``, ``myapp.api.fetch``). A function defined in the
-workflow file itself gets the module name :mod:`chronoflow.workflow` gives
+workflow file itself gets the module name :mod:`chronoflow.replay.workflow` gives
 that file, ``chronoflow_workflow_<file stem>``: a name that says where the
 file was, not what the function is. So replay compares a workflow's own
 functions by their qualified name inside the workflow

@@ -32,7 +32,14 @@ def main(scheduler):
 """
 
 #: Words only a CLI frame (ours, Typer's, click's, asyncio's) would show.
-CLI_FRAMES = ("typer", "click", "asyncio", "chronoflow/cli", "chronoflow/workflow.py", "runpy")
+CLI_FRAMES = (
+    "typer",
+    "click",
+    "asyncio",
+    "chronoflow/cli",
+    "chronoflow/replay/workflow.py",
+    "runpy",
+)
 
 
 def chronoflow(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from chronoflow import SimpleScheduler
 from chronoflow.cli import app
 from chronoflow.recording import Recorder
-from chronoflow.workflow import load_workflow, run_workflow
+from chronoflow.replay.workflow import load_workflow, run_workflow
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_workflows"
 runner = CliRunner()

@@ -12,8 +12,8 @@ import pytest
 
 from chronoflow.inspect import MemorySource, Timeline
 from chronoflow.recording import Recorder
+from chronoflow.replay.workflow import load_workflow, run_workflow
 from chronoflow.runtime import SimpleScheduler, VirtualClock
-from chronoflow.workflow import load_workflow, run_workflow
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "sample_workflows"
 

@@ -10,7 +10,7 @@ import pytest
 
 from chronoflow import Process, SimpleScheduler, template
 from chronoflow.inspect import CausalLink, Status, Timeline, WaitEdge, WhyKind
-from chronoflow.workflow import load_workflow
+from chronoflow.replay.workflow import load_workflow
 from tests.inspect.conftest import record, timeline_of
 
 ROOT = Path(__file__).resolve().parents[2]

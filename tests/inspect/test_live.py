@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from chronoflow import SimpleScheduler
-from chronoflow.inspect.live import LiveSession, safe_repr
+from chronoflow.inspect import Timeline
 from chronoflow.recording import Recorder
-from chronoflow.workflow import load_workflow, run_workflow, scheduler_options
+from chronoflow.replay.live import LiveSession, safe_repr
+from chronoflow.replay.workflow import load_workflow, run_workflow, scheduler_options
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_workflows"
 
@@ -132,7 +133,9 @@ def test_a_process_alone_from_its_last_transition_matches_the_whole_rerun(
             await run_workflow(module, scheduler, [])
 
     asyncio.run(go())
-    session = LiveSession(recording, workflow)
+    worlds = Timeline.open(recording)
+    worlds.wait()
+    session = LiveSession(recording, workflow, worlds)
     alone_count = 0
     for seq in range(len(session)):
         whole = session.goto(seq)

@@ -86,10 +86,10 @@ def test_nothing_outside_the_kernel_reaches_into_it() -> None:
     private = _private_names()
     assert {"_kernel", "_effect", "_timer", "_emit"} <= private
     drivers = [RUNTIME / name for name in sorted(DRIVERS)] + [
-        ROOT / "chronoflow" / "reexecution.py",
-        ROOT / "chronoflow" / "workflow.py",
-        ROOT / "chronoflow" / "inspect" / "solo.py",
-        ROOT / "chronoflow" / "inspect" / "live.py",
+        ROOT / "chronoflow" / "replay" / "reexecution.py",
+        ROOT / "chronoflow" / "replay" / "workflow.py",
+        ROOT / "chronoflow" / "replay" / "solo.py",
+        ROOT / "chronoflow" / "replay" / "live.py",
     ]
     reaches = []
     for path in drivers:

@@ -74,7 +74,7 @@ async def test_a_bad_export_name_is_refused_in_the_prompt(tmp_path: Path) -> Non
 
 async def test_the_source_panel_shows_the_suspended_line_and_locals() -> None:
     timeline = _opened(CLIENT_SERVER)
-    app = ChronoflowApp(timeline, live=LiveSession(CLIENT_SERVER, WORKFLOW))
+    app = ChronoflowApp(timeline, live=LiveSession(CLIENT_SERVER, WORKFLOW, timeline))
     try:
         async with app.run_test(size=(140, 50)) as pilot:
             app.go_to(6)  # the client's WAIT: it blocks in its select

@@ -20,15 +20,15 @@ from typing import Any
 from chronoflow.errors import NondeterminismError, ReplayError
 from chronoflow.recording import open_recording
 from chronoflow.recording.values import ValueEncoder, unpack_value
-from chronoflow.runtime import Observer, ProcessTemplate, SimpleScheduler, VirtualClock
-from chronoflow.runtime.replay import RecordingReplay, ReplayPaused
-from chronoflow.signals import Signal, SignalType
-from chronoflow.workflow import (
+from chronoflow.replay.workflow import (
     load_workflow,
     run_workflow,
     scheduler_options,
     workflow_templates,
 )
+from chronoflow.runtime import Observer, ProcessTemplate, SimpleScheduler, VirtualClock
+from chronoflow.runtime.replay import RecordingReplay, ReplayPaused
+from chronoflow.signals import Signal, SignalType
 
 
 class Outcome(Enum):

@@ -20,13 +20,12 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from chronoflow.inspect.timeline import Timeline
 from chronoflow.runtime import Kernel, Process
 from chronoflow.runtime.replay import ProcessReplay
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
-    from chronoflow.inspect.live import LiveFrames, LiveSession
+    from chronoflow.replay.live import LiveFrames, LiveSession, Worlds
 
 _S = SignalType
 
@@ -73,9 +72,9 @@ def _plan(
     return start, own, arriving
 
 
-def run_alone(session: LiveSession, timeline: Timeline, pid: int, seq: int) -> LiveFrames | None:
+def run_alone(session: LiveSession, timeline: Worlds, pid: int, seq: int) -> LiveFrames | None:
     """Bring ``pid`` to ``seq`` alone (see the module docstring); None if it cannot."""
-    from chronoflow.inspect.live import LiveFrames, frame_of
+    from chronoflow.replay.live import LiveFrames, frame_of
 
     runner = session.runner
     plan = _plan(runner.recorded, pid, seq)

@@ -2,7 +2,7 @@
 
 With the workflow source the user names, a :class:`LiveSession` re-executes
 the recording (checked signal by signal, recorded ``use`` results fed back;
-see :mod:`chronoflow.reexecution`) and pauses at the seq asked for. For
+see :mod:`chronoflow.replay.reexecution`) and pauses at the seq asked for. For
 every live process it then reports where its generator is suspended (file
 and line, with the source lines around it), the effect it waits on and its
 local variables as safe, shortened reprs.
@@ -25,10 +25,9 @@ import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from chronoflow.inspect.timeline import Timeline
-from chronoflow.reexecution import Outcome, Reexecution
+from chronoflow.replay.reexecution import Outcome, Reexecution
 from chronoflow.runtime import Join, Process, ProcessStatus, Receive, Use
 
 #: How many source lines to show on each side of the suspended line.
@@ -131,13 +130,30 @@ def frame_of(proc: Process) -> Frame | None:
     )
 
 
-class LiveSession:
-    """A recording and its workflow, re-executed on demand to any seq."""
+class Worlds(Protocol):
+    """What live frames ask of the engine: the world at a seq (an
+    :class:`chronoflow.inspect.Timeline` is one). Why a protocol: replay sits
+    below the engine and never imports it; the debugger hands over the
+    Timeline it already has."""
 
-    def __init__(self, recording: str | Path, workflow: str | Path) -> None:
+    def state_at(self, seq: int) -> Any:
+        """The world after seq ``seq``."""
+
+
+class LiveSession:
+    """A recording and its workflow, re-executed on demand to any seq.
+
+    ``worlds`` is the recording's indexed Timeline (the one the debugger
+    shows): with it, one process can be brought to a seq alone, from its
+    last TRANSITION; without it, every goto runs the workflow from the start.
+    """
+
+    def __init__(
+        self, recording: str | Path, workflow: str | Path, worlds: Worlds | None = None
+    ) -> None:
         self.runner = Reexecution(recording, workflow)
         self._reached: int | None = None
-        self._timeline: Timeline | None = None
+        self.worlds = worlds
         #: How the last :meth:`goto` got there: "from the start" or "from the
         #: TRANSITION at seq N" (see :meth:`goto`).
         self.started_from = ""
@@ -146,10 +162,7 @@ class LiveSession:
         return len(self.runner.recorded)
 
     def close(self) -> None:
-        """Release the recording's index, if one was opened."""
-        if self._timeline is not None:
-            self._timeline.close()
-            self._timeline = None
+        """Nothing to release: the Timeline belongs to whoever handed it over."""
 
     def goto(self, seq: int, pid: int | None = None) -> LiveFrames:
         """Bring the generators to ``seq`` and report every live process's frame.
@@ -188,14 +201,6 @@ class LiveSession:
             raise ValueError(f"the workflow never reached seq {seq}")
 
 
-def timeline_of(session: LiveSession) -> Timeline:
-    """The session's recording, indexed (opened on first use)."""
-    if session._timeline is None:
-        session._timeline = Timeline.open(session.runner.path)
-        session._timeline.wait()
-    return session._timeline
-
-
 def solo_frames(session: LiveSession, pid: int, seq: int) -> LiveFrames | None:
     """``pid`` alone, from its last TRANSITION at or before ``seq``; None if it cannot.
 
@@ -203,6 +208,8 @@ def solo_frames(session: LiveSession, pid: int, seq: int) -> LiveFrames | None:
     between that TRANSITION and ``seq`` it spawned children or its full inbox
     refused or dropped messages (decisions that need the other processes).
     """
-    from chronoflow.inspect.solo import run_alone
+    from chronoflow.replay.solo import run_alone
 
-    return run_alone(session, timeline_of(session), pid, seq)
+    if session.worlds is None:
+        return None
+    return run_alone(session, session.worlds, pid, seq)
