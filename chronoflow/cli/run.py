@@ -18,6 +18,7 @@ import typer
 from rich.text import Text
 
 from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
+from chronoflow.cli.run_report import RunReport
 from chronoflow.cli.terminal import visible
 from chronoflow.cli.termination import uninterrupted
 from chronoflow.cli.workflows import user_code
@@ -53,17 +54,51 @@ Arguments = Annotated[
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )
 @reports_errors
-def run(workflow: WorkflowFile, args: Arguments = None) -> None:
+def run(
+    workflow: WorkflowFile,
+    args: Arguments = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 if a process crashed or was killed abnormally, or the run "
+            "ended in a deadlock or waiting for a process that has ended (for CI).",
+        ),
+    ] = False,
+) -> None:
     """Run WORKFLOW's main(scheduler, *ARGS) on a SimpleScheduler until it is idle.
 
+    Like Erlang's error logger, every crash (with the traceback of your own
+    code) and every abnormal kill is reported on stderr as it happens, and
+    the run ends with one summary line: processes stopped, crashed, killed
+    and still blocked, and any deadlock with its wait-for cycle. The exit
+    status is 0 when main() returns (1 with --strict if something failed).
     An exception from main() is one error line and the traceback of your own
     code (exit 1). Example: [bold]chronoflow run sample_workflows/echo.py[/]
     """
     with user_code(f"loading {workflow}"):
         module = load_workflow(workflow)
-    scheduler = SimpleScheduler(**scheduler_options(module))
+    report = RunReport(say=_say)
+    scheduler = SimpleScheduler(observers=[report], **scheduler_options(module))
     with user_code("main()"):
         asyncio.run(run_workflow(module, scheduler, args or []))
+    line, standstill = report.summary()
+    _say(line)
+    if standstill is not None:
+        _say(standstill.describe())
+        if standstill.cycle:
+            cycle = [report.name(pid) for pid in (*standstill.cycle, standstill.cycle[0])]
+            _say("wait-for cycle: " + " → ".join(cycle))
+        for edge in standstill.dead_ends:
+            _say(f"{report.name(edge.pid)} waits for {report.name(edge.on)}, which has ended")
+    failed = report.crashes or report.kills or (standstill is not None and standstill.hangs)
+    if strict and failed:
+        raise typer.Exit(1)
+
+
+def _say(line: str) -> None:
+    """One report line on stderr (never wrapped, control characters escaped)."""
+    err_console.print(Text(visible(line)), soft_wrap=True)
 
 
 class _Recorder(Recorder):
