@@ -14,6 +14,10 @@ from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
     from chronoflow.runtime import (
+        ANY,
+        TIMEOUT,
+        Matched,
+        Pattern,
         Process,
         ProcessStatus,
         ProcessTemplate,
@@ -28,6 +32,10 @@ if TYPE_CHECKING:
 #: recordings (the debugger) should not pay for loading the runtime and the
 #: recorder when it starts.
 _LAZY = {
+    "ANY": "chronoflow.runtime",
+    "TIMEOUT": "chronoflow.runtime",
+    "Matched": "chronoflow.runtime",
+    "Pattern": "chronoflow.runtime",
     "SimpleScheduler": "chronoflow.runtime",
     "Process": "chronoflow.runtime",
     "ProcessStatus": "chronoflow.runtime",
@@ -60,7 +68,11 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ANY",
+    "TIMEOUT",
     "ChronoflowError",
+    "Matched",
+    "Pattern",
     "Process",
     "ProcessStatus",
     "ProcessTemplate",

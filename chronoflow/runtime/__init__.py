@@ -12,6 +12,7 @@ from chronoflow.runtime.bus import Observer, Recording, Sink
 from chronoflow.runtime.effects import TIMEOUT, Join, MatchMode, Receive, Sleep, Use
 from chronoflow.runtime.kernel import Kernel
 from chronoflow.runtime.mailroom import DEFAULT_INBOX_LIMIT
+from chronoflow.runtime.patterns import ANY, Clauses, Matched, Pattern
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.runloop import STEP_BUDGET
 from chronoflow.runtime.scheduler import SimpleScheduler
@@ -19,14 +20,18 @@ from chronoflow.runtime.template import OVERFLOW_POLICIES, ProcessTemplate, Tran
 from chronoflow.runtime.timers import VirtualClock
 
 __all__ = [
+    "ANY",
     "DEFAULT_INBOX_LIMIT",
     "OVERFLOW_POLICIES",
     "STEP_BUDGET",
     "TIMEOUT",
+    "Clauses",
     "Join",
     "Kernel",
     "MatchMode",
+    "Matched",
     "Observer",
+    "Pattern",
     "Process",
     "ProcessStatus",
     "ProcessTemplate",

@@ -107,7 +107,13 @@ def describe_match(effect: Receive) -> dict[str, Any] | None:
     """The WAIT signal's data for a blocked receive (None for a plain receive)."""
     data: dict[str, Any] = {}
     if effect.match is not None:
-        name = getattr(effect.match, "__qualname__", None) or repr(effect.match)
+        # Why match_name first: a Pattern or a multi-clause receive names
+        # itself readably ("ping | stop"), where a qualname would not.
+        name = (
+            getattr(effect.match, "match_name", None)
+            or getattr(effect.match, "__qualname__", None)
+            or repr(effect.match)
+        )
         data = {"mode": effect.mode.value, "match": name}
     if effect.timeout is not None:
         data["timeout"] = effect.timeout

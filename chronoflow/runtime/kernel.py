@@ -176,14 +176,29 @@ class Kernel:
 
     # -- processes ------------------------------------------------------------------------
 
-    def create(self, template: ProcessTemplate, *args: Any) -> Process:
-        """A new, not yet started process of ``template`` with a fresh pid."""
+    def create(
+        self,
+        template: ProcessTemplate,
+        *args: Any,
+        inbox_limit: int | None = None,
+        overflow: str | None = None,
+    ) -> Process:
+        """A new, not yet started process of ``template`` with a fresh pid.
+
+        ``inbox_limit`` and ``overflow`` (keyword-only: a template's own
+        arguments are positional, so they never collide) set this process's
+        inbox limit and overflow policy in place of the template's and the
+        kernel's; None keeps those.
+        """
         if not isinstance(template, ProcessTemplate):
             raise MisuseError(
                 f"create() needs a ProcessTemplate (a function decorated with "
                 f"@template), got {template!r}"
             )
-        return self._new_process(template, args, None)
+        self.mailroom.check_options(inbox_limit, overflow)
+        proc = self._new_process(template, args, None)
+        self.mailroom.set_options(proc, inbox_limit, overflow)
+        return proc
 
     def _new_process(
         self, template: ProcessTemplate, args: tuple[Any, ...], parent: Process | None
@@ -232,15 +247,20 @@ class Kernel:
         args: tuple[Any, ...],
         *,
         inherit: bool = True,
+        inbox_limit: int | None = None,
+        overflow: str | None = None,
     ) -> Process:
         """Create and start a child of ``parent`` with a copy of its inbox.
 
         With ``inherit=False`` the child gets neither the copy nor later messages
-        of the parent (a worker under a supervisor).
+        of the parent (a worker under a supervisor). ``inbox_limit`` and
+        ``overflow`` are the child's own (see :meth:`create`).
         """
         if not isinstance(template, ProcessTemplate):
             raise MisuseError(f"spawn() needs a ProcessTemplate, got {template!r}")
+        self.mailroom.check_options(inbox_limit, overflow)
         child = self._new_process(template, args, parent)
+        self.mailroom.set_options(child, inbox_limit, overflow)
         try:
             child.gen = template.fn(child, *args)
         except BaseException:
@@ -270,6 +290,17 @@ class Kernel:
             # What the exit caused came back and ended the sender itself: it
             # must not run on (see Lifecycle.crash).
             raise ProcessExit(sender.reason)
+
+    def send_to(self, pid: int, message: Any) -> bool:
+        """Send ``message`` from outside to process ``pid`` (Erlang's ``Pid ! Msg``).
+
+        It goes into the inbox of ``pid`` and its inheriting descendants (a
+        DELIVER signal of ``pid``, as ``push`` records);
+        no process runs until the next round. To a pid that has ended or
+        never existed it is silent, as in Erlang, and recorded: a DELIVER of
+        ``pid`` with ``"to": pid`` and ``into`` empty. True when ``pid`` took the message.
+        """
+        return self.mailroom.send_from_outside(pid, message)
 
     # -- rounds ------------------------------------------------------------------------------
 

@@ -104,15 +104,37 @@ class Links:
             target.watchers[ref] = proc.pid
         return ref
 
-    def demonitor(self, proc: Process, ref: int) -> None:
-        """Stop the monitor ``ref`` of ``proc`` (a DEMONITOR signal)."""
+    def demonitor(self, proc: Process, ref: int, *, flush: bool = False) -> None:
+        """Stop the monitor ``ref`` of ``proc`` (a DEMONITOR signal); with
+        ``flush``, also take its DOWN out of the inbox if it already arrived
+        (a DROP of that message, reason "demonitor flush")."""
         pid = proc.monitors.pop(ref, None)
-        if pid is None:
-            return
-        target = self.processes.get(pid)
-        if target is not None:
-            target.watchers.pop(ref, None)
-        self._emit(proc, _S.DEMONITOR, {"ref": ref})
+        if pid is not None:
+            target = self.processes.get(pid)
+            if target is not None:
+                target.watchers.pop(ref, None)
+            self._emit(proc, _S.DEMONITOR, {"ref": ref})
+        if flush:
+            self._flush_down(proc, ref)
+
+    def _flush_down(self, proc: Process, ref: int) -> None:
+        """Drop the DOWN messages of monitor ``ref`` from ``proc``'s inbox.
+
+        Why a DROP: the engine folds it by removing message ``id`` from the
+        inbox, so the recorded inbox stays exact with no new signal type.
+        """
+        inbox = proc.inbox
+        for index in range(len(inbox) - 1, -1, -1):
+            mid, message = inbox[index]
+            if (
+                isinstance(message, (tuple, list))
+                and len(message) == 4
+                and message[0] == "DOWN"
+                and message[1] == ref
+            ):
+                del inbox[index]
+                drop = {"id": mid, "msg": message, "reason": "demonitor flush"}
+                self._emit(proc, _S.DROP, drop)
 
     def set_trap(self, proc: Process, trap: bool) -> None:
         """Set whether ``proc`` traps exits (a TRAP signal when it changes)."""

@@ -28,6 +28,7 @@ from chronoflow.errors import InboxFullError, MisuseError
 from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.effects import MatchMode, Receive
 from chronoflow.runtime.inputs import RecordedInputs, ReplayPaused
+from chronoflow.runtime.patterns import Clauses, Matched
 from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
 from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.runtime.template import OVERFLOW_POLICIES, ProcessTemplate
@@ -117,8 +118,30 @@ class Mailroom:
         self._filtered(unmatched, seq, message)
         return True
 
-    def deliver_external(self, proc: Process, message: Any) -> None:
-        """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal)."""
+    def send_from_outside(self, pid: int, message: Any) -> bool:
+        """``Kernel.send_to``: a DELIVER into ``pid`` (as ``push`` records); to an
+        ended or unknown pid, a DELIVER of ``pid`` with ``"to": pid`` and ``into``
+        empty."""
+        target = self.processes.get(pid)
+        if target is not None and target.alive:
+            if target.status is ProcessStatus.CREATED:
+                raise MisuseError(f"process {pid} is not started; start() it before send_to()")
+            return pid in self.deliver_external(target, message)
+        if self.replay is not None and self.replay.paused:
+            raise ReplayPaused()
+        bus = self.bus
+        seq = bus.seq
+        bus.seq = seq + 1
+        if target is not None:
+            target.seq += 1
+        data = {"msg": message, "to": pid, "into": []}
+        if bus.listeners:
+            bus.publish(seq, pid, _S.DELIVER, data)
+        return False
+
+    def deliver_external(self, proc: Process, message: Any) -> list[int]:
+        """Put ``message`` into ``proc``'s inbox from outside (a DELIVER signal);
+        the pids it went into."""
         replay = self.replay
         if replay is not None and replay.paused:
             # Why before delivering: a replay paused at a seq must leave the
@@ -139,6 +162,7 @@ class Mailroom:
         else:
             self._overflowed(seq, message, overflow)
         self._filtered(unmatched, seq, message)
+        return into
 
     def deliver(self, mid: int, message: Any, target: Process) -> list[int]:
         """Deliver message ``mid`` (already recorded elsewhere) into ``target`` and
@@ -216,6 +240,27 @@ class Mailroom:
                     failed = full
         if failed is not None:
             raise InboxFullError(failed.pid, failed.inbox_limit)
+
+    @staticmethod
+    def check_options(inbox_limit: int | None, overflow: str | None) -> None:
+        """Refuse a per-process ``inbox_limit`` or ``overflow`` that cannot work."""
+        if inbox_limit is not None and (
+            isinstance(inbox_limit, bool) or not isinstance(inbox_limit, int) or inbox_limit < 0
+        ):
+            raise MisuseError(f"inbox_limit must be an int >= 0 or None: {inbox_limit!r}")
+        if overflow is not None and overflow not in OVERFLOW_POLICIES:
+            raise MisuseError(
+                f"overflow must be one of {', '.join(OVERFLOW_POLICIES)}: {overflow!r}"
+            )
+
+    @staticmethod
+    def set_options(proc: Process, inbox_limit: int | None, overflow: str | None) -> None:
+        """Give ``proc`` its own inbox limit and overflow policy (None keeps the
+        template's, else the kernel's)."""
+        if inbox_limit is not None:
+            proc.inbox_limit = inbox_limit
+        if overflow is not None:
+            proc.overflow = overflow
 
     def limit_for(self, template: ProcessTemplate) -> int:
         """The inbox limit of ``template``'s processes (maxsize when unbounded)."""
@@ -328,7 +373,19 @@ class Mailroom:
 
     def take_matching(self, proc: Process, effect: Receive) -> tuple[bool, Any]:
         """Take the message a selective receive matched as it arrived, else the
-        first matching message (a filter drops the others first)."""
+        first matching message (a filter drops the others first). A
+        multi-clause receive gives ``Matched(clause, msg)``."""
+        found, message = self._take_matching(proc, effect)
+        match = effect.match
+        if found and type(match) is Clauses:
+            # Why the last choice: the message taken is the last one the
+            # clauses accepted (on arrival, or in the scan just made).
+            if not match.chosen:
+                match(message)  # taken by a recorded id, never asked here
+            return True, Matched(match.chosen, message)
+        return found, message
+
+    def _take_matching(self, proc: Process, effect: Receive) -> tuple[bool, Any]:
         match = effect.match
         assert match is not None
         inbox = proc.inbox

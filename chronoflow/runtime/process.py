@@ -24,6 +24,7 @@ from chronoflow.errors import (
     SelectionError,
 )
 from chronoflow.runtime.effects import RECEIVE_ANY, Join, MatchMode, Predicate, Receive, Sleep, Use
+from chronoflow.runtime.patterns import Clauses
 from chronoflow.signals import Signal
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class Process:
         "_loop",
         "_match",
         "_matched",
+        "_refs",
         "_timer",
         "_value",
         "_waited",
@@ -151,6 +153,8 @@ class Process:
         #: The id of the message a blocked selective receive matched as it
         #: arrived (its signal's ``matched``): the receive takes it when it runs.
         self._matched: int | None = None
+        #: How many refs ``make_ref`` has made (the next one's number).
+        self._refs = 0
 
     def __repr__(self) -> str:
         return f"<Process {self.template.name}[{self.pid}] {self.status.name.lower()}>"
@@ -312,6 +316,32 @@ class Process:
         self._match = None
         return Receive(pending[0], pending[1], timeout)
 
+    def receive_clauses(
+        self, *patterns: Any, timeout: float | None = None, **named: Any
+    ) -> Receive:
+        """The effect of a multi-clause receive (Erlang's ``receive P1 -> ...;
+        P2 -> ... after T -> ... end``): ``got = yield self.receive_clauses(
+        ping=Pattern(("ping", ANY)), stop=is_stop, timeout=5)``.
+
+        It takes the first message, in inbox order, that any clause accepts
+        (the first clause in order decides) and gives a
+        :class:`~chronoflow.runtime.patterns.Matched` ``(clause, msg)``, or
+        :data:`TIMEOUT` if none arrives within ``timeout`` seconds. A clause
+        is a :class:`~chronoflow.runtime.patterns.Pattern` or a predicate;
+        keyword clauses are named by their keyword, positional ones by the
+        pattern's name or the function's (a lambda needs a keyword). The
+        WAIT records ``{"mode": "select", "match": "ping | stop"}``.
+        Messages no clause accepts stay in the inbox; a clause that raises
+        raises in the process when the receive runs.
+        """
+        self._inside("receive_clauses()")
+        if self._match is not None:
+            raise SelectionError(
+                f"process {self.pid} called receive_clauses() while a "
+                f"{self._match[1].value}() is set for the same receive"
+            )
+        return Receive(Clauses(patterns, named), MatchMode.SELECT, timeout)
+
     def sleep(self, seconds: float) -> Sleep:
         """The effect to yield to pause: ``yield self.sleep(1.5)`` (a recorded timer)."""
         self._inside("sleep()")
@@ -341,10 +371,26 @@ class Process:
         self._inside("monitor()")
         return self._kernel.links.monitor(self, pid)
 
-    def demonitor(self, ref: int) -> None:
-        """Stop a monitor; its DOWN message will not come."""
+    def demonitor(self, ref: int, *, flush: bool = False) -> None:
+        """Stop a monitor; its DOWN message will not come.
+
+        With ``flush=True`` a DOWN of this monitor that already arrived is
+        taken out of the inbox too (a DROP with reason "demonitor flush"), as
+        Erlang's ``demonitor(Ref, [flush])``.
+        """
         self._inside("demonitor()")
-        self._kernel.links.demonitor(self, ref)
+        self._kernel.links.demonitor(self, ref, flush=flush)
+
+    def make_ref(self) -> str:
+        """A reference unique in this run: ``"#Ref<pid.n>"`` (Erlang's ``make_ref()``).
+
+        Why a string numbered per process: it needs no signal of its own, a
+        replay of the process makes the same refs in the same order, and a
+        recording shows it as it is.
+        """
+        self._inside("make_ref()")
+        self._refs += 1
+        return f"#Ref<{self.pid}.{self._refs}>"
 
     def trap_exits(self, trap: bool = True) -> None:
         """Turn exit signals into ('EXIT', pid, reason) messages (except 'kill')."""
@@ -361,10 +407,19 @@ class Process:
         """
         self._kernel.exit_signal(self, pid, reason)
 
-    def spawn_link(self, template: ProcessTemplate, *args: Any, inherit: bool = True) -> Process:
+    def spawn_link(
+        self,
+        template: ProcessTemplate,
+        *args: Any,
+        inherit: bool = True,
+        inbox_limit: int | None = None,
+        overflow: str | None = None,
+    ) -> Process:
         """``spawn`` and ``link`` in one step (no moment when the child is unlinked)."""
         self._inside("spawn_link()")
-        child = self._kernel.spawn(self, template, args, inherit=inherit)
+        child = self._kernel.spawn(
+            self, template, args, inherit=inherit, inbox_limit=inbox_limit, overflow=overflow
+        )
         self._kernel.links.link(self, child.pid)
         return child
 
@@ -406,6 +461,23 @@ class Process:
             )
         return self._loop.send(self, message)
 
+    def send_to(self, pid: int, message: Any) -> bool:
+        """Send ``message`` to process ``pid`` (Erlang's ``Pid ! Msg``; does not yield).
+
+        No ``route`` is asked and the message needs no "to" field. As with
+        ``send``, it also goes to ``pid``'s inheriting descendants, and a
+        full inbox does what its overflow policy says. Sending to a pid that
+        has ended or never existed is silent, as in Erlang, and recorded (a
+        SEND whose ``into`` is empty). Called from outside, it sends as if
+        this process did. True when ``pid`` took the message.
+        """
+        if self.status >= _ENDED:
+            raise ProcessStoppedError(
+                f"process {self.pid} ({self.template.name}) has "
+                f"{self.status.name.lower()}; it cannot send"
+            )
+        return self._loop.send_to(self, pid, message)
+
     def use(
         self,
         fn: Callable[..., Awaitable[Any]],
@@ -426,14 +498,26 @@ class Process:
             return Use(fn, args)
         return Use(fn, args, timeout, retries, backoff)
 
-    def spawn(self, template: ProcessTemplate, *args: Any, inherit: bool = True) -> Process:
+    def spawn(
+        self,
+        template: ProcessTemplate,
+        *args: Any,
+        inherit: bool = True,
+        inbox_limit: int | None = None,
+        overflow: str | None = None,
+    ) -> Process:
         """Start a child process; it gets a copy of this inbox and every later message.
 
         With ``inherit=False`` the child has an inbox of its own, as a worker
         under a supervisor should: it still cannot outlive this process.
+        ``inbox_limit`` and ``overflow`` (keyword-only, so they never mix with
+        the template's own positional ``args``) set this child's inbox limit
+        and overflow policy, in place of its template's and the kernel's.
         """
         self._inside("spawn()")
-        return self._kernel.spawn(self, template, args, inherit=inherit)
+        return self._kernel.spawn(
+            self, template, args, inherit=inherit, inbox_limit=inbox_limit, overflow=overflow
+        )
 
     def join(self) -> Generator[Join, Any, Any]:
         """Wait for this child to end: ``result = yield from child.join()``."""

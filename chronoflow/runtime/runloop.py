@@ -340,3 +340,15 @@ class RunLoop:
                 bus.publish(seq, proc.pid, _SEND, {"msg": message, "to": to, "into": [to]})
             return True
         return self.mailroom.finish_send(proc, seq, message, to, target)
+
+    def send_to(self, proc: Process, pid: int, message: Any) -> bool:
+        """``proc`` sends ``message`` to process ``pid`` (``self.send_to``).
+
+        Why not inlined as ``send`` is: the ring and every routed program do
+        not use it; the mailroom's general path records the same SEND
+        (``{"msg", "to", "into"}``, ``into`` empty for an ended or unknown pid).
+        """
+        seq = self.bus.seq
+        self.bus.seq = seq + 1
+        proc.seq += 1
+        return self.mailroom.finish_send(proc, seq, message, pid, self.processes.get(pid))

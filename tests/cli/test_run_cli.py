@@ -24,7 +24,7 @@ def test_version() -> None:
 def test_run_prints_what_the_workflow_prints() -> None:
     result = runner.invoke(app, ["run", str(ROOT / "sample_workflows/echo.py"), "2", "0"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
+    assert result.stdout.splitlines() == [
         "0> i=0 received hello from 1",
         "1> i=0 received hello from 0",
         "0> i=1 received hello from 1",
@@ -35,7 +35,7 @@ def test_run_prints_what_the_workflow_prints() -> None:
 def test_run_passes_arguments_as_strings() -> None:
     result = runner.invoke(app, ["run", str(ROOT / "sample_workflows/greeter.py"), "Zed"])
     assert result.exit_code == 0
-    assert result.output.splitlines() == ["received Zed", "greeting #0: Hello Zed!"]
+    assert result.stdout.splitlines() == ["received Zed", "greeting #0: Hello Zed!"]
 
 
 def _one_line_error(args: list[str]) -> str:
