@@ -55,10 +55,9 @@ from typing import Any
 import msgpack
 
 from chronoflow import Process, template
-from chronoflow.inspect import Timeline
-from chronoflow.inspect.collector import tune_collector
+from chronoflow.inspect import Timeline, tune_collector
 from chronoflow.recording import Recorder, open_recording
-from chronoflow.recording.format import FILE_HEADER, RECORD_HEADER, RecordKind
+from chronoflow.recording.format import FILE_HEADER_2, RECORD_HEADER, RecordKind, parse_header
 from chronoflow.runtime import SimpleScheduler
 
 SERVERS = 20
@@ -173,7 +172,8 @@ def _plain_msgpack(path: Path) -> tuple[int, float]:
     started = time.perf_counter()
     count = 0
     with path.open("rb") as handle:
-        handle.seek(FILE_HEADER.size)
+        header, _ = parse_header(handle.read(FILE_HEADER_2.size))
+        handle.seek(header.size)
         while True:
             head = handle.read(RECORD_HEADER.size)
             if len(head) < RECORD_HEADER.size:
@@ -285,7 +285,7 @@ def measure(path: Path, samples: int, repeat: int) -> dict[str, Any]:
     figures["plain_msgpack_rate"] = max(plains)
     figures["reader_rate"] = max(readers)
     # The same again with the collector tuned, as chronoflow-tui and the
-    # commands that read recordings run (chronoflow.inspect.collector).
+    # commands that read recordings run (chronoflow.recording.collector).
     tune_collector()
     tuned_readers, tuned_indexings = [], []
     for _ in range(repeat):

@@ -78,8 +78,7 @@ async def _measure(path: Path, samples: int) -> dict[str, Any]:
     # isort: split
     from textual import events
 
-    from chronoflow.inspect import Timeline
-    from chronoflow.inspect.collector import tune_collector
+    from chronoflow.inspect import Timeline, tune_collector
 
     tune_collector()  # as chronoflow-tui does before it starts the app
     painted = asyncio.Event()

@@ -12,7 +12,7 @@ from chronoflow.cli.app import Command, app, fail, reports_errors
 from chronoflow.cli.recording import warn
 from chronoflow.cli.terminal import Output
 from chronoflow.cli.writing import check_output
-from chronoflow.inspect.collector import tune_collector
+from chronoflow.inspect import tune_collector
 from chronoflow.inspect.export import FORMATS, Exported, export
 
 

@@ -25,7 +25,7 @@ from rich.text import Text
 from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
 from chronoflow.cli.terminal import Output, visible
 from chronoflow.cli.writing import check_output
-from chronoflow.inspect.collector import tune_collector
+from chronoflow.inspect import tune_collector
 from chronoflow.inspect.export import json_line, type_name
 from chronoflow.recording import open_recording
 from chronoflow.recording.summary import Progress as ProgressCallback

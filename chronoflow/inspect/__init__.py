@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import ChronoflowError
 from chronoflow.inspect.blocked import Pending, Standstill, Timer, WaitEdge, Why, WhyKind, why
-from chronoflow.inspect.collector import tune_collector
 from chronoflow.inspect.errors import (
     MissingSeqError,
     NotAMessageError,
@@ -68,10 +67,11 @@ from chronoflow.inspect.source import MemorySource, SignalSource
 from chronoflow.inspect.summary import summary, type_name
 from chronoflow.inspect.timeline import Timeline
 from chronoflow.inspect.world import World
+from chronoflow.recording.collector import tune_collector
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
-    from chronoflow.inspect.live import Frame, LiveFrames, LiveSession
+    from chronoflow.replay.live import Frame, LiveFrames, LiveSession
 
 #: Names imported only when first used: live frames re-execute a workflow,
 #: which pulls in the runtime; a front end that never asks pays nothing.
@@ -80,7 +80,7 @@ _LAZY = {"Frame", "LiveFrames", "LiveSession"}
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from chronoflow.inspect import live
+        from chronoflow.replay import live
 
         return getattr(live, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

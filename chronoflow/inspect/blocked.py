@@ -42,15 +42,11 @@ from chronoflow.inspect.model import (
     WaitMode,
 )
 from chronoflow.inspect.state import (
-    FLOOR,
-    INBOX,
     READY,
     RUNNING,
     SLEEPING,
-    STATUS,
     STOPPED,
     USING,
-    WAIT,
     WAITING,
     FoldState,
 )
@@ -385,21 +381,21 @@ def quiet(state: FoldState, *, settled: bool = False) -> bool:
     alive = False
     examines = state.examines
     for record in state.procs.values():
-        status = record[STATUS]
+        status = record.status
         if status >= STOPPED:
             continue
         alive = True
         if status in (RUNNING, READY, USING, SLEEPING):
             return False
         if status == WAITING:
-            wait = record[WAIT]
+            wait = record.wait
             if wait is None or wait[4] is not None:
                 return False  # a timer is armed
-            inbox = record[INBOX]
+            inbox = record.inbox
             if inbox and wait[1] is None:
                 return False  # a plain receive takes any message
             if inbox and not examines and not settled:
-                floor, since = record[FLOOR], wait[3]
+                floor, since = record.floor, wait[3]
                 if any(max(mid, floor) > since for mid in inbox):
                     return False  # before 1.1 an arrival woke a select to look again
     return alive
@@ -481,10 +477,10 @@ def find_standstill(timeline: Timeline) -> Standstill | None:
     index = timeline.index
     while since > 0:
         start = max(0, since - window)
-        state = index.seek(start - 1, timeline._read_runs) if start else FoldState()
+        state = index.seek(start - 1, timeline.reader.runs) if start else FoldState()
         state.examines = index.examines
         noisy = start - 1 if start and not quiet(state) else None
-        for seq in fold_each(state, timeline._read_runs(start, since), start, since):
+        for seq in fold_each(state, timeline.reader.runs(start, since), start, since):
             if not quiet(state):
                 noisy = seq
         if noisy is not None:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from chronoflow.inspect.errors import NotAMessageError
 from chronoflow.inspect.model import CausalLink, Hop, HopKind, MessageTrace
-from chronoflow.inspect.state import CHILDREN, ENDED, FLOOR, INHERITS, STARTED
 from chronoflow.inspect.summary import type_name
 from chronoflow.signals import Signal, SignalType
 
@@ -115,16 +114,16 @@ def _outcomes(
         """``pid``'s copy left it at ``until``: children spawned meanwhile inherited it."""
         arrived = waiting.pop(pid)
         record = record_of(pid)
-        for child in () if record is None else tuple(record[CHILDREN]):
+        for child in () if record is None else tuple(record.children):
             copy = record_of(child)
-            spawned = -1 if copy is None or not copy[INHERITS] else copy[FLOOR]
+            spawned = -1 if copy is None or not copy.inherits else copy.floor
             if arrived < spawned < until:
                 hops.append(Hop(HopKind.INHERITED, child, spawned))
                 waiting[child] = spawned
 
     def last_chance(pid: int) -> int:
         record = record_of(pid)
-        ended = None if record is None else record[ENDED]
+        ended = None if record is None else record.ended
         return end if ended is None else min(end, ended + 1)
 
     for pid in into:
@@ -240,8 +239,8 @@ def _message_origin(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     # Why the indexer's record: FLOOR (the spawn seq) never changes, and a
     # seek to this seq would cost milliseconds.
     record = timeline.index.live_record(signal.pid)
-    if record is not None and mid < record[FLOOR]:
-        found.append(CausalLink("inherited at spawn", record[FLOOR]))
+    if record is not None and mid < record.floor:
+        found.append(CausalLink("inherited at spawn", record.floor))
     return found
 
 
@@ -261,7 +260,7 @@ def _answers(
     stop = index.indexed
     if holder is not None:
         record = index.live_record(holder)
-        ended = None if record is None else record[ENDED]
+        ended = None if record is None else record.ended
         if ended is not None:
             stop = min(stop, ended + 1)
     found: dict[int, list[CausalLink]] = {kind: [] for kind in labels}
@@ -307,7 +306,7 @@ def _ending_of(timeline: Timeline, pid: int | None, before: int) -> list[CausalL
     if pid is None:
         return []
     record = timeline.index.live_record(pid)
-    ended = None if record is None else record[ENDED]
+    ended = None if record is None else record.ended
     if ended is None or ended >= before:
         return []
     return [CausalLink(f"caused by the end of {timeline.name_of(pid)}", ended)]
@@ -347,7 +346,7 @@ def _still_held(timeline: Timeline, signal: Signal, message: MessageTrace) -> li
     arrivals = {hop.pid: hop.seq for hop in message.hops if hop.kind in _ARRIVALS}
     for pid in message.pending:
         record = timeline.index.live_record(pid)
-        ended = None if record is None else record[ENDED]
+        ended = None if record is None else record.ended
         since = arrivals.get(pid, message.id)
         where = f"still in {timeline.name_of(pid)}'s inbox since seq {since}"
         if ended is not None:
@@ -378,14 +377,14 @@ def _restart_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     if isinstance(new, int):
         record = timeline.index.live_record(new)
         if record is not None:
-            found.append(CausalLink(f"{timeline.name_of(new)} starts", record[STARTED]))
+            found.append(CausalLink(f"{timeline.name_of(new)} starts", record.started))
     return found
 
 
 def _end_of(timeline: Timeline, pid: int, after: int) -> int | None:
     index = timeline.index
     record = index.live_record(pid)
-    ended: int | None = None if record is None else record[ENDED]
+    ended: int | None = None if record is None else record.ended
     # Why first: the indexer knows where the process ended; looking for its
     # last signal scans back from the end of the index.
     if (
@@ -409,7 +408,7 @@ def _spawn_links(timeline: Timeline, signal: Signal) -> list[CausalLink]:
     if not isinstance(child, int):
         return []
     record = timeline.index.live_record(child)
-    starts = signal.seq + 1 if record is None else record[STARTED]
+    starts = signal.seq + 1 if record is None else record.started
     found = []
     if timeline.gap_at(starts) is None and starts < len(timeline):
         found.append(CausalLink(f"{timeline.name_of(child)} starts", starts))

@@ -1,7 +1,9 @@
 """Differences between two worlds: which processes, statuses and inbox entries changed.
 
-Records are compared first (cheap, in C), so only processes that differ
-are turned into :class:`~chronoflow.inspect.model.ProcessState` values.
+Records are compared first (cheap: a record a step did not touch is the very
+same record in both worlds, see :meth:`FoldState.fork
+<chronoflow.inspect.state.FoldState.fork>`), so only processes that differ are
+turned into :class:`~chronoflow.inspect.model.ProcessState` values.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from dataclasses import fields
 
 from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.model import InboxEntry, ProcessChange, ProcessState, WorldDiff
-from chronoflow.inspect.state import INBOX
 from chronoflow.inspect.world import World
 
 #: ProcessState fields compared one by one (the inbox is compared by entry).
@@ -23,7 +24,9 @@ def diff_worlds(before: World, after: World) -> WorldDiff:
     changes = []
     for pid in sorted(old.keys() | new.keys()):
         a, b = old.get(pid), new.get(pid)
-        if a is not None and b is not None and a == b and list(a[INBOX]) == list(b[INBOX]):
+        if a is b or (
+            a is not None and b is not None and a == b and list(a.inbox) == list(b.inbox)
+        ):
             continue
         changes.append(
             _change(

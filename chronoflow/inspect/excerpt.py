@@ -20,7 +20,8 @@ from collections.abc import Generator, Iterator
 from itertools import islice
 from typing import Any
 
-from chronoflow.recording.values import RAW_TUPLE, Opaque
+from chronoflow.recording.raw import raw_array
+from chronoflow.recording.values import Opaque
 
 #: Levels of nesting shown; deeper containers show as ``[...]``.
 MAX_DEPTH = 20
@@ -57,15 +58,13 @@ _EMPTY: dict[type, str] = {
 def _kind(value: Any, raw: bool) -> tuple[type | None, Any]:
     """``(container type, the container)`` for a container, else ``(None, value)``.
 
-    In the raw form (``raw``) every array is a tuple: one led by the tuple
-    marker is a tuple, any other a list.
+    In the raw form (``raw``) every array is a tuple, which stands for a list
+    or a tuple (:func:`~chronoflow.recording.raw.raw_array`).
     """
     kind = type(value)
     if kind in _BRACKETS:
         if raw and kind is tuple:
-            if value and value[0] is RAW_TUPLE:
-                return tuple, value[1:]
-            return list, value
+            return raw_array(value)
         return kind, value
     for base in (dict, list, tuple, frozenset, set):  # subclasses: shown as their base
         if isinstance(value, base):
@@ -192,7 +191,7 @@ def pieces(
     ``...``; strings and other scalars are cut to ``string`` characters.
     ``None`` means no bound: the pieces then join to ``repr(value)`` for the
     plain types a recording holds, however deep or big. With ``raw`` the
-    value is in the raw form of :func:`chronoflow.recording.values.unpack_raw`.
+    value is in the raw form of :func:`chronoflow.recording.raw.unpack_raw`.
     With ``sort`` a dict's keys and a set's entries come sorted, as
     :mod:`reprlib` shows them, when they are few (:data:`_SORTED_MAX`) and
     can be sorted.

@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from chronoflow.inspect.fold import apply_in_place
-from chronoflow.inspect.state import STATUSES, TEMPLATE, FoldState, status_code
+from chronoflow.inspect.state import STATUSES, FoldState, status_code
 from chronoflow.recording import Opaque, open_recording
-from chronoflow.recording.values import from_raw
+from chronoflow.recording.raw import from_raw
 from chronoflow.signals import Signal, SignalType
 
 FORMATS = ("mermaid", "jsonl", "chrome-trace")
@@ -224,7 +224,7 @@ def _walk(
             apply_in_place(state, signal)
             record = state.procs.get(signal.pid)
             if record is not None:
-                walk.names.setdefault(signal.pid, f"{from_raw(record[TEMPLATE])}[{signal.pid}]")
+                walk.names.setdefault(signal.pid, f"{from_raw(record.template)}[{signal.pid}]")
             if signal.seq < start or (pids is not None and signal.pid not in pids):
                 continue
             status = STATUSES[status_code(record)].value if record is not None else ""

@@ -16,13 +16,20 @@ column, which is how causal links are found without another pass.
 Message handlers live in :mod:`chronoflow.inspect.mail`, link and monitor
 handlers in :mod:`chronoflow.inspect.relations`.
 
-Handlers see each ``data`` in the raw form of
-:func:`~chronoflow.recording.values.unpack_raw` (arrays as tuples, a tuple
-still led by its marker), which is how the indexer decodes a recording at
-half the cost; values they keep stay raw in the state, and
-:mod:`chronoflow.inspect.world` turns them back when it shows them. Signals
+Handlers see each ``data`` in the raw form of :mod:`chronoflow.recording.raw`
+(a map is a dict, a scalar itself, an array a tuple), which is how the
+indexer decodes a recording at half the cost; values they keep stay raw in
+the state, and :mod:`chronoflow.inspect.world` turns them back
+(:func:`~chronoflow.recording.raw.from_raw`) when it shows them. Signals
 from memory are put in that form first (:func:`apply_in_place`,
 :func:`chronoflow.inspect.source.runs`).
+
+A handler reaches a process's :class:`~chronoflow.inspect.state.ProcessRecord`
+only through ``state.procs.get(pid)`` and changes its fields by name. Why
+only ``get``: a forked state (:meth:`FoldState.fork
+<chronoflow.inspect.state.FoldState.fork>`) copies a record the first time
+the fold gets it, which is what makes a step forward cost the signals it
+folds rather than the size of the world.
 
 Why handlers tolerate nonsense: a damaged recording may hold a RECEIVE of a
 message that is not in the inbox, or a signal of a pid that never started.
@@ -52,40 +59,22 @@ from typing import Any
 from chronoflow.inspect import mail, relations
 from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import (
-    ARGS,
-    CHILDREN,
-    CRASH,
     CRASHED,
-    ENDED,
-    INBOX,
     JOINING,
-    KILL_REASON,
     KILLED,
-    KILLED_BY,
-    MODULE,
-    PARENT,
-    QUALNAME,
     READY,
-    RESTARTS,
-    RESULT,
     RUNNING,
     SLEEPING,
-    STATUS,
     STOPPED,
-    TEMPLATE,
-    TEMPLATE_SINCE,
-    TRANSITIONS,
-    USE,
     USING,
-    WAIT,
     WAITING,
     FoldState,
     Inbox,
-    Record,
+    ProcessRecord,
 )
 from chronoflow.inspect.summary import short
 from chronoflow.inspect.world import World
-from chronoflow.recording.values import to_raw
+from chronoflow.recording.raw import to_raw
 from chronoflow.signals import Signal
 
 #: ``handler(state, seq, pid, data) -> answered seq | None``.
@@ -119,42 +108,22 @@ def _start(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         inbox, floor, inherits = {}, seq, True
     else:
         inbox, floor, inherits = inherited
-    name = data.get("template", "?")
-    # The field order of chronoflow.inspect.state's layout, PID to TEMPLATE_SINCE.
-    state.procs[pid] = [
+    state.procs[pid] = ProcessRecord(
         pid,
-        name,
+        data.get("template", "?"),
         data.get("module", ""),
         data.get("qualname", ""),
         data.get("args", ()),
-        name,  # STARTED_AS
-        0,  # TRANSITIONS
         parent,
-        [],  # CHILDREN
-        RUNNING,
         inbox,
         floor,
-        None,  # WAIT
-        None,  # USE
-        None,  # RESULT
-        None,  # CRASH
-        None,  # KILL_REASON
-        seq,  # STARTED
-        None,  # ENDED
-        None,  # LINKS (None: no links)
-        None,  # MONITORS (None: none)
-        None,  # WATCHERS (None: none)
-        False,  # TRAP
-        None,  # KILLED_BY
         inherits,
-        0,  # RESTARTS
-        None,  # MATCHED
-        seq,  # TEMPLATE_SINCE
-    ]
+        seq,
+    )
     if parent is not None:
         owner = state.procs.get(parent)
         if owner is not None:
-            owner[CHILDREN].append(pid)
+            owner.children.append(pid)
     return None
 
 
@@ -162,7 +131,7 @@ def _spawn(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     parent = state.procs.get(pid)
     if parent is not None:
         inherits = data.get("inherit", True) is not False
-        inbox = parent[INBOX].copy() if inherits else {}
+        inbox = parent.inbox.copy() if inherits else {}
         state.spawning[data["child"]] = (inbox, seq, inherits)
     return None
 
@@ -170,57 +139,64 @@ def _spawn(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
 def _join(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     child = state.procs.get(data["child"])
     _resume(state, pid)
-    return None if child is None else child[ENDED]
+    return None if child is None else child.ended
 
 
 def _resume(state: FoldState, pid: int) -> None:
     """The process runs again: it waits for nothing."""
     record = state.procs.get(pid)
     if record is not None:
-        record[STATUS] = RUNNING
-        record[WAIT] = None
+        record.status = RUNNING
+        record.wait = None
 
 
 def _transition(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is not None:
-        record[TEMPLATE] = data.get("template", "?")
-        record[MODULE] = data.get("module", "")
-        record[QUALNAME] = data.get("qualname", "")
-        record[ARGS] = data.get("args", ())
-        record[TRANSITIONS] += 1
-        record[TEMPLATE_SINCE] = seq
-        record[STATUS] = RUNNING
-        record[WAIT] = None
+        record.template = data.get("template", "?")
+        record.module = data.get("module", "")
+        record.qualname = data.get("qualname", "")
+        record.args = data.get("args", ())
+        record.transitions += 1
+        record.template_since = seq
+        record.status = RUNNING
+        record.wait = None
     return None
 
 
 def _use(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is not None:
-        record[STATUS] = USING
-        record[USE] = (seq, data.get("fn", "?"), data.get("args", ()))
+        record.status = USING
+        record.use = (seq, data.get("fn", "?"), data.get("args", ()))
     return None
 
 
-def _end(state: FoldState, pid: int, record: Record, status: int, seq: int) -> None:
+def _end(state: FoldState, pid: int, record: ProcessRecord, status: int, seq: int) -> None:
     """Mark ``record`` ended at ``seq``: it waits for and uses nothing, its
     links and monitors are gone."""
-    record[STATUS] = status
-    record[ENDED] = seq
-    record[WAIT] = None
-    record[USE] = None
+    record.status = status
+    record.ended = seq
+    record.wait = None
+    record.use = None
     relations.forget(state, pid, record)
-    parent = state.procs.get(record[PARENT])
-    if parent is not None and parent[STATUS] == JOINING and parent[WAIT][2] == pid:
-        parent[STATUS] = READY  # its join is answered: it collects the child when it runs
+    parent = _parent_of(state, record)
+    if parent is not None and parent.status == JOINING:
+        wait = parent.wait
+        if wait is not None and wait[2] == pid:
+            parent.status = READY  # its join is answered: it collects the child when it runs
+
+
+def _parent_of(state: FoldState, record: ProcessRecord) -> ProcessRecord | None:
+    parent = record.parent
+    return None if parent is None else state.procs.get(parent)
 
 
 def _stop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is not None:
         _end(state, pid, record, STOPPED, seq)
-        record[RESULT] = data.get("result") if isinstance(data, dict) else None
+        record.result = data.get("result") if isinstance(data, dict) else None
     return None
 
 
@@ -228,7 +204,7 @@ def _crash(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is not None:
         _end(state, pid, record, CRASHED, seq)
-        record[CRASH] = (
+        record.crash = (
             data.get("error", "?"),
             data.get("message", ""),
             data.get("traceback", ""),
@@ -244,23 +220,23 @@ def _kill(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
         return None
     by = data.get("from") if isinstance(data, dict) else None
     _end(state, pid, record, KILLED, seq)
-    record[KILL_REASON] = data.get("reason", "") if isinstance(data, dict) else ""
-    record[KILLED_BY] = by
+    record.kill_reason = data.get("reason", "") if isinstance(data, dict) else ""
+    record.killed_by = by
     # The KILL answers the ending of the process that caused it: the one it
     # names, else the nearest ancestor that ended other than by being killed.
     cause = procs.get(by) if type(by) is int else None
-    if cause is not None and cause[ENDED] is not None:
-        return int(cause[ENDED])
-    ancestor = procs.get(record[PARENT])
+    if cause is not None and cause.ended is not None:
+        return int(cause.ended)
+    ancestor = _parent_of(state, record)
     # Why bounded: the fold builds no parent cycle, but a walk that could
     # loop forever must not rely on that (a chain has at most len(procs) links).
     for _ in range(len(procs)):
-        if ancestor is None or ancestor[STATUS] != KILLED:
+        if ancestor is None or ancestor.status != KILLED:
             break
-        ancestor = procs.get(ancestor[PARENT])
+        ancestor = _parent_of(state, ancestor)
     else:
         return None
-    return None if ancestor is None else ancestor[ENDED]
+    return None if ancestor is None else ancestor.ended
 
 
 def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -268,18 +244,18 @@ def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     if record is None:
         return None
     if data is None:
-        record[STATUS] = WAITING
-        record[WAIT] = ("receive", None, None, seq, None)
+        record.status = WAITING
+        record.wait = ("receive", None, None, seq, None)
     elif "join" in data:
-        record[STATUS] = JOINING
-        record[WAIT] = ("join", None, data["join"], seq, None)
+        record.status = JOINING
+        record.wait = ("join", None, data["join"], seq, None)
     elif "sleep" in data:
-        record[STATUS] = SLEEPING
-        record[WAIT] = ("sleep", None, None, seq, data["sleep"])
+        record.status = SLEEPING
+        record.wait = ("sleep", None, None, seq, data["sleep"])
     else:
-        record[STATUS] = WAITING
+        record.status = WAITING
         mode = data.get("mode", "receive")
-        record[WAIT] = (mode, data.get("match"), None, seq, data.get("timeout"))
+        record.wait = (mode, data.get("match"), None, seq, data.get("timeout"))
     return None
 
 
@@ -292,8 +268,8 @@ def _timeout(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
 def _result(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is not None:
-        record[STATUS] = RUNNING
-        record[USE] = None
+        record.status = RUNNING
+        record.use = None
     return int(data["use"])
 
 
@@ -306,7 +282,7 @@ def _restart(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     """RESTART: a supervisor restarted a child; its restart count goes up."""
     record = state.procs.get(pid)
     if record is not None:
-        record[RESTARTS] += 1
+        record.restarts += 1
     return None
 
 
@@ -380,8 +356,9 @@ def apply(world: World, signal: Signal) -> World:
 
     A malformed signal (data of the wrong shape) is skipped.
     """
-    state = state_of(world).copy()
+    state = state_of(world).fork()
     _apply_quietly(state, signal)
+    state.settle()
     return World(state)
 
 

@@ -30,7 +30,6 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from chronoflow.inspect.model import InboxEntry, ProcessState, Status, WaitMode
-from chronoflow.inspect.state import ENDED
 from chronoflow.signals import SignalType
 
 if TYPE_CHECKING:
@@ -216,8 +215,8 @@ def taken_at(timeline: Timeline, pid: int, mid: int, after: int) -> int | None:
     index = timeline.index
     record = index.live_record(pid)
     stop = index.indexed
-    if record is not None and record[ENDED] is not None:  # nothing is taken after it
-        stop = min(stop, record[ENDED] + 1)
+    if record is not None and record.ended is not None:  # nothing is taken after it
+        stop = min(stop, record.ended + 1)
     for seq in index.refs.positions(mid, after + 1, stop):
         if index.types[seq] == SignalType.RECEIVE and index.pids[seq] == pid:
             return seq

@@ -4,7 +4,7 @@ The indexer folds every signal once, in order, on a private mutable state,
 reading the source as runs of columns (:class:`~chronoflow.inspect.source.Run`:
 a recording's chunks, decoded without building a ``Signal`` per signal).
 Every K signals (the *interval*) it freezes that state into a
-:class:`~chronoflow.inspect.state.Checkpoint`; for every signal it appends
+:class:`~chronoflow.inspect.checkpoint.Checkpoint`; for every signal it appends
 its pid, type and answered seq to :mod:`columns <chronoflow.inspect.columns>`.
 A seek (:meth:`Index.seek`) restores the nearest checkpoint at or before the
 seq and folds at most K - 1 signals from it: stepping backward is a seek,
@@ -13,7 +13,7 @@ not an undo stack.
 Why memory stays bounded: checkpoints of a huge recording with a large
 world could outgrow memory. Their compressed sizes are summed; past
 ``checkpoint_memory`` bytes, new checkpoints go to an unnamed temporary
-file (:class:`~chronoflow.inspect.state.SpillFile`) that the page cache
+file (:class:`~chronoflow.inspect.checkpoint.SpillFile`) that the page cache
 serves. Only if that is impossible, or the file reaches its limit, does
 the interval double and every other checkpoint get dropped, trading a
 longer fold per seek for bounded memory.
@@ -45,13 +45,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from chronoflow.inspect.collector import collector_paused
+from chronoflow.inspect.checkpoint import Checkpoint, SpillFile
 from chronoflow.inspect.columns import Column
 from chronoflow.inspect.fold import MALFORMED, TABLE, fold_runs
 from chronoflow.inspect.gaps import Gaps
 from chronoflow.inspect.source import Run
-from chronoflow.inspect.state import Checkpoint, FoldState, Record, SpillFile
+from chronoflow.inspect.state import FoldState, ProcessRecord
 from chronoflow.inspect.summary import short, type_name
+from chronoflow.recording.collector import collector_paused
 from chronoflow.signals import SignalType
 
 #: Signals between checkpoints unless the caller asks otherwise.
@@ -432,7 +433,7 @@ class Index:
         """How many processes the indexer has met so far."""
         return len(self._state.procs)
 
-    def live_record(self, pid: int) -> Record | None:
+    def live_record(self, pid: int) -> ProcessRecord | None:
         """The indexer's current record of ``pid`` (read-only; it keeps changing
         until indexing is done). Used for names, which rarely change."""
         return self._state.procs.get(pid)

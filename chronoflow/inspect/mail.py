@@ -15,7 +15,7 @@ so :mod:`chronoflow.inspect.world` calls such a process with messages
 ready). One that reaches a process blocked in a selective receive was
 examined as it arrived; the signal that made it lists the receivers that
 accepted it in ``matched`` (and those whose pattern raised on it in
-``raised``), which makes them ready here (``MATCHED`` counts only while
+``raised``), which makes them ready here (``matched`` counts only while
 the status is READY: nothing else clears it).
 """
 
@@ -24,17 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from chronoflow.inspect import relations
-from chronoflow.inspect.state import (
-    ENDED,
-    INBOX,
-    MATCHED,
-    MONITORS,
-    READY,
-    RUNNING,
-    STATUS,
-    WAIT,
-    FoldState,
-)
+from chronoflow.inspect.state import READY, RUNNING, FoldState
 
 
 def _examined(state: FoldState, mid: int, data: Any) -> None:
@@ -43,14 +33,14 @@ def _examined(state: FoldState, mid: int, data: Any) -> None:
     procs = state.procs
     for pid in data.get("matched") or ():
         record = procs.get(pid)
-        if record is not None and record[ENDED] is None:
-            record[STATUS] = READY
-            record[MATCHED] = mid
+        if record is not None and record.ended is None:
+            record.status = READY
+            record.matched = mid
     for pid, error in data.get("raised") or ():
         record = procs.get(pid)
-        if record is not None and record[ENDED] is None:
-            record[STATUS] = READY
-            record[MATCHED] = (mid, error)
+        if record is not None and record.ended is None:
+            record.status = READY
+            record.matched = (mid, error)
 
 
 def send(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -66,12 +56,12 @@ def send(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
             # without a loop pays for the check of what blocked receives took.
             record = procs.get(into[0])
             if record is not None:
-                record[INBOX][seq] = entry
+                record.inbox[seq] = entry
         else:
             for target in into:
                 record = procs.get(target)
                 if record is not None:
-                    record[INBOX][seq] = entry
+                    record.inbox[seq] = entry
         if len(data) > 3:  # why len: most SENDs hold msg, to and into only
             _examined(state, seq, data)
     else:
@@ -87,7 +77,7 @@ def deliver(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     for target in data["into"]:
         record = procs.get(target)
         if record is not None:
-            record[INBOX][seq] = entry
+            record.inbox[seq] = entry
     _examined(state, seq, data)
     return None
 
@@ -110,10 +100,9 @@ def drop(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     state.outbox.pop(mid, None)
     record = state.procs.get(pid)
     if record is not None:
-        inbox = record[INBOX]
-        inbox.pop(mid, None)
-        if record[STATUS] == READY and record[MATCHED] == mid:
-            record[MATCHED] = None  # it looks at its inbox again when it runs
+        record.inbox.pop(mid, None)
+        if record.status == READY and record.matched == mid:
+            record.matched = None  # it looks at its inbox again when it runs
     return int(mid)
 
 
@@ -121,9 +110,9 @@ def receive(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     """RECEIVE: the message leaves the inbox and the process runs with it."""
     record = state.procs.get(pid)
     if record is not None:
-        record[INBOX].pop(data, None)
-        record[STATUS] = RUNNING
-        record[WAIT] = None
+        record.inbox.pop(data, None)
+        record.status = RUNNING
+        record.wait = None
     # Why the type check: half of all signals are RECEIVEs, and int() on an
     # int costs more than the check.
     return data if type(data) is int else int(data)
@@ -138,10 +127,10 @@ def exit_signal(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     if data.get("action") == "trap":
         record = state.procs.get(pid)
         if record is not None:
-            record[INBOX][seq] = (data.get("msg"), sender)
+            record.inbox[seq] = (data.get("msg"), sender)
             _examined(state, seq, data)
     source = state.procs.get(sender) if isinstance(sender, int) else None
-    return None if source is None or source[ENDED] is None else int(source[ENDED])
+    return None if source is None or source.ended is None else int(source.ended)
 
 
 def down(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -155,7 +144,7 @@ def down(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     target = data.get("target")
     record = state.procs.get(pid)
     if record is not None:
-        relations.unwatch(record, MONITORS, ref)
-        record[INBOX][seq] = (data.get("msg"), target if type(target) is int else None)
+        relations.unwatch(record.monitors, ref)
+        record.inbox[seq] = (data.get("msg"), target if type(target) is int else None)
         _examined(state, seq, data)
     return ref if isinstance(ref, int) else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chronoflow.inspect.state import ENDED, LINKS, MONITORS, TRAP, WATCHERS, FoldState, Record
+from chronoflow.inspect.state import FoldState, ProcessRecord
 
 
 def link(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
@@ -28,16 +28,16 @@ def link(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     return None
 
 
-def _add(record: Record, pid: int) -> None:
-    links = record[LINKS]
+def _add(record: ProcessRecord, pid: int) -> None:
+    links = record.links
     if links is None:
-        record[LINKS] = [pid]
+        record.links = [pid]
     elif pid not in links:
         links.append(pid)
 
 
-def _remove(record: Record | None, pid: int) -> None:
-    links = None if record is None else record[LINKS]
+def _remove(record: ProcessRecord | None, pid: int) -> None:
+    links = None if record is None else record.links
     if links and pid in links:
         links.remove(pid)
 
@@ -54,28 +54,28 @@ def monitor(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     """MONITOR: ``pid`` watches ``target`` under ``ref`` (if it is still alive)."""
     ref, target = data["ref"], data["target"]
     watcher, watched = state.procs.get(pid), state.procs.get(target)
-    if watcher is not None and watched is not None and watched[ENDED] is None:
-        if watcher[MONITORS] is None:
-            watcher[MONITORS] = {}
-        if watched[WATCHERS] is None:
-            watched[WATCHERS] = {}
-        watcher[MONITORS][ref] = target
-        watched[WATCHERS][ref] = pid
+    if watcher is not None and watched is not None and watched.ended is None:
+        if watcher.monitors is None:
+            watcher.monitors = {}
+        if watched.watchers is None:
+            watched.watchers = {}
+        watcher.monitors[ref] = target
+        watched.watchers[ref] = pid
     return None
 
 
-def unwatch(record: Record | None, field: int, ref: Any) -> Any:
-    """Remove ``ref`` from ``record[field]`` (MONITORS or WATCHERS); the pid it had."""
-    refs = None if record is None else record[field]
+def unwatch(refs: dict[Any, int] | None, ref: Any) -> Any:
+    """Remove ``ref`` from ``refs`` (a record's ``monitors`` or ``watchers``; None
+    for none); the pid it had."""
     return None if not refs else refs.pop(ref, None)
 
 
 def demonitor(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     """DEMONITOR: the watch ``ref`` is removed; it answers the MONITOR at ``ref``."""
     ref = data["ref"]
-    target = unwatch(state.procs.get(pid), MONITORS, ref)
+    target = unwatch(_monitors(state, pid), ref)
     if target is not None:
-        unwatch(state.procs.get(target), WATCHERS, ref)
+        unwatch(_watchers(state, target), ref)
     return int(ref)
 
 
@@ -83,17 +83,27 @@ def trap(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     """TRAP: whether exit signals reaching ``pid`` become messages."""
     record = state.procs.get(pid)
     if record is not None:
-        record[TRAP] = bool(data["trap"])
+        record.trap = bool(data["trap"])
     return None
 
 
-def forget(state: FoldState, pid: int, record: Record) -> None:
+def _monitors(state: FoldState, pid: Any) -> dict[Any, int] | None:
+    record = state.procs.get(pid)
+    return None if record is None else record.monitors
+
+
+def _watchers(state: FoldState, pid: Any) -> dict[Any, int] | None:
+    record = state.procs.get(pid)
+    return None if record is None else record.watchers
+
+
+def forget(state: FoldState, pid: int, record: ProcessRecord) -> None:
     """An ended process: its links and monitors, both ways, are gone."""
     procs = state.procs
-    for other in record[LINKS] or ():
+    for other in record.links or ():
         _remove(procs.get(other), pid)
-    for ref, watcher in (record[WATCHERS] or {}).items():
-        unwatch(procs.get(watcher), MONITORS, ref)
-    for ref, target in (record[MONITORS] or {}).items():
-        unwatch(procs.get(target), WATCHERS, ref)
-    record[LINKS] = record[WATCHERS] = record[MONITORS] = None
+    for ref, watcher in (record.watchers or {}).items():
+        unwatch(_monitors(state, watcher), ref)
+    for ref, target in (record.monitors or {}).items():
+        unwatch(_watchers(state, target), ref)
+    record.links = record.watchers = record.monitors = None

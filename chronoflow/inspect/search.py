@@ -1,4 +1,9 @@
-"""Finding signals: a query run over the index's columns, decoding only what they let through.
+"""Finding signals: a timeline's searches, run over the index's columns.
+
+A :class:`Search` is the part of a :class:`~chronoflow.inspect.timeline.Timeline`
+that answers ``find``, ``find_all``, ``next_match`` and the other searches;
+:func:`scan` is the work they share, decoding only what the columns let
+through.
 
 Seqs are searched in blocks. In an indexed block the query's type, pid, id
 and seq terms are decided from the columns: a positive pid, type or id term
@@ -18,16 +23,86 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 
 from chronoflow.inspect.index import NO_REF, Index
-from chronoflow.inspect.query import Query
-from chronoflow.signals import Signal
+from chronoflow.inspect.query import Predicate, Query
+from chronoflow.signals import Signal, SignalType
 
 #: Seqs per search block.
 BLOCK = 16384
 
 Reader = Callable[[int, int], Iterable[Signal]]
+#: What a search accepts as its query (see :meth:`Query.of`).
+QueryLike = Query | str | SignalType | Predicate
 
 
-def find_all(
+class Search:
+    """``find``, ``find_all``, ``next_match`` and the other searches of one timeline.
+
+    ``read(start, stop)`` reads signals, ``length()`` says how many seqs
+    exist now, and ``signal(seq)`` reads one: the timeline's own.
+    """
+
+    def __init__(
+        self,
+        index: Index,
+        read: Reader,
+        length: Callable[[], int],
+        signal: Callable[[int], Signal],
+    ) -> None:
+        self._index = index
+        self._read = read
+        self._length = length
+        self._signal = signal
+
+    def find_all(
+        self, query: QueryLike, start: int | None = None, *, backward: bool = False
+    ) -> Iterator[int]:
+        """Every matching seq from ``start`` (inclusive), forward or backward."""
+        if start is None:
+            start = self._length() - 1 if backward else 0
+        return scan(
+            self._index, self._read, self._length, Query.of(query), start, backward=backward
+        )
+
+    def find(self, query: QueryLike, start: int = 0, *, backward: bool = False) -> int | None:
+        """The first matching seq ``>= start`` (the last ``<= start`` when ``backward``)."""
+        return next(self.find_all(query, start, backward=backward), None)
+
+    def next_match(self, seq: int, query: QueryLike) -> int | None:
+        """The nearest matching seq after ``seq``."""
+        return self.find(query, seq + 1)
+
+    def previous_match(self, seq: int, query: QueryLike) -> int | None:
+        """The nearest matching seq before ``seq``."""
+        return None if seq <= 0 else self.find(query, seq - 1, backward=True)
+
+    def next_for(self, pid: int, seq: int) -> int | None:
+        """The nearest signal of ``pid`` after ``seq``."""
+        return self.find(Query.parse(f"pid:{pid}"), seq + 1)
+
+    def previous_for(self, pid: int, seq: int) -> int | None:
+        """The nearest signal of ``pid`` before ``seq``."""
+        return None if seq <= 0 else self.find(Query.parse(f"pid:{pid}"), seq - 1, backward=True)
+
+    def pid_at(self, seq: int) -> int:
+        """The pid of signal ``seq`` (from its column when indexed)."""
+        index = self._index
+        if seq < index.indexed:
+            pids = index.pids
+            pid = pids[seq]
+            if pid != pids.missing:
+                return pid
+        return self._signal(seq).pid
+
+    def next_of_process(self, seq: int) -> int | None:
+        """The nearest signal after ``seq`` of the process that made signal ``seq``."""
+        return self.next_for(self.pid_at(seq), seq)
+
+    def previous_of_process(self, seq: int) -> int | None:
+        """The nearest signal before ``seq`` of the process that made signal ``seq``."""
+        return self.previous_for(self.pid_at(seq), seq)
+
+
+def scan(
     index: Index,
     read: Reader,
     length: Callable[[], int],

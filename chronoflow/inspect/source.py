@@ -1,9 +1,10 @@
-"""Where a timeline's signals come from: the :class:`SignalSource` protocol.
+"""Where a timeline's signals come from: the :class:`SignalSource` protocol, and how it is read.
 
 The file reader of :mod:`chronoflow.recording` satisfies this protocol, and
 so does :class:`MemorySource`, a list of signals held in memory (signals a
 scheduler handed to an observer, or a test's hand-made stream). The engine
-only ever reads signals through these members, so it never touches bytes.
+only ever reads signals through these members, so it never touches bytes;
+a timeline reads its source through one :class:`SourceReader`.
 
 Seqs increase; they may jump (a salvaged copy lacks some signals), and a
 source then yields the signals it has. A source that knows its last seq
@@ -19,7 +20,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from chronoflow.recording.values import to_raw
+from chronoflow.inspect.gaps import Gaps
+from chronoflow.recording.raw import to_raw
 from chronoflow.signals import Signal
 
 
@@ -110,7 +112,7 @@ class Run(Protocol):
     @property
     def datas(self) -> Sequence[Any]:
         """One ``data`` per signal, in the raw form
-        (:func:`~chronoflow.recording.values.unpack_raw`)."""
+        (:mod:`chronoflow.recording.raw`)."""
         ...
 
 
@@ -149,6 +151,58 @@ def runs(signals: Iterable[Signal], size: int = RUN_SIZE) -> Iterator[SignalRun]
         following = seq + 1
     if pids:
         yield SignalRun(first, pids, types, datas)
+
+
+class SourceReader:
+    """How a timeline reads its source: bounded reads of signals, and runs for a fold.
+
+    ``gaps`` are the seqs the source lacks, as far as they are known (the
+    index's): a bounded read stops at the last signal before its end.
+    """
+
+    def __init__(self, source: SignalSource, gaps: Gaps) -> None:
+        self.source = source
+        self._gaps = gaps
+        #: The last signal a bounded read ended on (a seek's, usually).
+        self.last_read: Signal | None = None
+
+    def signals(self, start: int, stop: int) -> Iterator[Signal]:
+        """The signals ``start <= seq < stop``, leaving as soon as ``stop - 1`` is read.
+
+        Why not simply exhaust the source's iterator: to learn that nothing
+        more lies below ``stop``, a chunked reader decodes the *next* chunk,
+        which would double the cost of every seek.
+        """
+        signals = self.source.signals(start, stop)
+        # Why: past the last signal below ``stop`` (before a gap) nothing more is read.
+        last = self._gaps.present_before(stop) - 1
+        try:
+            for signal in signals:
+                yield signal
+                if signal.seq >= last:
+                    self.last_read = signal
+                    return
+        finally:
+            close = getattr(signals, "close", None)
+            if close is not None:
+                close()
+
+    def runs(self, start: int, stop: int | None = None) -> Iterable[Run]:
+        """The signals ``start <= seq < stop`` (to the end when ``stop`` is
+        None) as runs, for a fold; runs may reach beyond both ends.
+
+        Why runs: a recording reader decodes whole chunks and hands them over
+        as columns, so the indexer and a seek build no :class:`Signal` for
+        the signals they only fold. Any other source's signals are cut into
+        runs of a chunk's size.
+        """
+        columns = getattr(self.source, "columns", None)
+        if callable(columns):
+            found: Iterable[Run] = columns(start, stop)
+            return found
+        if stop is None:
+            return runs(self.source.signals(start))
+        return runs(self.signals(start, stop))
 
 
 class MemorySource:

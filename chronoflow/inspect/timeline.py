@@ -7,6 +7,18 @@ first screen (``signals(0, 50)``, ``state_at`` of an early seq) is ready
 long before the index is complete. A following timeline keeps polling a
 recording that is still being written.
 
+A timeline is made of parts it holds: the :class:`~chronoflow.inspect.index.Index`
+(``timeline.index``), the :class:`~chronoflow.inspect.index_thread.IndexThread`
+that builds it (``timeline.indexer``), a
+:class:`~chronoflow.inspect.source.SourceReader` (``timeline.reader``), a
+:class:`~chronoflow.inspect.world_cache.WorldCache` (``timeline.worlds``)
+and a :class:`~chronoflow.inspect.search.Search` (``timeline.search``). Its
+own methods check a seq against what exists and is indexed, then ask the
+part that knows; the explanations (mailbox, why, pending, causality) are
+functions of :mod:`~chronoflow.inspect.inbox`,
+:mod:`~chronoflow.inspect.blocked` and :mod:`~chronoflow.inspect.causality`
+over the timeline.
+
 A salvaged copy may lack some seqs (:attr:`Timeline.gaps`): the world goes
 on across a gap as if nothing happened there, every search and step skips
 it, and :meth:`Timeline.signal` of a missing seq raises
@@ -15,16 +27,14 @@ it, and :meth:`Timeline.signal` of a missing seq raises
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from chronoflow.inspect import blocked, causality, inbox
 from chronoflow.inspect.blocked import Pending, Standstill, Why
+from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import MissingSeqError, SeqOutOfRangeError
 from chronoflow.inspect.excerpt import NAME_LIMIT, text_of
 from chronoflow.inspect.gaps import Gap, gaps_warning
@@ -35,18 +45,16 @@ from chronoflow.inspect.index import (
     DEFAULT_SPILL_LIMIT,
     Index,
 )
-from chronoflow.inspect.model import CausalLink, MessageTrace, Progress
+from chronoflow.inspect.index_thread import IndexThread, ProgressListener
+from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
 from chronoflow.inspect.query import Query
-from chronoflow.inspect.searching import QueryLike, Searching
-from chronoflow.inspect.source import SignalSource, stated_length
-from chronoflow.inspect.state import TEMPLATE
+from chronoflow.inspect.search import QueryLike, Search
+from chronoflow.inspect.source import SignalSource, SourceReader
 from chronoflow.inspect.summary import summary
 from chronoflow.inspect.world import World
-from chronoflow.inspect.worlds import Worlds
+from chronoflow.inspect.world_cache import WorldCache
 from chronoflow.recording import ReadMode, open_recording
 from chronoflow.signals import Signal
-
-ProgressListener = Callable[[Progress], None]
 
 
 def examines_on_arrival(source: SignalSource) -> bool:
@@ -57,13 +65,7 @@ def examines_on_arrival(source: SignalSource) -> bool:
     return not (isinstance(version, tuple) and tuple(version) < (1, 1))
 
 
-#: Seconds between polls of a followed recording for new signals.
-FOLLOW_POLL = 0.2
-#: Seconds between progress reports while indexing.
-REPORT_EVERY = 0.05
-
-
-class Timeline(Searching, Worlds):
+class Timeline:
     """Answers about one recording at any seq (see ``docs/engine.md``)."""
 
     def __init__(
@@ -96,27 +98,19 @@ class Timeline(Searching, Worlds):
         self.index = Index(
             interval, checkpoint_memory, spill_limit, examines=examines_on_arrival(source)
         )
-        self._follow = follow
-        self._listeners: list[ProgressListener] = [] if on_progress is None else [on_progress]
-        self._stop = threading.Event()
-        self._caught_up = False
-        self._finished = False
-        self._error: str | None = None
-        self._total = stated_length(source)
-        self._last_report = 0.0
+        self.reader = SourceReader(source, self.index.gaps)
+        self.indexer = IndexThread(
+            self.index, source, self.reader.runs, follow=follow, on_progress=on_progress
+        )
+        self.worlds = WorldCache(self.index, self.reader.runs)
+        self.search = Search(self.index, self.reader.signals, self.__len__, self.signal)
         self._gaps: tuple[Gap, ...] = ()
-        self._cache: OrderedDict[int, World] = OrderedDict()
-        self._cache_lock = threading.Lock()
-        #: The last signal a seek read (see :meth:`signal`).
-        self._last_read: Signal | None = None
         self._origin: float | None = None
         #: The standstill found for a recording of that many signals.
         self._standstill: tuple[int, Standstill | None] | None = None
-        self._thread: threading.Thread | None = None
-        self._thread_lock = threading.Lock()
         if not background:
-            self._run()
-        elif start or self._total is None:
+            self.indexer.run()
+        elif start or self.indexer.total is None:
             # Why a torn recording starts anyway: its length is known only
             # as far as it has been indexed.
             self.start_indexing()
@@ -153,100 +147,34 @@ class Timeline(Searching, Worlds):
 
     def start_indexing(self) -> None:
         """Start the indexing thread, unless it has started (or the timeline is closed)."""
-        with self._thread_lock:
-            if self._thread is not None or self._finished or self._stop.is_set():
-                return
-            self._thread = threading.Thread(target=self._run, name="chronoflow-index", daemon=True)
-            self._thread.start()
+        self.indexer.start()
 
     def ready(self, seq: int) -> bool:
-        """True when :meth:`state_at` answers ``seq`` without waiting for the indexer.
-
-        Why not only indexed seqs: within one interval of the index's end a
-        fold from its last checkpoint is as short as any seek, so the first
-        screen needs no index at all.
-        """
-        index = self.index
-        return self._caught_up or seq < index.indexed + index.interval
+        """True when :meth:`state_at` answers ``seq`` without waiting for the indexer
+        (see :meth:`IndexThread.ready <chronoflow.inspect.index_thread.IndexThread.ready>`)."""
+        return self.indexer.ready(seq)
 
     @property
     def indexing_started(self) -> bool:
         """True once indexing has begun (always, unless opened with ``start=False``)."""
-        return self._thread is not None or self._finished
-
-    def _run(self) -> None:
-        index = self.index
-        try:
-            while not self._stop.is_set():
-                self._caught_up = False
-                index.extend(self._read_runs(index.indexed), self._stop.is_set, self._report)
-                self._caught_up = True
-                self._total = stated_length(self.source)
-                if not self._follow:
-                    break
-                self._report(force=True)
-                self._stop.wait(FOLLOW_POLL)
-        except Exception as error:  # the source failed: keep what was indexed, say why
-            self._error = f"{type(error).__name__}: {error}"
-        finally:
-            self._finished = True
-            self._caught_up = True
-            with index.changed:
-                index.changed.notify_all()
-            self._report(force=True)
-
-    def _report(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last_report < REPORT_EVERY:
-            return
-        self._last_report = now
-        progress = self.progress
-        for listener in list(self._listeners):
-            try:
-                listener(progress)
-            except Exception as error:  # a front end's bug must not stop indexing
-                self.index.warnings.append(f"progress listener failed: {error!r}")
-                self._listeners.remove(listener)
+        return self.indexer.started
 
     @property
     def progress(self) -> Progress:
         """How far indexing has come."""
-        return Progress(
-            indexed=self.index.indexed,
-            total=self._total,
-            done=self._caught_up,
-            following=self._follow and not self._finished,
-            error=self._error,
-        )
+        return self.indexer.progress
 
     def add_listener(self, listener: ProgressListener) -> None:
         """Call ``listener(progress)`` from the indexing thread as indexing advances."""
-        self._listeners.append(listener)
+        self.indexer.add_listener(listener)
 
     def remove_listener(self, listener: ProgressListener) -> None:
         """Stop calling ``listener`` (nothing happens if it is not listening)."""
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self.indexer.remove_listener(listener)
 
     def wait(self, seq: int | None = None, timeout: float | None = None) -> bool:
         """Block until ``seq`` is indexed (None: until indexing is done); False on timeout."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        index = self.index
-        if not (seq is not None and index.indexed > seq):
-            self.start_indexing()
-        with index.changed:
-            while True:
-                if seq is None:
-                    if self._caught_up:
-                        return True
-                elif index.indexed > seq:
-                    return True
-                elif self._finished or (self._caught_up and not self._follow):
-                    return False
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                index.changed.wait(0.1 if left is None else min(left, 0.1))
+        return self.indexer.wait(seq, timeout)
 
     # -- the source ---------------------------------------------------------------
 
@@ -270,8 +198,9 @@ class Timeline(Searching, Worlds):
         """Damage found in the recording, the seqs it lacks (one line, see
         :func:`gaps_warning`), then malformed signals the fold skipped."""
         found = [str(warning) for warning in self.source.warnings]
-        if self._error is not None:
-            found.append(f"indexing stopped at seq {self.index.indexed}: {self._error}")
+        error = self.indexer.error
+        if error is not None:
+            found.append(f"indexing stopped at seq {self.index.indexed}: {error}")
         gaps = self.gaps
         if gaps:
             found.append(gaps_warning(gaps))
@@ -303,10 +232,7 @@ class Timeline(Searching, Worlds):
         return self.index.interval
 
     def __len__(self) -> int:
-        indexed = self.index.indexed
-        if self._caught_up or self._total is None:
-            return indexed
-        return max(indexed, self._total)
+        return self.indexer.length()
 
     def _check(self, seq: int) -> None:
         if not 0 <= seq < len(self):
@@ -315,7 +241,7 @@ class Timeline(Searching, Worlds):
     def signal(self, seq: int) -> Signal:
         """The signal at ``seq``; :class:`MissingSeqError` (a
         :class:`SeqOutOfRangeError`) for a seq the recording lacks."""
-        last = self._last_read
+        last = self.reader.last_read
         if last is not None and last.seq == seq:
             # Why: a seek to ``seq`` has just read it; reading it again from
             # the source would decode its whole chunk a second time.
@@ -323,7 +249,7 @@ class Timeline(Searching, Worlds):
         gap = self.index.gaps.gap_at(seq)
         if gap is not None:
             raise MissingSeqError(seq, gap, len(self))
-        if seq >= len(self) and not self._caught_up and seq >= 0:
+        if seq >= len(self) and not self.indexer.caught_up and seq >= 0:
             try:
                 return self.source.signal(seq)
             except IndexError:
@@ -339,32 +265,11 @@ class Timeline(Searching, Worlds):
     ) -> Iterator[Signal]:
         """The signals with ``start <= seq < stop``, optionally only those matching."""
         start = max(start, 0)
-        signals = self.source.signals(start) if stop is None else self._read(start, stop)
+        signals = self.source.signals(start) if stop is None else self.reader.signals(start, stop)
         if match is None:
             return signals
         query = Query.of(match)
         return (signal for signal in signals if query.matches(signal))
-
-    def _read(self, start: int, stop: int) -> Iterator[Signal]:
-        """The signals ``start <= seq < stop``, leaving as soon as ``stop - 1`` is read.
-
-        Why not simply exhaust the source's iterator: to learn that nothing
-        more lies below ``stop``, a chunked reader decodes the *next* chunk,
-        which would double the cost of every seek.
-        """
-        signals = self.source.signals(start, stop)
-        # Why: past the last signal below ``stop`` (before a gap) nothing more is read.
-        last = self.index.gaps.present_before(stop) - 1
-        try:
-            for signal in signals:
-                yield signal
-                if signal.seq >= last:
-                    self._last_read = signal
-                    return
-        finally:
-            close = getattr(signals, "close", None)
-            if close is not None:
-                close()
 
     def summary(self, seq: int) -> str:
         """The one-line text of signal ``seq``."""
@@ -393,6 +298,67 @@ class Timeline(Searching, Worlds):
         indexed that far)."""
         return self.index.template_at(pid, seq)
 
+    # -- worlds -----------------------------------------------------------------------
+
+    def state_at(self, seq: int) -> World:
+        """The world after signal ``seq`` (``-1``: before the first signal)."""
+        if seq == -1:
+            return World.empty()
+        self._check(seq)
+        if not self.ready(seq) and not self.wait(seq):
+            raise SeqOutOfRangeError(seq, len(self))
+        return self.worlds.world(seq)
+
+    def diff(self, a: int, b: int) -> WorldDiff:
+        """What differs from the world at seq ``a`` to the world at seq ``b``."""
+        return diff_worlds(self.state_at(a), self.state_at(b))
+
+    def changed_at(self, seq: int) -> WorldDiff:
+        """What signal ``seq`` changed: ``diff(seq - 1, seq)``, with both worlds
+        from one read when neither is at hand (see :meth:`WorldCache.around
+        <chronoflow.inspect.world_cache.WorldCache.around>`)."""
+        worlds = self.worlds
+        if seq <= 0 or worlds.holds(seq - 1) or worlds.holds(seq) or seq >= self.index.indexed:
+            return self.diff(seq - 1, seq)
+        self._check(seq)
+        return diff_worlds(*worlds.around(seq))
+
+    # -- searches ---------------------------------------------------------------------
+
+    def find_all(
+        self, query: QueryLike, start: int | None = None, *, backward: bool = False
+    ) -> Iterator[int]:
+        """Every matching seq from ``start`` (inclusive), forward or backward."""
+        return self.search.find_all(query, start, backward=backward)
+
+    def find(self, query: QueryLike, start: int = 0, *, backward: bool = False) -> int | None:
+        """The first matching seq ``>= start`` (the last ``<= start`` when ``backward``)."""
+        return self.search.find(query, start, backward=backward)
+
+    def next_match(self, seq: int, query: QueryLike) -> int | None:
+        """The nearest matching seq after ``seq``."""
+        return self.search.next_match(seq, query)
+
+    def previous_match(self, seq: int, query: QueryLike) -> int | None:
+        """The nearest matching seq before ``seq``."""
+        return self.search.previous_match(seq, query)
+
+    def next_for(self, pid: int, seq: int) -> int | None:
+        """The nearest signal of ``pid`` after ``seq``."""
+        return self.search.next_for(pid, seq)
+
+    def previous_for(self, pid: int, seq: int) -> int | None:
+        """The nearest signal of ``pid`` before ``seq``."""
+        return self.search.previous_for(pid, seq)
+
+    def next_of_process(self, seq: int) -> int | None:
+        """The nearest signal after ``seq`` of the process that made signal ``seq``."""
+        return self.search.next_of_process(seq)
+
+    def previous_of_process(self, seq: int) -> int | None:
+        """The nearest signal before ``seq`` of the process that made signal ``seq``."""
+        return self.search.previous_of_process(seq)
+
     # -- explanations ------------------------------------------------------------------
 
     def mailbox(self, pid: int, seq: int) -> Mailbox:
@@ -414,7 +380,7 @@ class Timeline(Searching, Worlds):
         recording ends in, if it does (see :mod:`chronoflow.inspect.blocked`);
         it needs the whole index, so without ``wait`` it is None until
         indexing is done."""
-        if not self._caught_up:
+        if not self.indexer.caught_up:
             if not wait:
                 return None
             self.wait()
@@ -438,7 +404,7 @@ class Timeline(Searching, Worlds):
         record = self.index.live_record(pid)
         if record is None:
             return f"process {pid}"
-        template = record[TEMPLATE]
+        template = record.template
         if type(template) is not str or len(template) > NAME_LIMIT:
             template = text_of(template, NAME_LIMIT, raw=True)
         return f"{template}[{pid}]"
@@ -447,11 +413,7 @@ class Timeline(Searching, Worlds):
 
     def close(self) -> None:
         """Stop indexing (and following) and close the source."""
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
-        if self._thread is None or not self._thread.is_alive():
-            self.index.close()
+        self.indexer.stop()
         self.source.close()
 
     def __enter__(self) -> Timeline:

@@ -5,7 +5,7 @@ records into :class:`~chronoflow.inspect.model.ProcessState` values on
 first access (then caches them). Why lazily: a snapshot of thousands of
 processes must be cheap to take, and a front end only looks at what it
 shows (a tree of statuses, one mailbox). The values the fold kept in the
-raw form (:mod:`chronoflow.inspect.fold`) become values here.
+raw form (:mod:`chronoflow.recording.raw`) become values here.
 
 Fields a front end shows as text (template, module and function names, a
 predicate's name, a kill reason, a crash's error, message and traceback)
@@ -32,39 +32,9 @@ from chronoflow.inspect.model import (
     Wait,
     WaitMode,
 )
-from chronoflow.inspect.state import (
-    ARGS,
-    CHILDREN,
-    CRASH,
-    ENDED,
-    FLOOR,
-    INBOX,
-    INHERITS,
-    KILL_REASON,
-    KILLED_BY,
-    LINKS,
-    MODULE,
-    MONITORS,
-    PARENT,
-    QUALNAME,
-    RESTARTS,
-    RESULT,
-    STARTED,
-    STARTED_AS,
-    STATUSES,
-    TEMPLATE,
-    TEMPLATE_SINCE,
-    TRANSITIONS,
-    TRAP,
-    USE,
-    WAIT,
-    FoldState,
-    Record,
-    matched_of,
-    status_code,
-)
+from chronoflow.inspect.state import STATUSES, FoldState, ProcessRecord, matched_of, status_code
 from chronoflow.inspect.summary import short
-from chronoflow.recording.values import from_raw
+from chronoflow.recording.raw import from_raw
 
 _WAIT_MODES = {mode.value: mode for mode in WaitMode}
 _BLOCKED = frozenset(
@@ -108,20 +78,20 @@ def _reason(raw: Any) -> str | None:
     return short(raw, raw=True)
 
 
-def process_state(record: Record) -> ProcessState:
+def process_state(record: ProcessRecord) -> ProcessState:
     """The frozen :class:`ProcessState` of one fold record."""
-    pid = record[0]
-    floor = record[FLOOR]
+    pid = record.pid
+    floor = record.floor
     inbox = tuple(
         InboxEntry(mid, from_raw(message), sender, mid if mid >= floor else floor)
-        for mid, (message, sender) in record[INBOX].items()
+        for mid, (message, sender) in record.inbox.items()
     )
-    wait = record[WAIT]
-    use = record[USE]
-    crash = record[CRASH]
+    wait = record.wait
+    use = record.use
+    crash = record.crash
     matched = matched_of(record)
-    template, module, qualname = record[TEMPLATE], record[MODULE], record[QUALNAME]
-    started_as = record[STARTED_AS]
+    template, module, qualname = record.template, record.module, record.qualname
+    started_as = record.started_as
     return ProcessState(
         pid=pid,
         # Why not _text alone: a call per field is a third of building a state,
@@ -133,18 +103,18 @@ def process_state(record: Record) -> ProcessState:
         qualname=qualname
         if type(qualname) is str and len(qualname) <= NAME_LIMIT
         else _text(qualname),
-        args=_tuple(record[ARGS]),
+        args=_tuple(record.args),
         started_as=started_as
         if type(started_as) is str and len(started_as) <= NAME_LIMIT
         else _text(started_as),
-        transitions=record[TRANSITIONS],
-        parent=record[PARENT],
-        children=tuple(record[CHILDREN]),
+        transitions=record.transitions,
+        parent=record.parent,
+        children=tuple(record.children),
         status=STATUSES[status_code(record)],
         inbox=inbox,
         wait=None if wait is None else _wait(wait),
         use=None if use is None else PendingUse(pid, use[0], _text(use[1]), _tuple(use[2])),
-        result=_value(record[RESULT]),
+        result=_value(record.result),
         crash=None
         if crash is None
         else Crash(
@@ -153,16 +123,16 @@ def process_state(record: Record) -> ProcessState:
             _text(crash[2], TRACEBACK_LIMIT),
             crash[3],
         ),
-        kill_reason=_reason(record[KILL_REASON]),
-        started=record[STARTED],
-        ended=record[ENDED],
-        killed_by=record[KILLED_BY],
-        links=tuple(record[LINKS] or ()),
-        monitors=tuple((record[MONITORS] or {}).items()),
-        trap_exit=record[TRAP],
-        inherits=record[INHERITS],
-        restarts=record[RESTARTS],
-        template_since=record[TEMPLATE_SINCE],
+        kill_reason=_reason(record.kill_reason),
+        started=record.started,
+        ended=record.ended,
+        killed_by=record.killed_by,
+        links=tuple(record.links or ()),
+        monitors=tuple((record.monitors or {}).items()),
+        trap_exit=record.trap,
+        inherits=record.inherits,
+        restarts=record.restarts,
+        template_since=record.template_since,
         matched=matched if type(matched) is int or matched is None else matched[0],
         match_raised=None if type(matched) is int or matched is None else str(matched[1]),
     )
@@ -228,7 +198,7 @@ class World:
     @property
     def roots(self) -> tuple[int, ...]:
         """The processes without a parent, in START order."""
-        return tuple(pid for pid, record in self._state.procs.items() if record[PARENT] is None)
+        return tuple(pid for pid, record in self._state.procs.items() if record.parent is None)
 
     @property
     def processes(self) -> Mapping[int, ProcessState]:
@@ -252,7 +222,7 @@ class World:
         every row it shows, and that would build each one's whole state.
         """
         record = self._state.procs.get(pid)
-        return None if record is None else _text(record[TEMPLATE])
+        return None if record is None else _text(record.template)
 
     def __contains__(self, pid: object) -> bool:
         return pid in self._state.procs
@@ -293,11 +263,11 @@ class World:
                     continue
                 seen.add(pid)
                 yield depth, pid
-                stack.extend((depth + 1, child) for child in reversed(record[CHILDREN]))
+                stack.extend((depth + 1, child) for child in reversed(record.children))
 
     def mailboxes(self) -> tuple[ProcessState, ...]:
         """The processes whose inbox is not empty, in START order."""
-        return tuple(self.process(pid) for pid, rec in self._state.procs.items() if rec[INBOX])
+        return tuple(self.process(pid) for pid, rec in self._state.procs.items() if rec.inbox)
 
     def waiting(self) -> tuple[ProcessState, ...]:
         """The processes blocked in a receive, select, filter, join or sleep (not
@@ -312,7 +282,7 @@ class World:
         """Every ``use`` call that has not returned, in START order of its process."""
         uses = []
         for pid, record in self._state.procs.items():
-            if record[USE] is not None:
+            if record.use is not None:
                 use = self.process(pid).use
                 assert use is not None
                 uses.append(use)
@@ -328,8 +298,8 @@ class World:
             self.process(pid)
             for pid, record in self._state.procs.items()
             if status_code(record) in _BLOCKED
-            and record[WAIT] is not None
-            and record[WAIT][4] is not None
+            and record.wait is not None
+            and record.wait[4] is not None
         )
 
     @property

@@ -36,8 +36,8 @@ from chronoflow.recording.format import (
     Frame,
     FrameStatus,
     RecordKind,
+    frame_starts_at,
     read_frame,
-    starts_a_frame,
 )
 from chronoflow.recording.opening import Opening, read_opening
 from chronoflow.recording.records import Chunk, ChunkColumns, PayloadError
@@ -185,7 +185,7 @@ class RecordingReader:
         What a fold over many signals wants (an indexer, a seek): no
         :class:`Signal` is built unless asked for, and the datas come in the
         raw form unless ``raw`` is False (see
-        :func:`~chronoflow.recording.values.unpack_raw`). Whole chunks are
+        :func:`~chronoflow.recording.raw.unpack_raw`). Whole chunks are
         handed over, so the first may begin before ``start`` and the last end
         after ``stop``. As with :meth:`signals`, a bounded read keeps the
         chunks it decodes for the next read nearby; a read to the end does not.
@@ -229,7 +229,9 @@ class RecordingReader:
                     if (
                         not yielded
                         and offset != self._data_start
-                        and not starts_a_frame(handle, offset)
+                        and not frame_starts_at(
+                            handle, offset, end, self.max_record_length, self._salt
+                        )
                         and self._index_lied(offset)
                     ):
                         offset, expected, from_start = self._data_start, None, start == 0
@@ -241,17 +243,21 @@ class RecordingReader:
                 self._damage.clear_tail(found.offset)
                 kind = found.kind
                 if kind == RecordKind.CHUNK:
-                    columns = self._chunk(found, expected, lost_from, keep, raw)
+                    # Why not before the first chunk: the seek point's seq is the index's
+                    # claim, which ChunkIndex.check tests just below.
+                    columns = self._chunk(found, expected if seen else None, lost_from, keep, raw)
                     if columns is None:  # skipped as damaged
                         self._index.visited(found.offset)
                         lost_from = expected if lost_from is None else lost_from
                         offset = self._after_bad_chunk(found)
                         continue
-                    if not self._index.check(found.offset, columns.first, columns.count):
-                        self._index_lied(found.offset)
-                        if not yielded:
-                            offset, expected, from_start = self._data_start, None, start == 0
-                            continue
+                    if (
+                        not self._index.check(found.offset, columns.first, columns.count)
+                        and self._index_lied(found.offset)
+                        and not yielded
+                    ):
+                        offset, expected, from_start = self._data_start, None, start == 0
+                        continue
                     offset = found.end
                     lost_from = None
                     seen += columns.count
@@ -334,6 +340,11 @@ class RecordingReader:
         if trailer.status is FrameStatus.OK and trailer.kind == RecordKind.TRAILER:
             if trailer.end == end:
                 self._reopen()
+                return
+            why = f"{end - trailer.end:,} bytes follow the trailer"
+            if self.strict:
+                raise RecordingCorrupt(self.path, trailer.end, why)
+            self._damage.warn(RecordingWarning(trailer.end, end - trailer.end, why, self.path))
             return
         if trailer.status is not FrameStatus.END:
             why = f"the trailer after the footer: {trailer.reason or 'not a trailer record'}"

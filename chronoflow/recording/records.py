@@ -14,21 +14,16 @@ seq of signal ``i`` is ``first_seq + i``.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
+from chronoflow.recording.collector import pause_collector, resume_collector
 from chronoflow.recording.format import FORMAT_VERSION, RecordKind
-from chronoflow.recording.values import (
-    ValueEncoder,
-    decoded_big_integers,
-    from_raw,
-    unpack_raw,
-    unpack_value,
-)
+from chronoflow.recording.raw import from_raw, unpack_raw
+from chronoflow.recording.values import ValueEncoder, decoded_big_integers, unpack_value
 from chronoflow.signals import Signal, SignalType
 
 
@@ -63,6 +58,9 @@ _to_micros: Final = (1e6).__mul__
 _SEQ_LIMIT: Final = 2**63
 _PID_LIMIT: Final = 2**63
 _TIME_LIMIT: Final = 2**62
+#: A stamp further from 0 than this (µs) is written as 0, as a non-finite one
+#: is: any two stamps within it differ by less than _TIME_LIMIT.
+STAMP_LIMIT: Final = 2**61
 
 
 def _is_int(value: object) -> bool:
@@ -185,6 +183,8 @@ class Chunk:
             micros = list(map(float.__round__, map(_to_micros, stamps)))
         except (ValueError, OverflowError, TypeError):
             micros = [_micros_or_zero(t) for t in stamps]
+        if max(micros) >= STAMP_LIMIT or min(micros) <= -STAMP_LIMIT:
+            micros = [m if -STAMP_LIMIT < m < STAMP_LIMIT else 0 for m in micros]
         base = micros[0]
         deltas = [0]
         deltas += map(operator.sub, micros[1:], micros[:-1])
@@ -202,21 +202,18 @@ class Chunk:
         """Decode a chunk payload into its columns, checking its shape.
 
         With ``raw`` the datas are left in the raw form
-        (:func:`~chronoflow.recording.values.unpack_raw`), which is what a
+        (:func:`~chronoflow.recording.raw.unpack_raw`), which is what a
         fold wants: half the cost, and the same checks.
 
         Why the collector is paused: decoding a chunk allocates thousands of
         containers that form no cycles; letting the cyclic collector run
         over them every 700 allocations costs a third of a full read.
         """
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
+        paused = pause_collector()
         try:
             return Chunk._decode(payload, raw)
         finally:
-            if paused:
-                gc.enable()
+            resume_collector(paused)
 
     @staticmethod
     def _decode(payload: bytes, raw: bool) -> ChunkColumns:
@@ -271,7 +268,7 @@ class ChunkColumns:
     them once, on demand.
 
     When :attr:`raw` is set, ``pids`` and ``datas`` are tuples and each data
-    is in the raw form (see :func:`~chronoflow.recording.values.unpack_raw`);
+    is in the raw form (see :func:`~chronoflow.recording.raw.unpack_raw`);
     :meth:`signals` still gives the values.
     """
 
@@ -334,14 +331,12 @@ class ChunkColumns:
         """The chunk's signals (built on the first call, then kept)."""
         signals = self._signals
         if signals is None:
-            paused = gc.isenabled()
-            if paused:
-                gc.disable()
+            # Why the collector is paused: as for decode().
+            paused = pause_collector()
             try:
                 signals = self._signals = self._build()
             finally:
-                if paused:
-                    gc.enable()
+                resume_collector(paused)
         return signals
 
     def _build(self) -> list[Signal]:

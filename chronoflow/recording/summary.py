@@ -17,9 +17,9 @@ from typing import Any
 
 from chronoflow.recording.damage import ReadMode
 from chronoflow.recording.errors import RecordingWarning
+from chronoflow.recording.raw import from_raw
 from chronoflow.recording.reader import RecordingReader, open_recording
 from chronoflow.recording.records import ChunkColumns
-from chronoflow.recording.values import from_raw
 from chronoflow.recording.writer import RecordingWriter
 from chronoflow.signals import SignalType
 

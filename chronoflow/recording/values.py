@@ -12,7 +12,9 @@ pickled, and decoding never imports or calls anything named in a file.
 
 Decoding is bounded: every length limit is sized to the payload being
 decoded, msgpack's own stack limits nesting, and each payload gets a fresh
-decoder (``unpackb``), so a failure cannot leave state behind.
+decoder (``unpackb``), so a failure cannot leave state behind. The raw
+form the debugger's engine folds (decoded without turning arrays back into
+tuples) is :mod:`chronoflow.recording.raw`, which shares these decoders.
 """
 
 from __future__ import annotations
@@ -180,7 +182,7 @@ class ValueEncoder:
 
 #: What ext type 1 decodes to. A tuple marker anywhere but first in an array
 #: is not valid; it then shows up as this (visible) Opaque.
-_TUPLE_MARK: Final = Opaque("msgpack ext 1", "tuple marker")
+TUPLE_MARK: Final = Opaque("msgpack ext 1", "tuple marker")
 
 
 class ValueDecodeError(ValueError):
@@ -200,9 +202,11 @@ def _unknown_ext(code: int, data: bytes) -> Opaque:
     return Opaque(f"msgpack ext {code}", data[:64].hex())
 
 
-def _ext_hook(code: int, data: bytes) -> Any:
+def decode_ext(code: int, data: bytes) -> Any:
+    """What ext ``code`` with payload ``data`` decodes to in a value (the
+    ``ext_hook`` of both decoders; :mod:`chronoflow.recording.raw` shares it)."""
     if code == EXT_TUPLE:
-        return _unknown_ext(code, data) if data else _TUPLE_MARK
+        return _unknown_ext(code, data) if data else TUPLE_MARK
     if code == EXT_BIGINT:
         if not data:
             return _unknown_ext(code, data)
@@ -257,7 +261,7 @@ def _count_hash(value: int) -> None:
 
 
 def _list_hook(items: list[Any]) -> Any:
-    if items and items[0] is _TUPLE_MARK:
+    if items and items[0] is TUPLE_MARK:
         return tuple(items[1:])
     return items
 
@@ -268,12 +272,15 @@ def unpack_value(payload: bytes) -> Any:
     Raises ``ValueError``/``TypeError`` subclasses on bad input; the reader
     turns them into :class:`~chronoflow.recording.errors.RecordingCorrupt`.
     """
-    return _unpack(payload, use_list=True, ext_hook=_ext_hook, list_hook=_list_hook)
+    return unpack_bounded(payload, use_list=True, ext_hook=decode_ext, list_hook=_list_hook)
 
 
-def _unpack(payload: bytes, **hooks: Any) -> Any:
+def unpack_bounded(payload: bytes, **hooks: Any) -> Any:
     """``msgpack.unpackb`` with every length limit sized to ``payload``, counting
-    the hashes of the big integers it meets (see :data:`MAX_SAME_HASH`)."""
+    the hashes of the big integers it meets (see :data:`MAX_SAME_HASH`).
+
+    ``hooks`` are msgpack's (``use_list``, ``ext_hook``, ``list_hook``): the
+    decoder of values here and that of the raw form share the limits."""
     hashes: dict[int, int] = {}
     _decoding.hashes = hashes
     try:
@@ -305,176 +312,6 @@ def _unpackb(payload: bytes, **hooks: Any) -> Any:
         max_ext_len=size,
         **hooks,
     )
-
-
-# -- the raw form ---------------------------------------------------------------
-#
-# Why a second form: building every decoded array through ``list_hook`` (to
-# turn a marked array into a tuple) is a Python call per array, about a
-# third of decoding a chunk. A pass that only folds values (the debugger's
-# indexer) decodes them *raw* instead, with no Python call but one per tuple
-# marker, and turns the few values it shows back with :func:`from_raw`.
-
-#: What the tuple marker decodes to in the raw form. Why Ellipsis: no
-#: recorded value decodes to it, and ``marshal`` (checkpoints) writes it.
-RAW_TUPLE: Final = ...
-
-
-#: Types whose raw form is the value itself, and which hold nothing raw.
-_SCALARS: Final = frozenset({int, str, float, bytes, bool, type(None)})
-
-
-class _RawEllipsis:
-    """Stands in for a real ``...`` in the raw form of an in-memory value."""
-
-    __slots__ = ()
-
-    def __reduce__(self) -> str:
-        return "_RAW_ELLIPSIS"
-
-
-_RAW_ELLIPSIS: Final = _RawEllipsis()
-
-
-def _raw_ext_hook(code: int, data: bytes) -> Any:
-    if code == EXT_TUPLE and not data:
-        return RAW_TUPLE
-    return _ext_hook(code, data)
-
-
-def unpack_raw(payload: bytes) -> Any:
-    """Decode one msgpack object into the raw form, with :func:`unpack_value`'s limits.
-
-    The raw form is what msgpack gives without a list hook: every array is
-    a tuple, and an array recorded from a tuple still starts with the tuple
-    marker, as :data:`RAW_TUPLE`. Maps, scalars and the other ext types
-    decode as in :func:`unpack_value`. :func:`from_raw` gives the value.
-    """
-    return _unpack(payload, use_list=False, ext_hook=_raw_ext_hook)
-
-
-#: How deep :func:`from_raw` and :func:`to_raw` follow a value that is too deep
-#: for Python's recursion limit; below that, a stand-in says it was cut.
-SHOWN_DEPTH: Final = 200
-#: What stands for the parts of a value below :data:`SHOWN_DEPTH`.
-CUT: Final = Opaque("deeper levels", "...")
-
-
-def from_raw(raw: Any) -> Any:
-    """The value whose raw form is ``raw``: ``from_raw(unpack_raw(b))`` equals
-    ``unpack_value(b)``, and ``from_raw(to_raw(v))`` equals ``v``.
-
-    A value nested too deep for Python's recursion limit (a decoder accepts
-    about 1000 levels) comes back cut at :data:`SHOWN_DEPTH` levels, each
-    part below replaced by :data:`CUT`; nothing raises ``RecursionError``.
-    """
-    try:
-        return _from_raw(raw)
-    except RecursionError:
-        return _cut_from_raw(raw, SHOWN_DEPTH)
-
-
-def _cut_from_raw(raw: Any, depth: int) -> Any:
-    """:func:`from_raw`, with every part ``depth`` levels down replaced by CUT."""
-    kind = type(raw)
-    if kind is not tuple and kind is not dict:
-        return _from_raw(raw)
-    if depth <= 0:
-        return CUT
-    deeper = depth - 1
-    if kind is dict:
-        return {_cut_key(key, deeper): _cut_from_raw(value, deeper) for key, value in raw.items()}
-    if raw and raw[0] is RAW_TUPLE:
-        return tuple(_cut_from_raw(item, deeper) for item in raw[1:])
-    return [_cut_from_raw(item, deeper) for item in raw]
-
-
-def _cut_key(raw: Any, depth: int) -> Any:
-    key = _cut_from_raw(raw, depth)
-    try:
-        hash(key)
-    except TypeError:
-        return CUT
-    return key
-
-
-def _from_raw(raw: Any) -> Any:
-    kind = type(raw)
-    if kind is tuple:
-        if raw and raw[0] is RAW_TUPLE:
-            items = raw[1:]
-            # Why: most messages are tuples of scalars, which need no walk.
-            return items if _SCALARS.issuperset(map(type, items)) else tuple(map(_from_raw, items))
-        return list(raw) if _SCALARS.issuperset(map(type, raw)) else list(map(_from_raw, raw))
-    if kind is dict:
-        return {_key_from_raw(key): _from_raw(value) for key, value in raw.items()}
-    if raw is RAW_TUPLE:
-        return _TUPLE_MARK  # a marker anywhere but first, as unpack_value shows it
-    if raw is _RAW_ELLIPSIS:
-        return ...
-    return raw
-
-
-def _key_from_raw(raw: Any) -> Any:
-    key = _from_raw(raw)
-    try:
-        hash(key)
-    except TypeError:
-        # Why: an array key from another writer decodes raw (a tuple) but not
-        # as a value (a list, which cannot be a key): it is read as a tuple.
-        # (A raw key is hashable, or msgpack could not have made it a key, so
-        # this one is too.)
-        return _as_tuples(raw)
-    return key
-
-
-def _as_tuples(raw: Any) -> Any:
-    """``raw`` as a value, but with every array a tuple (a tuple marker dropped)."""
-    if type(raw) is tuple:
-        items = raw[1:] if raw and raw[0] is RAW_TUPLE else raw
-        return tuple(map(_as_tuples, items))
-    return _from_raw(raw)
-
-
-def to_raw(value: Any) -> Any:
-    """The raw form of ``value``, as :func:`unpack_raw` would decode it once
-    recorded. Other objects (an in-memory source's) are kept as they are; a
-    value too deep for Python's recursion limit is cut as :func:`from_raw`
-    cuts one."""
-    try:
-        return _to_raw(value)
-    except RecursionError:
-        return _to_raw(_cut_from_raw(_to_raw_shallow(value, SHOWN_DEPTH), SHOWN_DEPTH))
-
-
-def _to_raw_shallow(value: Any, depth: int) -> Any:
-    """The raw form of the top ``depth`` levels of ``value`` (CUT below)."""
-    kind = type(value)
-    if depth <= 0 and kind in (tuple, list, dict):
-        return CUT
-    if kind is tuple:
-        return (RAW_TUPLE, *(_to_raw_shallow(item, depth - 1) for item in value))
-    if kind is list:
-        return tuple(_to_raw_shallow(item, depth - 1) for item in value)
-    if kind is dict:
-        return {
-            _to_raw_shallow(key, depth - 1): _to_raw_shallow(item, depth - 1)
-            for key, item in value.items()
-        }
-    return _to_raw(value)
-
-
-def _to_raw(value: Any) -> Any:
-    kind = type(value)
-    if kind is tuple:
-        return (RAW_TUPLE, *map(_to_raw, value))
-    if kind is list:
-        return tuple(map(_to_raw, value))
-    if kind is dict:
-        return {_to_raw(key): _to_raw(item) for key, item in value.items()}
-    if value is ...:
-        return _RAW_ELLIPSIS
-    return value
 
 
 def describe_decode_error(error: BaseException) -> str:

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from chronoflow import Process, template
 from chronoflow.cli import app
-from chronoflow.inspect.collector import COLLECTOR_THRESHOLDS
 from chronoflow.recording import Recorder, RecordingWriter, open_recording
+from chronoflow.recording.collector import COLLECTOR_THRESHOLDS
+from chronoflow.replay.workflow import load_workflow, run_workflow
 from chronoflow.runtime import SimpleScheduler
-from chronoflow.workflow import load_workflow, run_workflow
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

@@ -13,7 +13,6 @@ from chronoflow import Process, template
 from chronoflow.inspect import CausalLink, Hop, HopKind, NotAMessageError, Timeline
 from chronoflow.inspect.causality import _answers
 from chronoflow.inspect.fold import state_of
-from chronoflow.inspect.state import CHILDREN, FLOOR, INHERITS
 from chronoflow.runtime import SimpleScheduler
 from chronoflow.signals import SignalType
 from tests.inspect.conftest import record, record_sample, timeline_of
@@ -178,11 +177,11 @@ def traced_by_a_full_scan(timeline: Timeline, mid: int) -> tuple[set[Hop], set[i
         if outcome is None:
             pending.add(pid)
         until = len(timeline) if outcome is None else outcome.seq
-        for child in procs[pid][CHILDREN] if pid in procs else ():
-            copy = procs[child]  # FLOOR: the seq of the SPAWN that made it
-            if copy[INHERITS] and arrived < copy[FLOOR] < until:
-                hops.add(Hop(H.INHERITED, child, copy[FLOOR]))
-                holders.append((child, copy[FLOOR]))
+        for child in procs[pid].children if pid in procs else ():
+            copy = procs[child]  # floor: the seq of the SPAWN that made it
+            if copy.inherits and arrived < copy.floor < until:
+                hops.add(Hop(H.INHERITED, child, copy.floor))
+                holders.append((child, copy.floor))
     return hops, pending
 
 

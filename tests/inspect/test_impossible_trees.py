@@ -14,7 +14,6 @@ import pytest
 
 from chronoflow.inspect import MemorySource, Timeline, World, apply, fold
 from chronoflow.inspect.fold import state_of
-from chronoflow.inspect.state import CHILDREN, PARENT
 from chronoflow.signals import Signal, SignalType
 from tests.inspect.bounded import finishes
 
@@ -103,9 +102,9 @@ def test_the_tree_walk_ends_even_on_a_state_with_a_cycle() -> None:
     # A fold never builds one; the walk must not rely on that.
     world = fold([start(0, 1), start(1, 2, parent=1), start(2, 3)])
     state = state_of(world)
-    state.procs[1][PARENT] = 2
-    state.procs[2][CHILDREN].append(1)
-    state.procs[3][CHILDREN].append(3)
+    state.procs[1].parent = 2
+    state.procs[2].children.append(1)
+    state.procs[3].children.append(3)
     shown = finishes(lambda: list(World(state).tree_order()))
     assert sorted(pid for _, pid in shown) == [1, 2, 3]
 
@@ -115,6 +114,6 @@ def test_a_kill_under_a_cycle_of_killed_ancestors_ends() -> None:
         [start(0, 1), start(1, 2, parent=1), start(2, 3, parent=2), kill(3, 1), kill(4, 2)]
     )
     state = state_of(world).copy()
-    state.procs[1][PARENT] = 2  # 1 and 2, both killed, are each other's parent
+    state.procs[1].parent = 2  # 1 and 2, both killed, are each other's parent
     after = finishes(lambda: apply(World(state), kill(5, 3)))
     assert after.process(3).status.label == "killed"

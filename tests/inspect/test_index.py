@@ -8,10 +8,10 @@ import weakref
 import pytest
 
 from chronoflow.inspect import MemorySource, Timeline, fold
+from chronoflow.inspect.checkpoint import Checkpoint
 from chronoflow.inspect.fold import state_of
 from chronoflow.inspect.index import NO_TYPE, Index
 from chronoflow.inspect.source import SignalRun, runs
-from chronoflow.inspect.state import Checkpoint
 from chronoflow.signals import Signal, SignalType
 from tests.inspect.conftest import record_sample
 

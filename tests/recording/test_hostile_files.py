@@ -21,17 +21,10 @@ from chronoflow.recording import (
     open_recording,
 )
 from chronoflow.recording.format import SYNC, RecordKind, file_header, frame, parse_header
+from chronoflow.recording.raw import CUT, SHOWN_DEPTH, from_raw, to_raw
 from chronoflow.recording.records import Metadata
 from chronoflow.recording.summary import check, summarize
-from chronoflow.recording.values import (
-    CUT,
-    MAX_SAME_HASH,
-    SHOWN_DEPTH,
-    Opaque,
-    ValueEncoder,
-    from_raw,
-    to_raw,
-)
+from chronoflow.recording.values import MAX_SAME_HASH, Opaque, ValueEncoder
 from chronoflow.signals import SignalType
 from tests.recording.conftest import (
     chunk_payload,

@@ -15,7 +15,7 @@ from chronoflow.recording import (
     RecordingWriter,
     open_recording,
 )
-from chronoflow.recording.values import to_raw
+from chronoflow.recording.raw import to_raw
 from chronoflow.signals import Signal
 from tests.recording.conftest import ALL_MODES, make_signals, same_signals, write_recording
 

@@ -12,14 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chronoflow.recording import Opaque, UnrecordableValue
-from chronoflow.recording.values import (
-    MAX_DEPTH,
-    ValueEncoder,
-    from_raw,
-    to_raw,
-    unpack_raw,
-    unpack_value,
-)
+from chronoflow.recording.raw import from_raw, to_raw, unpack_raw
+from chronoflow.recording.values import MAX_DEPTH, ValueEncoder, unpack_value
 
 scalars = (
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.binary()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from chronoflow.inspect.collector import collector_paused
+from chronoflow.recording.collector import collector_paused
 
 
 class _Cycle:
