@@ -7,7 +7,7 @@ error 2, Ctrl-C 130 and SIGTERM 143; a closed pipe (``| head``) ends the
 command quietly with 141. An exception no command expected is a bug in
 Chronoflow: one line that says so, and the traceback only with
 ``CHRONOFLOW_DEBUG=1``. (An exception in a user's workflow is reported by
-:mod:`chronoflow.cli.workflows`, with the user's own frames.)
+:mod:`chronoflow.cli.user_code`, with the user's own frames.)
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
-from chronoflow.cli.render import pending_report, world_tree
 from chronoflow.cli.terminal import Output, visible
+from chronoflow.cli.world_text import pending_report, world_tree
 from chronoflow.inspect import Query, SeqOutOfRangeError, Timeline, describe_gap, tune_collector
 from chronoflow.inspect.export import type_name
 from chronoflow.inspect.summary import summary

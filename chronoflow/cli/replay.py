@@ -11,7 +11,7 @@ from rich.text import Text
 
 from chronoflow.cli.app import Command, app, err_console, print_error, reports_errors
 from chronoflow.cli.terminal import visible
-from chronoflow.cli.workflows import user_code
+from chronoflow.cli.user_code import user_code
 from chronoflow.errors import NondeterminismError
 from chronoflow.replay.reexecution import Outcome, Reexecution
 

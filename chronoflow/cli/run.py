@@ -1,7 +1,7 @@
 """``chronoflow run`` and ``chronoflow record``: run a workflow module, maybe recording it.
 
 Both import the workflow file and call its ``main`` inside the error
-boundary of :mod:`chronoflow.cli.workflows` (the user's exceptions with the
+boundary of :mod:`chronoflow.cli.user_code` (the user's exceptions with the
 user's frames; Ctrl-C and SIGTERM unwind). ``record`` writes
 ``<workflow stem>.cfl`` in the current folder unless ``-o`` says where, and
 never replaces a file without ``--force``; whatever ends the run, the
@@ -21,7 +21,7 @@ from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
 from chronoflow.cli.run_report import RunReport
 from chronoflow.cli.terminal import visible
 from chronoflow.cli.termination import uninterrupted
-from chronoflow.cli.workflows import user_code
+from chronoflow.cli.user_code import user_code
 from chronoflow.cli.writing import check_output
 from chronoflow.recording import Recorder
 from chronoflow.recording.scheduler import SimpleScheduler as RecordingScheduler

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chronoflow.cli.terminal import visible
-from chronoflow.cli.workflows import is_user_file
+from chronoflow.cli.user_code import is_user_file
 from chronoflow.inspect import MemorySource, Standstill, Timeline
 from chronoflow.signals import Signal, SignalType
 
