@@ -80,7 +80,7 @@ class Mailroom:
     def finish_send(
         self, proc: Process, seq: int, message: Any, to: int | None, target: Process | None
     ) -> bool:
-        """The general path of a send (``RunLoop.send``) once ``seq`` is reserved:
+        """The general path of a send (``runloop.send``) once ``seq`` is reserved:
         deliver to the target and its descendants, examine it, emit SEND, the
         overflow decisions and a filter's drops. True when the routed process
         took the message."""

@@ -60,6 +60,14 @@ _ENDED = ProcessStatus.STOPPED
 ProcessTable = dict[int, "Process"]
 
 
+def stopped(proc: Process, action: str) -> ProcessStoppedError:
+    """The error for an ended process asked to ``action`` (``"send"``)."""
+    return ProcessStoppedError(
+        f"process {proc.pid} ({proc.template.name}) has "
+        f"{proc.status.name.lower()}; it cannot {action}"
+    )
+
+
 class Process:
     """A running instance of a :class:`ProcessTemplate`."""
 
@@ -454,12 +462,11 @@ class Process:
         as in the original. Returns True when the routed process took the
         message, False when it was refused (a full inbox) or reached no one.
         """
+        # Replaced, when the run loop is imported, by the hot path
+        # chronoflow.runtime.runloop.send, which does exactly this.
         if self.status >= _ENDED:
-            raise ProcessStoppedError(
-                f"process {self.pid} ({self.template.name}) has "
-                f"{self.status.name.lower()}; it cannot send"
-            )
-        return self._loop.send(self, message)
+            raise stopped(self, "send")
+        raise NotImplementedError("chronoflow.runtime.runloop installs Process.send")
 
     def send_to(self, pid: int, message: Any) -> bool:
         """Send ``message`` to process ``pid`` (Erlang's ``Pid ! Msg``; does not yield).

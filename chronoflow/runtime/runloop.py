@@ -9,14 +9,14 @@ effect's type, in one place (curio's table of traps): a receive takes a
 message or blocks, a ``use`` starts a call, a sleep arms a timer, a join
 waits for a child; anything else is thrown back into the process as a
 ``TypeError``. A process runs for at most ``STEP_BUDGET`` effects before it
-goes to the back of the queue. :meth:`RunLoop.send` is ``self.send``.
+goes to the back of the queue. The function :func:`send` is ``self.send``.
 
 The hop of every message-passing program (a send to a live process with
 room in its inbox, a plain receive that finds a message or blocks) is
 inlined here, and only here: the counting part of
 :meth:`~chronoflow.runtime.bus.SignalBus.emit` and the wake-up that
 :meth:`~chronoflow.runtime.process.RunQueue.ready` otherwise do with a call
-(see :meth:`RunLoop.send` for why and the figures). Everything else goes
+(see :func:`send` for why and the figures). Everything else goes
 through the parts: the mailroom, timers, uses and lifecycle.
 """
 
@@ -33,7 +33,7 @@ from chronoflow.runtime.effects import YIELD_HELP, Join, Receive, Sleep, Use, de
 from chronoflow.runtime.inputs import RecordedInputs, ReplayDiverged
 from chronoflow.runtime.lifecycle import Lifecycle
 from chronoflow.runtime.mailroom import Mailroom
-from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
+from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable, stopped
 from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.runtime.timers import Timers, VirtualClock
 from chronoflow.runtime.uses import Uses
@@ -297,50 +297,6 @@ class RunLoop:
         finally:
             self.current = None
 
-    def send(self, proc: Process, message: Any) -> bool:
-        """``proc`` sends ``message`` where its template's ``route`` says.
-
-        True when the routed process took the message. Called from inside
-        the process, or from outside to inject a message as if it sent it.
-
-        Why inlined: this and the plain receive in :meth:`step` are the hop
-        of every message, with three signals (SEND, RECEIVE, WAIT) per hop.
-        Here and there only, the bus's ``emit`` is inlined as far as counting
-        the seq and asking whether anyone listens (a listened-to signal goes
-        to ``SignalBus.publish``, where the emit lives), and a woken receiver
-        goes onto the run queue without ``RunQueue.ready``. Measured on the
-        ring of ``benchmarks/ring.py``: calling ``emit`` and ``ready`` instead
-        costs 12% more instructions per hop unrecorded and 4% recorded
-        (cachegrind), about 15% and 5% of the throughput.
-        """
-        route = proc.template.route
-        to = None if route is None else route(message)
-        target = None if to is None else self.processes.get(to)
-        bus = self.bus
-        seq = bus.seq
-        bus.seq = seq + 1
-        proc.seq += 1
-        if (
-            target is not None
-            and not target.children
-            and target.status < _ENDED
-            and len(target.inbox) < target.inbox_limit
-            and self.replay is None
-        ):
-            # The common case: one live target with no descendants and room in
-            # its inbox. Everything else goes through the mailroom.
-            target.inbox.append((seq, message))
-            if target.status is _WAITING:
-                if target._effect.match is not None:
-                    # A selective receive examines the message as it arrives.
-                    return self.mailroom.send_examined(proc, seq, message, target)
-                target.status = _READY
-                self.queue.append(target)
-            if bus.listeners:
-                bus.publish(seq, proc.pid, _SEND, {"msg": message, "to": to, "into": [to]})
-            return True
-        return self.mailroom.finish_send(proc, seq, message, to, target)
-
     def send_to(self, proc: Process, pid: int, message: Any) -> bool:
         """``proc`` sends ``message`` to process ``pid`` (``self.send_to``).
 
@@ -352,3 +308,57 @@ class RunLoop:
         self.bus.seq = seq + 1
         proc.seq += 1
         return self.mailroom.finish_send(proc, seq, message, pid, self.processes.get(pid))
+
+
+def send(proc: Process, message: Any) -> bool:
+    """``Process.send``: ``proc`` sends ``message`` where its template's
+    ``route`` says (see :meth:`Process.send`, which this function *is*: the
+    run loop installs it there when it is imported).
+
+    Why inlined: this and the plain receive in :meth:`RunLoop.step` are the hop
+    of every message, with three signals (SEND, RECEIVE, WAIT) per hop.
+    Here and there only, the bus's ``emit`` is inlined as far as counting
+    the seq and asking whether anyone listens (a listened-to signal goes
+    to ``SignalBus.publish``, where the emit lives), and a woken receiver
+    goes onto the run queue without ``RunQueue.ready``. Measured on the
+    ring of ``benchmarks/ring.py``: calling ``emit`` and ``ready`` instead
+    costs 12% more instructions per hop unrecorded and 4% recorded
+    (cachegrind), about 15% and 5% of the throughput. Why a function that
+    becomes ``Process.send`` rather than a method ``Process.send`` calls:
+    the call between them cost 3.2% more instructions per hop.
+    """
+    if proc.status >= _ENDED:
+        raise stopped(proc, "send")
+    loop = proc._loop
+    route = proc.template.route
+    to = None if route is None else route(message)
+    target = None if to is None else loop.processes.get(to)
+    bus = loop.bus
+    seq = bus.seq
+    bus.seq = seq + 1
+    proc.seq += 1
+    if (
+        target is not None
+        and not target.children
+        and target.status < _ENDED
+        and len(target.inbox) < target.inbox_limit
+        and loop.replay is None
+    ):
+        # The common case: one live target with no descendants and room in
+        # its inbox. Everything else goes through the mailroom.
+        target.inbox.append((seq, message))
+        if target.status is _WAITING:
+            if target._effect.match is not None:
+                # A selective receive examines the message as it arrives.
+                return loop.mailroom.send_examined(proc, seq, message, target)
+            target.status = _READY
+            loop.queue.append(target)
+        if bus.listeners:
+            bus.publish(seq, proc.pid, _SEND, {"msg": message, "to": to, "into": [to]})
+        return True
+    return loop.mailroom.finish_send(proc, seq, message, to, target)
+
+
+# Why setattr: Process.send is this function itself (see its docstring);
+# process.py cannot import the run loop, which imports it.
+setattr(Process, "send", send)  # noqa: B010
