@@ -137,10 +137,11 @@ class SignalBus:
         self._sink_due = _NEVER
         for observer in observers:
             self.add_observer(observer)
-        self._pulled: dict[int, list[Signal]] | None = None
+        #: A standalone tree's outbox: its signals not yet pulled, in seq order.
+        self._pulled: list[Signal] | None = None
         if pulls:
-            self._pulled = {}
-            self.add_observer(self._keep_for_pull)
+            self._pulled = []
+            self.add_observer(self._pulled.append)
 
     # -- who listens --------------------------------------------------------------
 
@@ -249,16 +250,16 @@ class SignalBus:
 
     # -- standalone processes ------------------------------------------------------------
 
-    def _keep_for_pull(self, signal: Signal) -> None:
-        assert self._pulled is not None
-        self._pulled.setdefault(signal.pid, []).append(signal)
-
     def pull(self, proc: Process) -> list[Signal]:
-        """Signals of ``proc`` produced since its last pull (standalone only)."""
+        """The signals of ``proc``'s whole tree (it and every process it spawned,
+        children included) produced since the last pull, in seq order: one
+        outbox per standalone tree, as the original's. Standalone only."""
         if self._pulled is None:
             raise MisuseError(
                 "pull() is for standalone processes (T.create); a scheduler hands "
                 "signals to its observers (scheduler.add_observer) and keeps "
                 "unroutable messages in scheduler.outbox"
             )
-        return self._pulled.pop(proc.pid, [])
+        pulled = self._pulled[:]
+        self._pulled.clear()
+        return pulled

@@ -260,7 +260,10 @@ class Process:
         return await self._kernel.update()
 
     def pull(self) -> list[Signal]:
-        """The signals produced since the last pull (standalone processes)."""
+        """The signals of this process's whole tree (children included) produced
+        since the last pull, in seq order (standalone processes made with
+        ``T.create``; pulling from any process of the tree drains the same
+        outbox, as the original's)."""
         return self._kernel.pull(self)
 
     def replay(

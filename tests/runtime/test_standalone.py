@@ -185,3 +185,30 @@ def test_observers_can_be_removed() -> None:
     proc.send("ignored: no route")
     assert seen == [0]
     assert scheduler.seq == 2
+
+
+@template
+def Child(self: Process, name: str) -> Generator[Any, Any, str]:
+    yield from ()
+    return name
+
+
+@template
+def Parent(self: Process) -> Generator[Any, Any, list[str]]:
+    children = [self.spawn(Child, name) for name in ("a", "b")]
+    results = yield from self.join_all(*children)
+    return list(results)
+
+
+async def test_pull_yields_the_whole_tree_in_seq_order_as_the_original_outbox() -> None:
+    parent = Parent.create(0)
+    parent.start()
+    while parent.alive:
+        await parent.update()
+    pulled = parent.pull()
+    assert [s.seq for s in pulled] == list(range(len(pulled)))
+    starts = [s.pid for s in pulled if s.type is SignalType.START]
+    stops = {s.pid: s.data["result"] for s in pulled if s.type is SignalType.STOP}
+    assert starts == [0, 1, 2]
+    assert stops == {1: "a", 2: "b", 0: ["a", "b"]}
+    assert parent.pull() == []  # drained: one outbox for the tree
