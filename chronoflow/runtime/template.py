@@ -34,7 +34,13 @@ OVERFLOW_POLICIES = ("backoff", "drop-newest", "drop-oldest", "fail")
 class _Creates(Protocol):
     """A kernel, as far as ``T.create`` needs one."""
 
-    def create(self, template: ProcessTemplate, *args: Any) -> Process: ...
+    def create(
+        self,
+        template: ProcessTemplate,
+        *args: Any,
+        inbox_limit: int | None = None,
+        overflow: str | None = None,
+    ) -> Process: ...
 
 
 #: Makes the standalone kernel behind ``T.create`` (see install_standalone).
@@ -77,12 +83,21 @@ class ProcessTemplate:
         if not self.qualname:
             object.__setattr__(self, "qualname", self.fn.__qualname__)
 
-    def create(self, pid: int = 0, *args: Any) -> Process:
-        """A standalone process with its own runtime, numbered from seq 0."""
+    def create(
+        self,
+        pid: int = 0,
+        *args: Any,
+        inbox_limit: int | None = None,
+        overflow: str | None = None,
+    ) -> Process:
+        """A standalone process with its own runtime, numbered from seq 0.
+
+        ``inbox_limit`` and ``overflow`` (keyword-only) set this process's inbox
+        limit and overflow policy, as for ``scheduler.create``."""
         # Why never None here: importing this module runs chronoflow.runtime's
         # __init__ first, which imports the kernel, which installs the maker.
         assert _standalone is not None, "chronoflow.runtime.kernel installs it"
-        return _standalone(pid).create(self, *args)
+        return _standalone(pid).create(self, *args, inbox_limit=inbox_limit, overflow=overflow)
 
     def __repr__(self) -> str:
         return f"<ProcessTemplate {self.name} ({self.module}.{self.qualname})>"

@@ -212,3 +212,10 @@ async def test_pull_yields_the_whole_tree_in_seq_order_as_the_original_outbox() 
     assert starts == [0, 1, 2]
     assert stops == {1: "a", 2: "b", 0: ["a", "b"]}
     assert parent.pull() == []  # drained: one outbox for the tree
+
+
+def test_a_standalone_process_takes_its_own_inbox_limit() -> None:
+    proc = Greeter.create(0, 1, inbox_limit=1, overflow="drop-newest")
+    assert proc.inbox_limit == 1
+    with pytest.raises(MisuseError):
+        Greeter.create(0, 1, overflow="sideways")
