@@ -458,18 +458,11 @@ class Process:
             )
         self._match = (predicate, mode)
 
-    def send(self, message: Any) -> bool:
-        """Send ``message`` where the template's ``route`` says (does not yield).
-
-        Called from outside, it injects a message as if this process sent it,
-        as in the original. Returns True when the routed process took the
-        message, False when it was refused (a full inbox) or reached no one.
-        """
-        # Replaced, when the run loop is imported, by the hot path
-        # chronoflow.runtime.runloop.send, which does exactly this.
-        if self.status >= _ENDED:
-            raise stopped(self, "send")
-        raise NotImplementedError("chronoflow.runtime.runloop installs Process.send")
+    #: ``proc.send(message)``: send where the template's ``route`` says (does
+    #: not yield). The method is :func:`chronoflow.runtime.runloop.send`, the
+    #: hot path of every hop, which the run loop sets here when it is imported
+    #: (it imports this module, so this module cannot import it); see there.
+    send: Callable[[Any], bool]
 
     def send_to(self, pid: int, message: Any) -> bool:
         """Send ``message`` to process ``pid`` (Erlang's ``Pid ! Msg``; does not yield).

@@ -311,9 +311,13 @@ class RunLoop:
 
 
 def send(proc: Process, message: Any) -> bool:
-    """``Process.send``: ``proc`` sends ``message`` where its template's
-    ``route`` says (see :meth:`Process.send`, which this function *is*: the
-    run loop installs it there when it is imported).
+    """``proc.send(message)``: send ``message`` where the template's ``route``
+    says (does not yield). This function *is* ``Process.send``: the run loop
+    sets it there when it is imported.
+
+    Called from outside, it injects a message as if this process sent it,
+    as in the original. Returns True when the routed process took the
+    message, False when it was refused (a full inbox) or reached no one.
 
     Why inlined: this and the plain receive in :meth:`RunLoop.step` are the hop
     of every message, with three signals (SEND, RECEIVE, WAIT) per hop.
