@@ -9,21 +9,49 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from chronoflow.errors import ChronoflowError
+from chronoflow.errors import (
+    AlreadyStartedError,
+    CallError,
+    CallTimeoutError,
+    ChronoflowError,
+    InboxFullError,
+    MisuseError,
+    NameNotRegisteredError,
+    NameTakenError,
+    NondeterminismError,
+    NoProcessError,
+    NotAChildError,
+    NotStartedError,
+    OutsideProcessError,
+    ProcessCrashedError,
+    ProcessExit,
+    ProcessStoppedError,
+    ReplayError,
+    SelectionError,
+    UnjoinedChildrenError,
+    UseError,
+    WorkflowError,
+)
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
     from chronoflow.runtime import (
         ANY,
+        CALL,
+        REPLY,
         TIMEOUT,
+        ChildSpec,
         Matched,
         Pattern,
         Process,
         ProcessStatus,
         ProcessTemplate,
         SimpleScheduler,
+        Supervisor,
         Transition,
+        VirtualClock,
         template,
+        which_children,
     )
 
     __version__: str
@@ -33,6 +61,12 @@ if TYPE_CHECKING:
 #: recorder when it starts.
 _LAZY = {
     "ANY": "chronoflow.runtime",
+    "CALL": "chronoflow.runtime",
+    "REPLY": "chronoflow.runtime",
+    "ChildSpec": "chronoflow.runtime",
+    "Supervisor": "chronoflow.runtime",
+    "VirtualClock": "chronoflow.runtime",
+    "which_children": "chronoflow.runtime",
     "TIMEOUT": "chronoflow.runtime",
     "Matched": "chronoflow.runtime",
     "Pattern": "chronoflow.runtime",
@@ -69,17 +103,43 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ANY",
+    "CALL",
+    "REPLY",
     "TIMEOUT",
+    "AlreadyStartedError",
+    "CallError",
+    "CallTimeoutError",
+    "ChildSpec",
     "ChronoflowError",
+    "InboxFullError",
     "Matched",
+    "MisuseError",
+    "NameNotRegisteredError",
+    "NameTakenError",
+    "NoProcessError",
+    "NondeterminismError",
+    "NotAChildError",
+    "NotStartedError",
+    "OutsideProcessError",
     "Pattern",
     "Process",
+    "ProcessCrashedError",
+    "ProcessExit",
     "ProcessStatus",
+    "ProcessStoppedError",
     "ProcessTemplate",
+    "ReplayError",
+    "SelectionError",
     "Signal",
     "SignalType",
     "SimpleScheduler",
+    "Supervisor",
     "Transition",
+    "UnjoinedChildrenError",
+    "UseError",
+    "VirtualClock",
+    "WorkflowError",
     "__version__",
     "template",
+    "which_children",
 ]

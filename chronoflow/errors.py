@@ -86,6 +86,40 @@ class ProcessExit(Exception):
         self.reason = reason
 
 
+class NameTakenError(MisuseError):
+    """``register`` was asked for a name that is taken, or for a process that
+    already has a name (Erlang's ``badarg``): a name names one process and a
+    process has one name."""
+
+
+class NameNotRegisteredError(ChronoflowError):
+    """A name no process holds was used: ``send_to(name, ...)`` or
+    ``unregister(name)`` (Erlang's ``badarg``)."""
+
+    def __init__(self, name: str, action: str) -> None:
+        self.name = name
+        super().__init__(
+            f"{action}: no process is registered as {name!r} (whereis({name!r}) "
+            "tells whether one is)"
+        )
+
+
+class CallError(ChronoflowError):
+    """A ``call`` got no reply: the callee ended (or never existed, reason
+    ``"noproc"``) before replying. Raised in the caller, as a failed
+    ``gen_server:call`` exits the caller in Erlang."""
+
+    def __init__(self, target: object, pid: int | None, reason: object, text: str) -> None:
+        self.target = target
+        self.pid = pid
+        self.reason = reason
+        super().__init__(text)
+
+
+class CallTimeoutError(CallError):
+    """A ``call`` got no reply within its timeout (reason ``"timeout"``)."""
+
+
 class InboxFullError(ChronoflowError):
     """A message was refused by a full inbox whose overflow policy is ``fail``."""
 

@@ -51,6 +51,8 @@ class SignalType(IntEnum):
     RESTART = 24
     RETRY = 25
     STUCK = 26
+    REGISTER = 27
+    UNREGISTER = 28
 
 
 def type_name(kind: int) -> str:
@@ -118,7 +120,8 @@ DATA_SHAPES: dict[SignalType, str] = {
     SignalType.RECEIVE: "message id (taken out of the inbox of pid)",
     SignalType.WAIT: (
         "None (plain receive) | {'mode': 'select' | 'filter', 'match': name} | {'join': pid} "
-        "| {'sleep': seconds}; a receive with a timeout adds 'timeout': seconds"
+        "| {'sleep': seconds}; a receive with a timeout adds 'timeout': seconds; "
+        "the receive of a call adds 'call': the callee's pid"
     ),
     SignalType.RESULT: (
         "{'use': seq of the USE, 'value': value} | {'use': seq, 'error': type name, 'message': str}"
@@ -152,4 +155,12 @@ DATA_SHAPES: dict[SignalType, str] = {
     ),
     SignalType.RETRY: "{'use': seq of the USE, 'attempt': int, 'delay': float}",
     SignalType.STUCK: "{'seconds': float, 'where': 'file:line'} (a step ran too long)",
+    SignalType.REGISTER: (
+        "{'name': str}, plus 'by': pid | None when another process (a supervisor "
+        "for its child) or the code outside registered it (pid now has the name)"
+    ),
+    SignalType.UNREGISTER: (
+        "{'name': str}, plus 'by' as for REGISTER (pid no longer has the name; "
+        "a name is also freed, with no signal, when its process ends)"
+    ),
 }

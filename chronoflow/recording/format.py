@@ -31,7 +31,7 @@ from typing import BinaryIO, Final
 #: and LF catch newline conversion, and 0x1A stops a DOS ``type``.
 MAGIC: Final = b"\x89CFL\r\n\x1a\n"
 FORMAT_MAJOR: Final = 2
-FORMAT_MINOR: Final = 0
+FORMAT_MINOR: Final = 1
 FORMAT_VERSION: Final = f"{FORMAT_MAJOR}.{FORMAT_MINOR}"
 #: Major versions this reader reads (format 1 without salt or header check).
 READABLE_MAJORS: Final = (1, 2)

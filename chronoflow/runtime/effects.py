@@ -115,6 +115,9 @@ def describe_match(effect: Receive) -> dict[str, Any] | None:
             or repr(effect.match)
         )
         data = {"mode": effect.mode.value, "match": name}
+        callee = getattr(effect.match, "callee", None)
+        if callee is not None:
+            data["call"] = callee  # a call's receive: whom it waits for
     if effect.timeout is not None:
         data["timeout"] = effect.timeout
     return data or None

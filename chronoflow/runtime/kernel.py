@@ -10,6 +10,7 @@ run them, each holding explicit references to the parts it needs:
 - ``mailroom``: deliveries into inboxes and what full inboxes do;
 - ``uses``: ``use`` calls in flight; ``timers``: WAITs, timeouts, sleeps;
 - ``links``: links, monitors, exit signals and what an ending causes;
+- ``registry``: registered names (``register``, ``whereis``);
 - ``lifecycle``: transitions, stops and crashes;
 - ``loop`` (:class:`~chronoflow.runtime.runloop.RunLoop`): the one place that
   resumes generators, with the hot path of every message hop, and the
@@ -44,6 +45,7 @@ from chronoflow.runtime.lifecycle import ENDINGS, Lifecycle
 from chronoflow.runtime.links import Links
 from chronoflow.runtime.mailroom import DEFAULT_INBOX_LIMIT, Mailroom
 from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
+from chronoflow.runtime.registry import Registry
 from chronoflow.runtime.runloop import RunLoop
 from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.runtime.template import ProcessTemplate, install_standalone
@@ -90,7 +92,10 @@ class Kernel:
         )
         self.uses = Uses(self.bus, self.runq)
         self.timers = Timers(self.bus, self.runq)
-        self.links = Links(self.bus, self.processes, self.runq, self.mailroom, self.uses)
+        self.registry = Registry(self.bus, self.processes)
+        self.links = Links(
+            self.bus, self.processes, self.runq, self.mailroom, self.uses, self.registry
+        )
         self.lifecycle = Lifecycle(
             self.bus, self.runq, self.mailroom, self.links, RunLoop.step.__code__
         )
@@ -291,16 +296,36 @@ class Kernel:
             # must not run on (see Lifecycle.crash).
             raise ProcessExit(sender.reason)
 
-    def send_to(self, pid: int, message: Any) -> bool:
+    def send_to(self, pid: int | str, message: Any) -> bool:
         """Send ``message`` from outside to process ``pid`` (Erlang's ``Pid ! Msg``).
 
         It goes into the inbox of ``pid`` and its inheriting descendants (a
         DELIVER signal of ``pid``, as ``push`` records);
         no process runs until the next round. To a pid that has ended or
         never existed it is silent, as in Erlang, and recorded: a DELIVER of
-        ``pid`` with ``"to": pid`` and ``into`` empty. True when ``pid`` took the message.
+        ``pid`` with ``"to": pid`` and ``into`` empty. A registered name
+        (a str) stands for its process; a name no process holds raises
+        :class:`~chronoflow.errors.NameNotRegisteredError`. True when
+        ``pid`` took the message.
         """
+        if isinstance(pid, str):
+            pid = self.registry.resolve(pid, "send_to()")
         return self.mailroom.send_from_outside(pid, message)
+
+    # -- names ---------------------------------------------------------------------------------
+
+    def register(self, name: str, pid: int) -> None:
+        """Register process ``pid`` as ``name`` from outside (a REGISTER of it,
+        ``"by": None``); see :mod:`chronoflow.runtime.registry`."""
+        self.registry.register(name, pid, None, self.replay)
+
+    def unregister(self, name: str) -> None:
+        """Free ``name`` from outside (an UNREGISTER of the process that had it)."""
+        self.registry.unregister(name, None, self.replay)
+
+    def whereis(self, name: str) -> int | None:
+        """The pid registered as ``name``, or None."""
+        return self.registry.whereis(name)
 
     # -- rounds ------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from chronoflow.errors import NoProcessError
 from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.mailroom import Mailroom
 from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
+from chronoflow.runtime.registry import Registry
 from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.runtime.uses import Uses
 from chronoflow.signals import SignalType
@@ -57,6 +58,8 @@ class Links:
     mailroom: Mailroom
     #: Whose calls a killed process leaves behind.
     uses: Uses
+    #: Whose name an ending frees.
+    registry: Registry
     #: What endings still cause, newest ending last (see ended).
     _endings: list[Iterator[None]] = field(default_factory=list, init=False)
 
@@ -197,7 +200,10 @@ class Links:
         order), DOWNs to its watchers (ref order), then the KILLs of its live
         children (spawn order). Each of these that ends a process has that
         process's own consequences follow it before the next one (depth first).
+        Its registered name is free before any of them.
         """
+        if proc.registered_name is not None:
+            self.registry.ended(proc)
         links = sorted(proc.links)
         for pid in links:
             self.processes[pid].links.discard(proc.pid)

@@ -23,6 +23,7 @@ from chronoflow.errors import (
     ProcessStoppedError,
     SelectionError,
 )
+from chronoflow.runtime import calls
 from chronoflow.runtime.effects import RECEIVE_ANY, Join, MatchMode, Predicate, Receive, Sleep, Use
 from chronoflow.runtime.patterns import Clauses
 from chronoflow.signals import Signal
@@ -95,6 +96,7 @@ class Process:
         "parent",
         "pid",
         "reason",
+        "registered_name",
         "result",
         "seq",
         "status",
@@ -148,6 +150,8 @@ class Process:
         self.watchers: dict[int, int] = {}
         #: Whether exit signals arrive as ('EXIT', pid, reason) messages.
         self.trap_exit = False
+        #: The name it is registered under (``register``), or None.
+        self.registered_name: str | None = None
         self.gen: Generator[Any, Any, Any] | None = None
         # The one resume slot (see RunLoop.step): the effect the process is
         # blocked on, or the value / exception to resume it with.
@@ -464,14 +468,17 @@ class Process:
     #: (it imports this module, so this module cannot import it); see there.
     send: Callable[[Any], bool]
 
-    def send_to(self, pid: int, message: Any) -> bool:
+    def send_to(self, pid: int | str, message: Any) -> bool:
         """Send ``message`` to process ``pid`` (Erlang's ``Pid ! Msg``; does not yield).
 
         No ``route`` is asked and the message needs no "to" field. As with
         ``send``, it also goes to ``pid``'s inheriting descendants, and a
         full inbox does what its overflow policy says. Sending to a pid that
         has ended or never existed is silent, as in Erlang, and recorded (a
-        SEND whose ``into`` is empty). Called from outside, it sends as if
+        SEND whose ``into`` is empty). A registered name (a str) stands for
+        its process (the SEND's ``to`` is the pid); a name no process holds
+        raises :class:`~chronoflow.errors.NameNotRegisteredError`, as
+        Erlang's ``Name ! Msg`` does. Called from outside, it sends as if
         this process did. True when ``pid`` took the message.
         """
         if self.status >= _ENDED:
@@ -479,7 +486,60 @@ class Process:
                 f"process {self.pid} ({self.template.name}) has "
                 f"{self.status.name.lower()}; it cannot send"
             )
+        if isinstance(pid, str):
+            pid = self._kernel.registry.resolve(pid, "send_to()")
         return self._loop.send_to(self, pid, message)
+
+    # -- names -----------------------------------------------------------------
+
+    def register(self, name: str, pid: int | None = None) -> None:
+        """Register this process (or ``pid``) as ``name`` (Erlang's ``register/2``).
+
+        A name names one live process and a process has one name:
+        :class:`~chronoflow.errors.NameTakenError` otherwise. It is a
+        REGISTER signal of the process named, and the name is freed when
+        that process ends (or by :meth:`unregister`).
+        """
+        self._inside("register()")
+        self._kernel.registry.register(
+            name, self.pid if pid is None else pid, self, self._kernel.replay
+        )
+
+    def unregister(self, name: str) -> None:
+        """Free ``name`` (an UNREGISTER of the process that had it);
+        :class:`~chronoflow.errors.NameNotRegisteredError` if no process has it."""
+        self._inside("unregister()")
+        self._kernel.registry.unregister(name, self, self._kernel.replay)
+
+    def whereis(self, name: str) -> int | None:
+        """The pid registered as ``name``, or None (Erlang's ``whereis/1``; no signal)."""
+        return self._kernel.registry.whereis(name)
+
+    # -- calls: gen_server-style request and reply --------------------------------
+
+    def call(
+        self, target: int | str, request: Any, *, timeout: float | None = 5.0
+    ) -> Generator[Receive, Any, Any]:
+        """Ask ``target`` (a pid or a registered name) and wait for its reply:
+        ``value = yield from self.call("alice", ("deposit", 5))``.
+
+        Erlang's ``gen_server:call``: it monitors the callee, sends it
+        ``("$call", (caller pid, ref), request)`` and waits for the callee's
+        :meth:`reply` ``("$reply", ref, value)`` or the monitor's DOWN,
+        whichever comes first; other messages stay in the inbox. The WAIT
+        records ``"call": pid`` so the debugger can say whom it waits for.
+        It raises :class:`~chronoflow.errors.CallError` when the callee ends
+        (or never existed: reason ``"noproc"``) without replying, and
+        :class:`~chronoflow.errors.CallTimeoutError` after ``timeout``
+        seconds (default 5, as Erlang's; None waits for ever). Either way
+        the monitor is gone and no DOWN of it is left in the inbox.
+        """
+        return calls.call(self, target, request, timeout)
+
+    def reply(self, from_: Any, value: Any) -> bool:
+        """Answer a call: ``from_`` is the second element of the
+        ``("$call", from_, request)`` message (Erlang's ``gen_server:reply``)."""
+        return calls.reply(self, from_, value)
 
     def use(
         self,

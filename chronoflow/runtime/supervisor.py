@@ -25,6 +25,13 @@ ended in time; ``"infinity"`` waits for it. A restart that fails (the
 child's template cannot start) is tried again once no message waits, so a
 supervisor caught in a restart loop still handles a request to stop.
 Every restart decision is a RESTART signal.
+
+A child whose spec says ``register=True`` is registered under its spec's
+``id`` each time it starts (a REGISTER of the child, ``"by"`` the
+supervisor), so a restarted worker stays addressable by name; a name taken
+by another process makes that start fail. A supervisor answers the call
+``"which_children"`` (:func:`which_children`) with ``[(id, pid or None,
+template name), ...]`` in start order, as OTP's ``supervisor:which_children``.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from chronoflow.runtime.calls import CALL
 from chronoflow.runtime.effects import TIMEOUT
 from chronoflow.runtime.process import Process
 from chronoflow.runtime.template import ProcessTemplate, template
@@ -52,6 +60,8 @@ class ChildSpec:
     args: tuple[Any, ...] = ()
     restart: Restart = "permanent"
     shutdown: Shutdown = 5.0
+    #: Register the child under ``id`` each time it starts.
+    register: bool = False
 
     def __post_init__(self) -> None:
         if self.restart not in ("permanent", "transient", "temporary"):
@@ -102,6 +112,10 @@ class _Supervision:
             raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}: {strategy!r}")
         if strategy == "simple_one_for_one" and len(specs) != 1:
             raise ValueError("simple_one_for_one needs exactly one child spec")
+        if strategy == "simple_one_for_one" and specs[0].register:
+            raise ValueError(
+                "a simple_one_for_one child cannot be registered: its children share one id"
+            )
         self.proc = proc
         self.strategy = strategy
         self.specs = specs
@@ -121,13 +135,25 @@ class _Supervision:
     def start(self, child: _Child) -> bool:
         """Start ``child``; False when its template cannot start."""
         spec = child.spec
+        if spec.register and self.proc.whereis(spec.id) is not None:
+            child.pid = None  # its name is another process's
+            return False
         try:
             process = self.proc.spawn_link(spec.template, *spec.args, *child.extra, inherit=False)
         except Exception:
             child.pid = None
             return False
         child.pid = process.pid
+        if spec.register:
+            self.proc.register(spec.id, process.pid)
         return True
+
+    def answer(self, from_: Any, request: Any) -> None:
+        """Reply to a call made to the supervisor."""
+        if request == "which_children":
+            self.proc.reply(from_, [(c.key, c.pid, c.spec.template.name) for c in self.children])
+        else:
+            self.proc.reply(from_, ("error", ("unknown_call", request)))
 
     def by_pid(self, pid: int) -> _Child | None:
         return next((c for c in self.children if c.pid == pid), None)
@@ -282,8 +308,21 @@ def Supervisor(
             dynamic = _Child(specs[0], key=f"{specs[0].id}-{sup.counter}", extra=extra)
             sup.children.append(dynamic)
             sup.start(dynamic)
+        elif message[0] == CALL and len(message) == 3:
+            sup.answer(message[1], message[2])
         elif message[0] == "stop":
             yield from sup.stop_all([c for c in sup.children if c.pid is not None])
             return
     yield from sup.stop_all([c for c in sup.children if c.pid is not None])
     self.exit(self.pid, "shutdown")
+
+
+def which_children(
+    caller: Process, supervisor: int | str, *, timeout: float | None = 5.0
+) -> Generator[Any, Any, list[tuple[str, int | None, str]]]:
+    """The children of ``supervisor`` (a pid or a registered name) as
+    ``[(id, pid or None, template name), ...]`` in start order (None: not
+    running now): ``children = yield from which_children(self, sup)``, a
+    call made by ``caller`` (OTP's ``supervisor:which_children``)."""
+    children = yield from caller.call(supervisor, "which_children", timeout=timeout)
+    return [(str(i), p, str(t)) for i, p, t in children]

@@ -35,6 +35,8 @@ from chronoflow.recording import (
     open_recording,
 )
 from chronoflow.recording.format import (
+    FORMAT_MAJOR,
+    FORMAT_MINOR,
     MAX_RECORD_LENGTH,
     RECORD_HEADER,
     SYNC,
@@ -330,7 +332,7 @@ def test_an_older_file_reads_like_its_2_0_copy_in_every_mode(tmp_path: Path, nam
     writer.write_signals(signals)
     writer.close()
     rewritten = open_recording(copy, ReadMode.STRICT)
-    assert rewritten.format_version == (2, 0)
+    assert rewritten.format_version == (FORMAT_MAJOR, FORMAT_MINOR)
     wanted = [tuple(signal) for signal in rewritten.signals()]
     assert len(wanted) > 0
     for mode in ReadMode:

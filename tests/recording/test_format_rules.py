@@ -16,6 +16,7 @@ import pytest
 
 from chronoflow.inspect import MemorySource, Timeline
 from chronoflow.recording import RecordingWriter, open_recording
+from chronoflow.recording.format import FORMAT_MAJOR, FORMAT_MINOR
 from chronoflow.recording.values import ValueEncoder, unpack_value
 from chronoflow.signals import Signal, SignalType
 
@@ -182,7 +183,21 @@ def test_older_files_read_as_they_did_and_as_their_2_0_copy(name: str, tmp_path:
     signals = list(old.signals())
     assert len(signals) == old.count() > 0
     copy = open_recording(write(tmp_path / "copy.cfl", signals))
-    assert copy.format_version == (2, 0)
+    assert copy.format_version == (FORMAT_MAJOR, FORMAT_MINOR)
+    assert [key(s) for s in copy.signals()] == [key(s) for s in signals]
+
+
+@pytest.mark.format_rule("older-files")
+@pytest.mark.parametrize("name", ["recording-tiny-2.0.cfl", "client_server-2.0.cfl"])
+def test_files_of_2_0_read_as_they_are_and_as_their_current_copy(name: str, tmp_path: Path) -> None:
+    old = open_recording(FIXTURES / name)
+    assert old.complete
+    assert old.warnings == []
+    assert old.format_version == (2, 0) != (FORMAT_MAJOR, FORMAT_MINOR)
+    signals = list(old.signals())
+    assert len(signals) == old.count() > 0
+    copy = open_recording(write(tmp_path / "copy.cfl", signals))
+    assert copy.format_version == (FORMAT_MAJOR, FORMAT_MINOR)
     assert [key(s) for s in copy.signals()] == [key(s) for s in signals]
 
 

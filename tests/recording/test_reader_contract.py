@@ -15,6 +15,7 @@ from chronoflow.recording import (
     RecordingWriter,
     open_recording,
 )
+from chronoflow.recording.format import FORMAT_MAJOR, FORMAT_MINOR, FORMAT_VERSION
 from chronoflow.recording.raw import to_raw
 from chronoflow.signals import Signal
 from tests.recording.conftest import ALL_MODES, make_signals, same_signals, write_recording
@@ -31,8 +32,8 @@ def test_opening_reads_metadata_and_footer_only(
         assert reader.complete
         assert reader.count() == len(signals)
         assert reader.metadata["workflow"] == "test"
-        assert reader.metadata["format_version"] == "2.0"
-        assert reader.format_version == (2, 0)
+        assert reader.metadata["format_version"] == FORMAT_VERSION
+        assert reader.format_version == (FORMAT_MAJOR, FORMAT_MINOR)
         assert reader.metadata["templates"] == []
         assert reader.metadata["args"] == []
         assert reader.warnings == []
