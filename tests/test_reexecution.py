@@ -232,3 +232,61 @@ def test_chronoflow_replay_accepts_a_copy_under_another_name(tmp_path: Path) -> 
     assert result.output.splitlines()[-1] == (
         f"OK {recording}: replayed against {copy}: all 34 recorded signals matched"
     )
+
+
+NAMED = """
+from chronoflow import Transition, template
+
+
+@template
+def Echo(self):
+    self.register("echo")
+    while True:
+        sender, n = yield self.receive()
+        self.send_to(sender, n)
+
+
+@template
+def Counter(self, n):
+    if n == 3:
+        return n
+    self.send_to("echo", (self.pid, self.whereis("echo") + n))
+    got = yield self.receive()
+    return Transition(Counter, got + 1)
+
+
+def main(scheduler):
+    scheduler.create(Echo).start()
+    scheduler.create(Counter, 0).start()
+"""
+
+
+def test_live_frames_of_a_run_with_names_rerun_it_whole(tmp_path: Path) -> None:
+    """A process alone has no registry: with names about, every goto re-runs
+    the whole workflow, and the frames are those of the whole run."""
+    from chronoflow.inspect import Timeline
+    from chronoflow.replay.live import LiveSession
+
+    workflow = tmp_path / "named.py"
+    workflow.write_text(NAMED)
+    recording = tmp_path / "named.cfl"
+    record(workflow, recording)
+    with Timeline.open(recording) as worlds:
+        worlds.wait()
+        session = LiveSession(recording, workflow, worlds)
+        transitions = 0
+        for seq in range(len(session)):
+            whole = session.goto(seq)
+            alone = session.goto(seq, pid=1)
+            assert not session.started_from.startswith("from the TRANSITION"), seq
+            transitions += worlds.signal(seq).type == SignalType.TRANSITION
+            got, wanted = alone.frames.get(1), whole.frames.get(1)
+            assert (got is None) == (wanted is None), seq
+            if got is not None and wanted is not None:
+                assert (got.template, got.line, got.locals) == (
+                    wanted.template,
+                    wanted.line,
+                    wanted.locals,
+                ), seq
+        session.close()
+    assert transitions == 3

@@ -223,3 +223,49 @@ def test_the_saga_compensates_a_failed_deposit(capsys: pytest.CaptureFixture[str
     assert scheduler.processes[2].result == "rolled back"
     committed = run_sample("bank_transfer", "yes")
     assert committed.processes[2].result == "committed"
+
+
+def test_the_named_bank_calls_by_name_across_a_restart(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scheduler = run_sample("named_bank")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "accounts: alice=Account[2], bob=Account[3]"
+    assert out[1:3] == ["alice deposits 50: 150", "bob withdraws 30: 50"]
+    assert out[3].startswith("refused: call to 'alice' (pid 2) failed: the callee ended")
+    # The supervisor restarted alice under the same name, with a new pid.
+    assert out[4] == "accounts: alice=Account[4], bob=Account[3]"
+    assert out[5] == "alice's balance after the restart: 100"
+    assert scheduler.processes[1].result == 100
+    assert scheduler.whereis("alice") is None  # the bank stopped: every name is free
+
+
+def test_the_fridge_serves_clauses_and_leaves_what_none_matches(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scheduler = run_sample("fridge")
+    assert capsys.readouterr().out.splitlines() == [
+        "store milk: ok",
+        "take milk: ('ok', 'milk')",
+        "take bacon: not_found",
+        "defrost: call to 'fridge' (pid 0) got no reply within 2 s",
+        "fridge: hums",
+        "take juice: call to 'fridge' (pid 0) failed: the callee ended with reason 'normal'",
+    ]
+    fridge = scheduler.processes[0]
+    assert fridge.result == ["juice"]
+    # The defrost request (and the last call) were never taken.
+    assert [m[2] for m in fridge.messages] == [("defrost",), ("take", "juice")]
+
+
+def test_demonitor_with_flush_leaves_no_stale_down(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = run_sample("monitor_flush")
+    assert capsys.readouterr().out.splitlines() == [
+        "result 9; inbox now holds 1 message(s)",
+        "demonitor(flush=True): 0 message(s) left",
+        "next receive gets: nothing",
+        "result 16; inbox now holds 1 message(s)",
+        "demonitor(flush=False): 1 message(s) left",
+        "next receive gets: ('DOWN', 15, 2, 'normal')",
+    ]
+    assert scheduler.processes[0].result == [None, ("DOWN", 15, 2, "normal")]

@@ -11,6 +11,7 @@ recording is closed with its footer.
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -97,7 +98,12 @@ def run(
 
 
 def _say(line: str) -> None:
-    """One report line on stderr (never wrapped, control characters escaped)."""
+    """One report line on stderr (never wrapped, control characters escaped).
+
+    Why stdout is flushed first: the program's own prints come before the
+    report of what followed them, also when both streams go to one pipe.
+    """
+    sys.stdout.flush()
     err_console.print(Text(visible(line)), soft_wrap=True)
 
 

@@ -33,11 +33,18 @@ _S = SignalType
 #: alone cannot reproduce them.
 _NEEDS_OTHERS = {_S.SPAWN, _S.BACKOFF, _S.JOIN}
 
+#: Signals that make registered names: a process alone has no registry to
+#: read them back from (``whereis``, ``send_to(name)``, ``call(name)``), so
+#: a recording holding any of them is re-run whole.
+_NAMES = {_S.REGISTER, _S.UNREGISTER}
+
 
 def _plan(
     recorded: list[Signal], pid: int, seq: int
 ) -> tuple[int, list[Signal], deque[tuple[int, Any]]] | None:
     """(TRANSITION seq, the process's signals from it on, messages reaching it)."""
+    if any(signal.type in _NAMES for signal in recorded[: seq + 1]):
+        return None
     start = None
     for index in range(min(seq, len(recorded) - 1), -1, -1):
         signal = recorded[index]

@@ -75,7 +75,8 @@ class ChildSpec:
             )
 
     def __repr__(self) -> str:
-        return f"ChildSpec({self.id!r}, {self.template.name}, restart={self.restart})"
+        named = ", register=True" if self.register else ""
+        return f"ChildSpec({self.id!r}, {self.template.name}, restart={self.restart}{named})"
 
 
 @dataclass
