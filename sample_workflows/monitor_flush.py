@@ -10,8 +10,9 @@ gets instead of the message it was waiting for: the bug flush prevents.
 
 What to look for in the debugger: the DOWN entering the boss's inbox
 right after the worker's STOP; the DROP with reason "demonitor flush"
-that takes it out; in the second round, the DOWN still in the inbox
-after the DEMONITOR, and the RECEIVE that takes it.
+that takes it out (there is no DEMONITOR: the monitor had fired
+already, so only the flush had work to do); in the second round, the
+DOWN still in the inbox after the demonitor, and the RECEIVE that takes it.
 
     chronoflow run sample_workflows/monitor_flush.py
 """
