@@ -8,6 +8,9 @@ debugger's re-execution use it.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from chronoflow.runtime.bus import Observer, Recording, Sink
 from chronoflow.runtime.calls import CALL, REPLY
 from chronoflow.runtime.effects import TIMEOUT, Join, MatchMode, Receive, Sleep, Use
@@ -17,9 +20,28 @@ from chronoflow.runtime.patterns import ANY, Clauses, Matched, Pattern
 from chronoflow.runtime.process import Process, ProcessStatus
 from chronoflow.runtime.runloop import STEP_BUDGET
 from chronoflow.runtime.scheduler import SimpleScheduler
-from chronoflow.runtime.supervisor import ChildSpec, Supervisor, which_children
 from chronoflow.runtime.template import OVERFLOW_POLICIES, ProcessTemplate, Transition, template
 from chronoflow.runtime.timers import VirtualClock
+
+if TYPE_CHECKING:
+    from chronoflow.runtime.supervisor import ChildSpec, Supervisor, which_children
+
+#: Names imported on first use. Why lazily: a program without supervisors
+#: should not pay for building the supervisor's module when it starts.
+_LAZY = {
+    "ChildSpec": "chronoflow.runtime.supervisor",
+    "Supervisor": "chronoflow.runtime.supervisor",
+    "which_children": "chronoflow.runtime.supervisor",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'chronoflow.runtime' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ANY",
