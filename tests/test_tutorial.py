@@ -41,7 +41,8 @@ def checkpoints() -> list[Checkpoint]:
 
 
 def _process(world: World, name: str) -> ProcessState:
-    matches = [p for p in world if p.name == name]
+    # Why not p.name alone: that shows a registered name too ("alice: Account[2]").
+    matches = [p for p in world if f"{p.template}[{p.pid}]" == name]
     assert matches, f"no process {name} at seq {world.seq}"
     return matches[0]
 
@@ -87,6 +88,14 @@ def _says(timeline: Timeline, world: World, m: re.Match[str]) -> None:
     assert timeline.why(pid, world.seq).sentence == m.group(2)
 
 
+def _registered(timeline: Timeline, world: World, m: re.Match[str]) -> None:
+    assert _process(world, m.group(1)).registered_name == m.group(2)
+
+
+def _unregistered(timeline: Timeline, world: World, m: re.Match[str]) -> None:
+    assert _process(world, m.group(1)).registered_name is None
+
+
 def _deadlock(timeline: Timeline, world: World, m: re.Match[str]) -> None:
     standstill = timeline.standstill()
     assert standstill is not None
@@ -115,6 +124,8 @@ CLAIMS: list[tuple[re.Pattern[str], Check]] = [
     ),
     (re.compile(r"^the run ends blocked forever since seq (\d+), with no deadlock$"), _no_deadlock),
     (re.compile(r"^the signal is an? (\w+)$"), _signal_type),
+    (re.compile(rf'^{NAME} is registered as "(.+)"$'), _registered),
+    (re.compile(rf"^{NAME} has no registered name$"), _unregistered),
     (re.compile(rf'^{NAME} waits on "(.+)"$'), _waits_on),
     (re.compile(rf"^{NAME} has an empty inbox$"), _empty),
     (re.compile(rf"^{NAME} has (\d+) messages? in its inbox$"), _count),

@@ -77,6 +77,8 @@ TYPE_STYLES: dict[SignalType, str] = {
     SignalType.TRAP: "yellow",
     SignalType.TIMEOUT: "yellow",
     SignalType.NOW: "bright_black",
+    SignalType.REGISTER: "bright_magenta",
+    SignalType.UNREGISTER: "bright_magenta",
 }
 
 

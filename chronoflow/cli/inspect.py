@@ -23,7 +23,6 @@ from chronoflow.cli.terminal import Output, visible
 from chronoflow.cli.world_text import pending_report, world_tree
 from chronoflow.inspect import Query, SeqOutOfRangeError, Timeline, describe_gap, tune_collector
 from chronoflow.inspect.export import type_name
-from chronoflow.inspect.summary import summary
 
 RecordingFile = Annotated[
     Path,
@@ -122,7 +121,7 @@ def state(
         if gap is not None:  # the world after the last signal before the gap
             out.line(Text(f"seq {at}: ", style="bold").append(f"no signal ({describe_gap(gap)})"))
         elif at >= 0:
-            out.line(Text(f"seq {at}: ", style="bold").append(summary(timeline.signal(at))))
+            out.line(Text(f"seq {at}: ", style="bold").append(timeline.summary(at)))
 
 
 @app.command(
@@ -170,4 +169,5 @@ def find(
 
 def _found(timeline: Timeline, seq: int) -> Text:
     signal = timeline.signal(seq)
-    return Text(f"{seq:>8} {signal.pid:>5} {type_name(signal.type):<10} ").append(summary(signal))
+    line = Text(f"{seq:>8} {signal.pid:>5} {type_name(signal.type):<10} ")
+    return line.append(timeline.describe(signal))

@@ -24,6 +24,7 @@ from typing import Any
 from chronoflow.cli.terminal import visible
 from chronoflow.cli.user_code import is_user_file
 from chronoflow.inspect import MemorySource, Standstill, Timeline
+from chronoflow.inspect.model import process_label
 from chronoflow.signals import Signal, SignalType
 
 #: Signals a run keeps to look for a standstill at its end; a longer run
@@ -63,6 +64,9 @@ class RunReport:
     #: Where each report line goes (a function taking one line of text).
     say: Any
     templates: dict[int, str] = field(default_factory=dict)
+    #: The name each process is registered under now (REGISTER; an
+    #: UNREGISTER or its end takes it away).
+    names: dict[int, str] = field(default_factory=dict)
     ended: dict[int, int] = field(default_factory=dict)  # pid -> STOP, CRASH or KILL
     crashes: int = 0
     kills: int = 0
@@ -78,6 +82,10 @@ class RunReport:
         kind = signal.type
         if kind == _S.START and isinstance(signal.data, dict):
             self.templates[signal.pid] = str(signal.data.get("template", "?"))
+        elif kind == _S.REGISTER and isinstance(signal.data, dict):
+            self.names[signal.pid] = str(signal.data.get("name"))
+        elif kind == _S.UNREGISTER:
+            self.names.pop(signal.pid, None)
         elif kind in (_S.STOP, _S.CRASH, _S.KILL):
             self.ended[signal.pid] = kind
             if kind == _S.CRASH:
@@ -89,13 +97,16 @@ class RunReport:
                 if not (isinstance(reason, str) and reason in QUIET_REASONS):
                     self.kills += 1
                     self.say(f"killed: {self.name(signal.pid)} (reason {reason!r})")
+            # Its end frees its name (after the report above named it by it).
+            self.names.pop(signal.pid, None)
 
     def flush(self) -> None:
         """Nothing is buffered."""
 
     def name(self, pid: int) -> str:
-        """``Template[pid]``."""
-        return f"{self.templates.get(pid, '?')}[{pid}]"
+        """``Template[pid]``, or ``alice: Template[pid]`` while it is registered
+        as ``alice``."""
+        return process_label(self.templates.get(pid, "?"), pid, self.names.get(pid))
 
     def _crash(self, signal: Signal) -> Iterator[str]:
         data = signal.data if isinstance(signal.data, dict) else {}

@@ -25,6 +25,7 @@ from chronoflow.inspect import (
     Status,
     Timeline,
     World,
+    addressee,
 )
 from chronoflow.inspect.summary import short
 
@@ -210,8 +211,7 @@ def pending_report(timeline: Timeline, pending: Pending) -> list[Text]:
             Text(f"  #{item.id} ")
             .append(short(item.message))
             .append(
-                f"  from {name(item.sender)}, "
-                + ("routed to nobody" if item.to is None else f"routed to {name(item.to)}"),
+                f"  from {name(item.sender)}, routed to {addressee(timeline, item.to, item.id)}",
                 style="dim",
             )
             for item in pending.outbox

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import ChronoflowError
-from chronoflow.inspect.blocked import Pending, Standstill, Timer, WaitEdge, Why, WhyKind, why
+from chronoflow.inspect.blocked import Pending, Timer, Why, WhyKind, why
 from chronoflow.inspect.errors import (
     MissingSeqError,
     NotAMessageError,
@@ -63,7 +63,9 @@ from chronoflow.inspect.model import (
     WorldDiff,
 )
 from chronoflow.inspect.query import Query, Term
+from chronoflow.inspect.signal_text import addressee
 from chronoflow.inspect.source import MemorySource, SignalSource
+from chronoflow.inspect.standstill import Standstill, WaitEdge
 from chronoflow.inspect.summary import summary, type_name
 from chronoflow.inspect.timeline import Timeline
 from chronoflow.inspect.world import World
@@ -137,6 +139,7 @@ __all__ = [
     "WhyKind",
     "World",
     "WorldDiff",
+    "addressee",
     "apply",
     "describe_gap",
     "examine",

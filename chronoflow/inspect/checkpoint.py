@@ -19,8 +19,9 @@ from typing import Any
 from chronoflow.inspect.state import FoldState, fields_of, records_of
 
 #: A frozen state: the pids in START order, their records' fields (see
-#: :func:`~chronoflow.inspect.state.fields_of`), ``spawning`` and ``outbox``.
-Frozen = tuple[tuple[int, ...], list[Any], dict[int, Any], dict[int, Any]]
+#: :func:`~chronoflow.inspect.state.fields_of`), ``spawning``, ``outbox`` and
+#: ``names``.
+Frozen = tuple[tuple[int, ...], list[Any], dict[int, Any], dict[int, Any], dict[str, int]]
 
 
 def freeze(state: FoldState) -> Frozen:
@@ -29,14 +30,14 @@ def freeze(state: FoldState) -> Frozen:
     Shares the containers the records hold: the result is read at once.
     """
     procs = state.procs
-    return tuple(procs), fields_of(procs.values()), state.spawning, state.outbox
+    return tuple(procs), fields_of(procs.values()), state.spawning, state.outbox, state.names
 
 
 def thaw(frozen: Frozen, seq: int, examines: bool) -> FoldState:
     """The state that :func:`freeze` froze (taking its containers as its own)."""
-    pids, fields, spawning, outbox = frozen
+    pids, fields, spawning, outbox, names = frozen
     procs = dict(zip(pids, records_of(fields), strict=True))
-    return FoldState(seq, procs, spawning, outbox, examines=examines)
+    return FoldState(seq, procs, spawning, outbox, names, examines=examines)
 
 
 class Checkpoint:

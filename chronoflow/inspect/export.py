@@ -26,6 +26,7 @@ are right from the first signal shown. An :class:`Exported` passed as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chronoflow.inspect.fold import apply_in_place
+from chronoflow.inspect.fold import MALFORMED, apply_in_place
 from chronoflow.inspect.state import STATUSES, FoldState, status_code
 from chronoflow.recording import Opaque, open_recording
 from chronoflow.recording.raw import from_raw
@@ -221,7 +222,8 @@ def _walk(
     with open_recording(path) as reader:
         end = None if stop is None else stop + 1
         for signal in reader.signals(0, end):
-            apply_in_place(state, signal)
+            with contextlib.suppress(*MALFORMED):  # it changes nothing, as in every fold
+                apply_in_place(state, signal)
             record = state.procs.get(signal.pid)
             if record is not None:
                 walk.names.setdefault(signal.pid, f"{from_raw(record.template)}[{signal.pid}]")

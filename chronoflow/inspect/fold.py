@@ -14,7 +14,8 @@ concerns, the WAIT a TIMEOUT ends, the MONITOR a DEMONITOR removes, the
 STOP/CRASH a JOIN collects or a KILL follows. The index keeps these in a
 column, which is how causal links are found without another pass.
 Message handlers live in :mod:`chronoflow.inspect.mail`, link and monitor
-handlers in :mod:`chronoflow.inspect.relations`.
+handlers in :mod:`chronoflow.inspect.relations`, and the handlers of
+registered names (REGISTER, UNREGISTER) in :mod:`chronoflow.inspect.registry`.
 
 Handlers see each ``data`` in the raw form of :mod:`chronoflow.recording.raw`
 (a map is a dict, a scalar itself, an array a tuple), which is how the
@@ -56,7 +57,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from chronoflow.inspect import mail, relations
+from chronoflow.inspect import mail, registry, relations
 from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import (
     CRASHED,
@@ -174,12 +175,14 @@ def _use(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
 
 def _end(state: FoldState, pid: int, record: ProcessRecord, status: int, seq: int) -> None:
     """Mark ``record`` ended at ``seq``: it waits for and uses nothing, its
-    links and monitors are gone."""
+    links and monitors are gone, and so is its registered name."""
     record.status = status
     record.ended = seq
     record.wait = None
     record.use = None
     relations.forget(state, pid, record)
+    if record.registered is not None:  # why here: most processes have no name
+        registry.forget(state, pid, record, seq)
     parent = _parent_of(state, record)
     if parent is not None and parent.status == JOINING:
         wait = parent.wait
@@ -243,19 +246,21 @@ def _wait(state: FoldState, seq: int, pid: int, data: Any) -> int | None:
     record = state.procs.get(pid)
     if record is None:
         return None
+    # The wait: (mode, match, joined child, since, timeout, callee of a call).
     if data is None:
         record.status = WAITING
-        record.wait = ("receive", None, None, seq, None)
+        record.wait = ("receive", None, None, seq, None, None)
     elif "join" in data:
         record.status = JOINING
-        record.wait = ("join", None, data["join"], seq, None)
+        record.wait = ("join", None, data["join"], seq, None, None)
     elif "sleep" in data:
         record.status = SLEEPING
-        record.wait = ("sleep", None, None, seq, data["sleep"])
+        record.wait = ("sleep", None, None, seq, data["sleep"], None)
     else:
         record.status = WAITING
         mode = data.get("mode", "receive")
-        record.wait = (mode, data.get("match"), None, seq, data.get("timeout"))
+        call = data.get("call")
+        record.wait = (mode, data.get("match"), None, seq, data.get("timeout"), call)
     return None
 
 
@@ -321,6 +326,8 @@ HANDLERS: tuple[Handler, ...] = (
     _restart,  # RESTART
     _retry,  # RETRY
     _unknown,  # STUCK
+    registry.register,  # REGISTER
+    registry.unregister,  # UNREGISTER
 )
 
 #: HANDLERS padded with the no-op for every other number a type byte can hold,

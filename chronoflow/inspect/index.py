@@ -49,6 +49,7 @@ from chronoflow.inspect.checkpoint import Checkpoint, SpillFile
 from chronoflow.inspect.columns import Column
 from chronoflow.inspect.fold import MALFORMED, TABLE, fold_runs
 from chronoflow.inspect.gaps import Gaps
+from chronoflow.inspect.history import ProcessHistory
 from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import FoldState, ProcessRecord
 from chronoflow.inspect.summary import short, type_name
@@ -119,13 +120,14 @@ class Index:
         #: Seqs ``0 .. indexed - 1`` are in the columns and covered by checkpoints.
         self.indexed = 0
         self.warnings: list[str] = []
-        #: Per pid, the seqs of its START and TRANSITIONs and the templates they name.
-        self.templates: dict[int, tuple[array[int], list[str]]] = {}
+        #: Per pid, the seqs at which its template and its registered name changed.
+        self.history = ProcessHistory()
         self.malformed = 0
         #: Signals folded since the last checkpoint.
         self._folded = 0
         self.changed = threading.Condition()
         self._state = FoldState(examines=examines)
+        self._state.journal = []
         self._packer: ThreadPoolExecutor | None = None
         #: Checkpoints handed to the packer thread and not yet settled, oldest first.
         self._pending: deque[tuple[Checkpoint, Future[None]]] = deque()
@@ -244,39 +246,10 @@ class Index:
                     pass
         self._append_pids(pids)
         self._append_types(types)
-        self._note_templates(first, pids, types, datas)
-
-    def _note_templates(
-        self, first: int, pids: Sequence[Any], types: Sequence[Any], datas: Sequence[Any]
-    ) -> None:
-        """Remember the template each START and TRANSITION names, by pid and seq.
-
-        Why a search for the two type bytes: they are rare, and ``bytes.find``
-        skips the rest of a chunk at C speed.
-        """
-        if type(types) is bytes:
-            places = sorted(_where(types, _START_BYTE) + _where(types, _TRANSITION_BYTE))
-        else:
-            places = [i for i, kind in enumerate(types) if kind in _RENAMES]
-        for i in places:
-            data = datas[i]
-            name = data.get("template") if type(data) is dict else None
-            if type(name) is not str:
-                name = "?"
-            pid = pids[i]
-            seqs, names = self.templates.setdefault(pid, (array("q"), []))
-            seqs.append(first + i)
-            names.append(name)
-
-    def template_at(self, pid: int, seq: int) -> str | None:
-        """The template ``pid`` runs at ``seq`` (None: it has not started by then,
-        or the index has not reached its START)."""
-        found = self.templates.get(pid)
-        if found is None:
-            return None
-        seqs, names = found
-        at = bisect_right(seqs, seq) - 1
-        return None if at < 0 else names[at]
+        self.history.note_templates(first, pids, types, datas)
+        journal = state.journal
+        if journal:
+            self.history.note_names(journal)
 
     def _finish_batch(self, state: FoldState, expected: int, published: Callable[[], None]) -> None:
         self._settle(wait=True)
@@ -448,18 +421,3 @@ class Index:
 
 def _seq_of(checkpoint: Checkpoint) -> int:
     return checkpoint.seq
-
-
-_START_BYTE = bytes([SignalType.START])
-_TRANSITION_BYTE = bytes([SignalType.TRANSITION])
-_RENAMES = frozenset({SignalType.START, SignalType.TRANSITION})
-
-
-def _where(types: bytes, mark: bytes) -> list[int]:
-    """The positions of the byte ``mark`` in ``types``."""
-    found = []
-    at = types.find(mark)
-    while at != -1:
-        found.append(at)
-        at = types.find(mark, at + 1)
-    return found

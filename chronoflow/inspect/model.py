@@ -79,7 +79,9 @@ class Wait:
     the predicate itself is code and is not in the recording); ``child`` is
     the joined pid for a join; ``since`` is the seq of the WAIT signal;
     ``timeout`` is the seconds a receive waits at most (None: forever), or
-    the seconds of a sleep.
+    the seconds of a sleep. ``call`` is, for the receive of a ``call``
+    (a request sent to a process, waiting for its reply), the pid of the
+    process called.
     """
 
     mode: WaitMode
@@ -87,15 +89,21 @@ class Wait:
     child: int | None
     since: int
     timeout: float | None = None
+    call: int | None = None
 
     def describe(self) -> str:
         """One phrase: ``"receive"``, ``"select is_reply_102"``, ``"join 4"``,
-        ``"receive (timeout 2s)"``, ``"sleep 0.5s"``."""
+        ``"receive (timeout 2s)"``, ``"sleep 0.5s"``, ``"call 5"``."""
         if self.mode is WaitMode.JOIN:
             return f"join {self.child}"
         if self.mode is WaitMode.SLEEP:
             return f"sleep {self.timeout:g}s"
-        text = str(self.mode.value) if self.match is None else f"{self.mode.value} {self.match}"
+        if self.call is not None:
+            text = f"call {self.call}"
+        elif self.match is None:
+            text = str(self.mode.value)
+        else:
+            text = f"{self.mode.value} {self.match}"
         return text if self.timeout is None else f"{text} (timeout {self.timeout:g}s)"
 
 
@@ -176,6 +184,10 @@ class ProcessState:
     evicted and it will look at its inbox again), and ``match_raised`` the
     exception type name when its pattern raised on that message instead.
     ``wait`` stays set while it is ready, to say what it waited for.
+    ``registered_name`` is the name it is registered under at this seq
+    (REGISTER; None when it has none: never registered, unregistered, or
+    ended, which frees a name), at most
+    :data:`~chronoflow.inspect.excerpt.NAME_LIMIT` characters.
     """
 
     pid: int
@@ -205,11 +217,19 @@ class ProcessState:
     template_since: int = 0
     matched: int | None = None
     match_raised: str | None = None
+    registered_name: str | None = None
 
     @property
     def name(self) -> str:
-        """``"Template[pid]"``, the way the engine names a process in text."""
-        return f"{self.template}[{self.pid}]"
+        """``"Template[pid]"``, or ``"alice: Template[pid]"`` while it is registered
+        as ``alice``: the way the engine names a process in text."""
+        return process_label(self.template, self.pid, self.registered_name)
+
+
+def process_label(template: str, pid: int, name: str | None = None) -> str:
+    """How the engine names a process in text: ``"Account[5]"``, or with its
+    registered name ``"alice: Account[5]"``."""
+    return f"{template}[{pid}]" if name is None else f"{name}: {template}[{pid}]"
 
 
 class HopKind(Enum):

@@ -62,6 +62,7 @@ class ProcessRecord:
         "parent",
         "pid",
         "qualname",
+        "registered",
         "restarts",
         "result",
         "started",
@@ -95,7 +96,8 @@ class ProcessRecord:
     inbox: Inbox
     #: The SPAWN seq: an inbox entry with a smaller id was inherited then.
     floor: int
-    #: None, or ``(mode value, match name | None, child | None, since seq, timeout)``.
+    #: None, or ``(mode value, match name | None, child | None, since seq, timeout,
+    #: callee | None)``; the callee is the process a ``call`` waits for a reply from.
     wait: tuple[Any, ...] | None
     #: None, or ``(use seq, fn name, args)``.
     use: tuple[Any, ...] | None
@@ -124,6 +126,9 @@ class ProcessRecord:
     inherits: bool
     #: How many children it (a supervisor) restarted.
     restarts: int
+    #: The name it is registered under (REGISTER), or None; a str (the fold
+    #: checks it), freed by UNREGISTER and by its end, kept by a TRANSITION.
+    registered: str | None
     #: None, or the id of the message its blocked receive matched (status
     #: READY), or ``(id, error type name)`` when the receive's pattern raised
     #: on that message.
@@ -171,6 +176,7 @@ class ProcessRecord:
         self.killed_by = None
         self.inherits = inherits
         self.restarts = 0
+        self.registered = None
         self.matched = None
         self.template_since = started
 
@@ -245,6 +251,7 @@ def fields_of(records: Iterable[ProcessRecord]) -> list[Any]:
                 r.parent,
                 r.pid,
                 r.qualname,
+                r.registered,
                 r.restarts,
                 r.result,
                 r.started,
@@ -290,6 +297,7 @@ def records_of(fields: list[Any]) -> list[ProcessRecord]:
             record.parent,
             record.pid,
             record.qualname,
+            record.registered,
             record.restarts,
             record.result,
             record.started,
@@ -338,13 +346,22 @@ class FoldState:
     ``spawning`` holds, between a SPAWN and its child's START, the inbox copy
     the child starts with, the SPAWN's seq and whether the child inherits.
     ``outbox`` holds the messages sent to no inbox (the scheduler's outbox).
-    ``examines`` says whether the runtime that recorded examined a message
-    as it arrived at a process blocked in a selective receive (recordings
-    of format 1.1 and later, and every in-memory source): then every
-    message in the inbox of a blocked receive has been looked at.
+    ``names`` maps each registered name to the pid that holds it (the
+    records' ``registered``, looked up the other way). ``examines`` says
+    whether the runtime that recorded examined a message as it arrived at a
+    process blocked in a selective receive (recordings of format 1.1 and
+    later, and every in-memory source): then every message in the inbox of
+    a blocked receive has been looked at.
+
+    ``journal``, None but in the indexer's own state, receives ``(pid, seq,
+    name or None)`` each time a process's registered name changes. Why:
+    the index keeps every process's names by seq from it (for labels at a
+    seq, and the links between a REGISTER and what freed the name) without
+    testing the type of every signal it folds. A copy, fork or checkpoint
+    has no journal.
     """
 
-    __slots__ = ("examines", "outbox", "procs", "seq", "spawning")
+    __slots__ = ("examines", "journal", "names", "outbox", "procs", "seq", "spawning")
 
     def __init__(
         self,
@@ -352,6 +369,7 @@ class FoldState:
         procs: dict[int, ProcessRecord] | None = None,
         spawning: dict[int, tuple[Inbox, int, bool]] | None = None,
         outbox: Outbox | None = None,
+        names: dict[str, int] | None = None,
         *,
         examines: bool = True,
     ) -> None:
@@ -359,7 +377,9 @@ class FoldState:
         self.procs: dict[int, ProcessRecord] = {} if procs is None else procs
         self.spawning: dict[int, tuple[Inbox, int, bool]] = {} if spawning is None else spawning
         self.outbox: Outbox = {} if outbox is None else outbox
+        self.names: dict[str, int] = {} if names is None else names
         self.examines = examines
+        self.journal: list[tuple[int, int, str | None]] | None = None
 
     def copy(self) -> FoldState:
         """An independent copy: records and the containers in them are copied;
@@ -396,7 +416,14 @@ class FoldState:
             pid: (inbox.copy(), seq, inherits)
             for pid, (inbox, seq, inherits) in self.spawning.items()
         }
-        return FoldState(self.seq, procs, spawning, self.outbox.copy(), examines=self.examines)
+        return FoldState(
+            self.seq,
+            procs,
+            spawning,
+            self.outbox.copy(),
+            self.names.copy(),
+            examines=self.examines,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FoldState):
@@ -407,6 +434,7 @@ class FoldState:
             and list(self.procs) == list(other.procs)
             and all(list(a.inbox) == list(other.procs[p].inbox) for p, a in self.procs.items())
             and self.outbox == other.outbox
+            and self.names == other.names
         )
 
     __hash__ = None  # type: ignore[assignment]

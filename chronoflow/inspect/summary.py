@@ -87,7 +87,45 @@ def _send(d: Any) -> str:
         where = "→ outbox" if _get(d, "to") is None else f"→ {to} (not delivered)"
     else:
         where = f"→ {to} into {short(into)}" if _get(d, "to") is not None else f"into {short(into)}"
-    return f"send {short(_get(d, 'msg'))} {where}{_examined(d)}"
+    return f"send {message_text(_get(d, 'msg'))} {where}{_examined(d)}"
+
+
+def _call(message: Any) -> tuple[str, Any, Any] | None:
+    """``("call", request, ref)`` for the request of a ``call``, ``("reply",
+    value, ref)`` for its reply (``("$call", (caller, ref), request)``,
+    ``("$reply", ref, value)``), else None."""
+    if not isinstance(message, tuple | list) or len(message) != 3:
+        return None
+    tag, head, body = message
+    if tag == "$call" and isinstance(head, tuple | list) and len(head) == 2:
+        return "call", body, head[1]
+    if tag == "$reply":
+        return "reply", body, head
+    return None
+
+
+def message_text(message: Any) -> str:
+    """A message's short text: a call's request as ``call ('deposit', 5) (ref
+    @12)``, its reply as ``reply 'ok' (ref @12)``, any other as its short repr."""
+    call = _call(message)
+    if call is None:
+        return short(message)
+    what, value, ref = call
+    return f"{what} {short(value)} (ref @{_text(ref)})"
+
+
+def name_line(kind: int, data: Any, by: str | None = None) -> str:
+    """A REGISTER or UNREGISTER: ``register alice``; registered by another
+    process, ``register alice (by 1)`` (``by``: how to name that process
+    instead of its pid), by code outside the processes ``(from outside)``."""
+    verb = "register" if kind == SignalType.REGISTER else "unregister"
+    text = f"{verb} {_field(data, 'name')}"
+    if not isinstance(data, dict) or "by" not in data:
+        return text
+    who = data["by"]
+    if who is None:
+        return f"{text} (from outside)"
+    return f"{text} (by {_text(who) if by is None else by})"
 
 
 def _result(d: Any) -> str:
@@ -109,6 +147,8 @@ def _wait(d: Any) -> str:
     text = (
         f"wait {_field(d, 'mode')} {_field(d, 'match', '?')}" if "mode" in d else "wait (receive)"
     )
+    if "call" in d:
+        text = f"wait call {_field(d, 'call')} ({text.removeprefix('wait ')})"
     return text if "timeout" not in d else f"{text} timeout {_field(d, 'timeout')}s"
 
 
@@ -155,7 +195,7 @@ _FORMATS: dict[SignalType, Callable[[Any], str]] = {
         + (f" ({_text(_get(d, 'reason'))})" if "reason" in d else "")
     ),
     SignalType.DELIVER: lambda d: (
-        f"deliver {short(_get(d, 'msg'))} into {short(_get(d, 'into', []))}{_examined(d)}"
+        f"deliver {message_text(_get(d, 'msg'))} into {short(_get(d, 'into', []))}{_examined(d)}"
     ),
     SignalType.RECEIVE: lambda d: f"receive #{_text(d)}",
     SignalType.WAIT: _wait,
@@ -180,6 +220,8 @@ _FORMATS: dict[SignalType, Callable[[Any], str]] = {
         f"(attempt {_field(d, 'attempt')}, after {_field(d, 'delay')}s)"
     ),
     SignalType.STUCK: lambda d: f"stuck {_field(d, 'seconds')}s at {_field(d, 'where')}",
+    SignalType.REGISTER: lambda d: name_line(SignalType.REGISTER, d),
+    SignalType.UNREGISTER: lambda d: name_line(SignalType.UNREGISTER, d),
 }
 
 

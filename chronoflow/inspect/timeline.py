@@ -32,8 +32,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from chronoflow.inspect import blocked, causality, inbox
-from chronoflow.inspect.blocked import Pending, Standstill, Why
+from chronoflow.inspect import blocked, causal_links, causality, inbox, signal_text
+from chronoflow.inspect.blocked import Pending, Why
 from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import MissingSeqError, SeqOutOfRangeError
 from chronoflow.inspect.excerpt import NAME_LIMIT, text_of
@@ -46,11 +46,17 @@ from chronoflow.inspect.index import (
     Index,
 )
 from chronoflow.inspect.index_thread import IndexThread, ProgressListener
-from chronoflow.inspect.model import CausalLink, MessageTrace, Progress, WorldDiff
+from chronoflow.inspect.model import (
+    CausalLink,
+    MessageTrace,
+    Progress,
+    WorldDiff,
+    process_label,
+)
 from chronoflow.inspect.query import Query
 from chronoflow.inspect.search import QueryLike, Search
 from chronoflow.inspect.source import SignalSource, SourceReader
-from chronoflow.inspect.summary import summary
+from chronoflow.inspect.standstill import Standstill, find_standstill
 from chronoflow.inspect.world import World
 from chronoflow.inspect.world_cache import WorldCache
 from chronoflow.recording import ReadMode, open_recording
@@ -272,8 +278,14 @@ class Timeline:
         return (signal for signal in signals if query.matches(signal))
 
     def summary(self, seq: int) -> str:
-        """The one-line text of signal ``seq``."""
-        return summary(self.signal(seq))
+        """The one-line text of signal ``seq``: :meth:`describe` of it."""
+        return self.describe(self.signal(seq))
+
+    def describe(self, signal: Signal) -> str:
+        """The one-line text of ``signal``, with what the index knows beyond it
+        (a message to a process that had ended: ``send 'ping' to Worker[4],
+        which ended at seq 80``; see :mod:`chronoflow.inspect.signal_text`)."""
+        return signal_text.describe(self, signal)
 
     @property
     def origin(self) -> float:
@@ -296,7 +308,7 @@ class Timeline:
     def template_at(self, pid: int, seq: int) -> str | None:
         """The template ``pid`` runs at ``seq`` (None: not started by then, or not
         indexed that far)."""
-        return self.index.template_at(pid, seq)
+        return self.index.history.template_at(pid, seq)
 
     # -- worlds -----------------------------------------------------------------------
 
@@ -377,7 +389,7 @@ class Timeline:
 
     def standstill(self, *, wait: bool = True) -> Standstill | None:
         """The standstill (a deadlock, or processes left waiting forever) the
-        recording ends in, if it does (see :mod:`chronoflow.inspect.blocked`);
+        recording ends in, if it does (see :mod:`chronoflow.inspect.standstill`);
         it needs the whole index, so without ``wait`` it is None until
         indexing is done."""
         if not self.indexer.caught_up:
@@ -386,7 +398,7 @@ class Timeline:
             self.wait()
         key = len(self)
         if self._standstill is None or self._standstill[0] != key:
-            self._standstill = (key, blocked.find_standstill(self))
+            self._standstill = (key, find_standstill(self))
         return self._standstill[1]
 
     # -- causality --------------------------------------------------------------------
@@ -397,17 +409,35 @@ class Timeline:
 
     def links(self, seq: int) -> tuple[CausalLink, ...]:
         """Jump targets from signal ``seq`` to its causal counterparts."""
-        return causality.links(self, seq)
+        return causal_links.links(self, seq)
 
-    def name_of(self, pid: int) -> str:
-        """``"Template[pid]"`` by the template the process runs at the indexed end."""
+    def name_of(self, pid: int, seq: int | None = None) -> str:
+        """``"Template[pid]"`` by the template the process runs at the indexed end,
+        ``"alice: Template[pid]"`` if it is registered as ``alice`` at ``seq``
+        (default: the indexed end), or ``"process 7"`` if it is unknown.
+
+        A process that has ended by ``seq`` is named by the name it had when
+        it ended (its end frees the name, but a link to it reads better with
+        the name it was known by).
+        """
         record = self.index.live_record(pid)
         if record is None:
             return f"process {pid}"
         template = record.template
         if type(template) is not str or len(template) > NAME_LIMIT:
             template = text_of(template, NAME_LIMIT, raw=True)
-        return f"{template}[{pid}]"
+        history = self.index.history
+        if seq is None:
+            name = record.registered
+            seq = self.index.indexed - 1
+        else:
+            name = history.name_at(pid, seq)
+        ended = record.ended
+        if name is None and ended is not None and ended <= seq:
+            name = history.name_at(pid, ended - 1)
+        if name is not None and len(name) > NAME_LIMIT:
+            name = text_of(name, NAME_LIMIT)
+        return process_label(template, pid, name)
 
     # -- lifetime ---------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ name belongs becomes its excerpt.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from chronoflow.inspect.excerpt import NAME_LIMIT, TEXT_LIMIT, TRACEBACK_LIMIT, text_of
@@ -31,6 +32,7 @@ from chronoflow.inspect.model import (
     Status,
     Wait,
     WaitMode,
+    process_label,
 )
 from chronoflow.inspect.state import STATUSES, FoldState, ProcessRecord, matched_of, status_code
 from chronoflow.inspect.summary import short
@@ -92,6 +94,7 @@ def process_state(record: ProcessRecord) -> ProcessState:
     matched = matched_of(record)
     template, module, qualname = record.template, record.module, record.qualname
     started_as = record.started_as
+    registered = record.registered
     return ProcessState(
         pid=pid,
         # Why not _text alone: a call per field is a third of building a state,
@@ -135,12 +138,21 @@ def process_state(record: ProcessRecord) -> ProcessState:
         template_since=record.template_since,
         matched=matched if type(matched) is int or matched is None else matched[0],
         match_raised=None if type(matched) is int or matched is None else str(matched[1]),
+        registered_name=None if registered is None else _text(registered),
     )
 
 
 def _wait(wait: tuple[Any, ...]) -> Wait:
     mode = _WAIT_MODES.get(wait[0], WaitMode.RECEIVE)
-    return Wait(mode, _optional_text(wait[1]), wait[2], wait[3], _value(wait[4]))
+    call = wait[5]
+    return Wait(
+        mode,
+        _optional_text(wait[1]),
+        wait[2],
+        wait[3],
+        _value(wait[4]),
+        call if type(call) is int else None,
+    )
 
 
 class _Processes(Mapping[int, ProcessState]):
@@ -223,6 +235,28 @@ class World:
         """
         record = self._state.procs.get(pid)
         return None if record is None else _text(record.template)
+
+    def label_of(self, pid: int) -> str:
+        """How text names ``pid`` at :attr:`seq`: ``"Account[5]"``, ``"alice:
+        Account[5]"`` while it is registered as ``alice``, or ``"process 9"`` for
+        a pid that has not started (see :attr:`ProcessState.name
+        <chronoflow.inspect.model.ProcessState.name>`), without building its
+        ``ProcessState``."""
+        record = self._state.procs.get(pid)
+        if record is None:
+            return f"process {pid}"
+        name = record.registered
+        return process_label(_text(record.template), pid, None if name is None else _text(name))
+
+    @property
+    def names(self) -> Mapping[str, int]:
+        """Every registered name at :attr:`seq` and the pid holding it, in the
+        order they were given (the names as recorded, not cut)."""
+        return MappingProxyType(dict(self._state.names))
+
+    def whereis(self, name: str) -> int | None:
+        """The pid registered as ``name`` at :attr:`seq`, or None."""
+        return self._state.names.get(name)
 
     def __contains__(self, pid: object) -> bool:
         return pid in self._state.procs

@@ -106,7 +106,7 @@ class Lifecycle:
         proc.result = value
         proc.reason = "normal"
         proc.status = ProcessStatus.STOPPED
-        self.links.wake_joiner(proc)
+        self.links.ending(proc)
         self._emit(proc, _S.STOP, {"result": value})
         self.links.ended(proc)
 
@@ -128,7 +128,7 @@ class Lifecycle:
         if tb is not None and tb.tb_frame.f_code is self.resume:
             tb = tb.tb_next  # leave out the kernel's own frame
         formatted = "".join(traceback.format_exception(type(error), error, tb))
-        self.links.wake_joiner(proc)
+        self.links.ending(proc)
         self._emit(
             proc,
             _S.CRASH,

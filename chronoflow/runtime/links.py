@@ -172,7 +172,7 @@ class Links:
             return
         proc.status = ProcessStatus.KILLED
         proc.reason = reason
-        self.wake_joiner(proc)
+        self.ending(proc)
         self._emit(proc, _S.KILL, {"reason": reason, "from": by})
         # Its pending use calls go, and its timer can no longer fire.
         self.uses.discard(proc)
@@ -182,9 +182,16 @@ class Links:
                 proc.gen.close()
         self.ended(proc)
 
+    def ending(self, proc: Process) -> None:
+        """What changes as ``proc`` ends, before its STOP, CRASH or KILL, so an
+        observer of that signal sees the world as it is after it: a parent
+        joining it is ready, and its registered name is free."""
+        self.wake_joiner(proc)
+        if proc.registered_name is not None:
+            self.registry.ended(proc)
+
     def wake_joiner(self, proc: Process) -> None:
-        """Make a parent that is joining ``proc`` ready; called as ``proc`` ends,
-        before its STOP, CRASH or KILL, so an observer sees both as they are."""
+        """Make a parent that is joining ``proc`` ready (see ``ending``)."""
         parent = proc.parent
         if (
             parent is not None
@@ -200,10 +207,8 @@ class Links:
         order), DOWNs to its watchers (ref order), then the KILLs of its live
         children (spawn order). Each of these that ends a process has that
         process's own consequences follow it before the next one (depth first).
-        Its registered name is free before any of them.
+        (Its registered name was freed before its ending signal: see ``ending``.)
         """
-        if proc.registered_name is not None:
-            self.registry.ended(proc)
         links = sorted(proc.links)
         for pid in links:
             self.processes[pid].links.discard(proc.pid)

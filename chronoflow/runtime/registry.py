@@ -4,9 +4,10 @@ A name stands for one live process and a process has at most one name, so
 a program can send to ``"alice"`` without passing pids around, and a
 supervisor can keep a restarted worker addressable under the same name.
 Giving and taking a name are signals (REGISTER, UNREGISTER) of the process
-named, so the debugger shows every name at every seq. A name is freed when
+named, so the debugger shows every name at every seq. A name is freed as
 its process ends, with no signal of its own: the process's STOP, CRASH or
-KILL says it (a TRANSITION keeps the name).
+KILL says it, and an observer of that signal finds the name free already
+(a TRANSITION keeps the name).
 
 ``whereis`` is a read, not a signal. Why that replays: a replay re-runs the
 processes whose REGISTERs made the names, so the same reads give the same
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from chronoflow.errors import MisuseError, NameNotRegisteredError, NameTakenError
 from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.inputs import ReplayPaused
-from chronoflow.runtime.process import Process, ProcessTable
+from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
 from chronoflow.signals import SignalType
 
 if TYPE_CHECKING:
@@ -66,8 +67,15 @@ class Registry:
         if not isinstance(name, str) or not name:
             raise MisuseError(f"register(): a name is a non-empty str, got {name!r}")
         proc = self.processes.get(pid)
-        if proc is None or not proc.alive:
-            state = "never existed" if proc is None else proc.status.name.lower()
+        if proc is None or not proc.alive or proc.status is ProcessStatus.CREATED:
+            # Why not a created process: its REGISTER would come before its START.
+            state = (
+                "never existed"
+                if proc is None
+                else "is not started; start() it before registering it"
+                if proc.status is ProcessStatus.CREATED
+                else proc.status.name.lower()
+            )
             raise MisuseError(f"register({name!r}, {pid}): process {pid} {state}")
         holder = self.names.get(name)
         if holder is not None:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from chronoflow import Process, template
 from chronoflow.inspect import CausalLink, Hop, HopKind, NotAMessageError, Timeline
-from chronoflow.inspect.causality import _answers
+from chronoflow.inspect.causal_links import _answers
 from chronoflow.inspect.fold import state_of
 from chronoflow.runtime import SimpleScheduler
 from chronoflow.signals import SignalType

@@ -21,6 +21,7 @@ PUBLIC = {
     "changed_at",
     "close",
     "complete",
+    "describe",
     "diff",
     "find",
     "find_all",

@@ -451,3 +451,30 @@ def test_a_registered_child_whose_name_is_taken_fails_to_start() -> None:
         Supervisor.fn(
             sup, "simple_one_for_one", [ChildSpec("w", Worker, register=True)], 1, 5.0
         ).send(None)
+
+
+def test_an_observer_of_the_ending_signal_finds_the_name_free() -> None:
+    seen: list[tuple[str, int | None]] = []
+    scheduler = SimpleScheduler()
+
+    def watch(signal: Any) -> None:
+        if signal.type in (_S.STOP, _S.CRASH, _S.KILL):
+            seen.append((_S(signal.type).name, scheduler.whereis("n")))
+
+    scheduler.add_observer(watch)
+    _started(scheduler, Named, "n")
+    run(scheduler)
+    scheduler.send_to("n", "stop")
+    run(scheduler)
+    assert seen == [("STOP", None)]
+
+
+def test_a_created_process_cannot_be_registered_before_it_starts(
+    scheduler: SimpleScheduler, tape: Tape
+) -> None:
+    proc = scheduler.create(Holder)
+    with pytest.raises(MisuseError, match="is not started"):
+        scheduler.register("early", proc.pid)
+    proc.start()
+    scheduler.register("early", proc.pid)
+    assert [_S(s.type).name for s in tape.signals] == ["START", "REGISTER"]

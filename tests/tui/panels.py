@@ -27,10 +27,14 @@ def screen_lines(widget: VirtualList) -> list[str]:
 
 
 def tree(app: ChronoflowApp) -> dict[str, str]:
-    """``{"Client[1]": "waiting ✉ 2 ..."}``: each process row after its name."""
+    """``{"Client[1]": "waiting ✉ 2 ..."}``: each process row after its name
+    (``"alice: Account[5]"`` for a registered process)."""
     shown = {}
     for line in rows(app.query_one(ProcessTree)):
         words = line.strip("▸ ├─└│").split(" ", 2)
+        if words[1].endswith(":"):  # a registered name, then the template
+            template, rest = words[2].split(" ", 1)
+            words = [words[0], f"{words[1]} {template}", rest]
         shown[words[1]] = words[2]
     return shown
 

@@ -62,8 +62,10 @@ def legend() -> Table:
     section("Process tree")
     for symbol, style, meaning in (
         ("▸", "bold", "the process of the current signal"),
+        ("alice: Account[5]", "bold", "a process registered under a name (REGISTER)"),
         ("✉ 3", "bold", "messages in its inbox"),
         ("· select f", "", "what it waits for: receive, select or filter and its pattern, join"),
+        ("· call alice", "", "a call waits for the reply of the process it called"),
         ("· #12 matches", "green", "what made a ready process ready"),
         ("⏱2s", "blue", "an armed timer: a receive's timeout, or a sleep"),
         ("« …", "bold black on yellow", "what the current signal changed in that process"),

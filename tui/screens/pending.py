@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chronoflow.inspect import Pending, Timeline
+from chronoflow.inspect import Pending, Timeline, addressee
 from tui.literal import literal, short_repr
 
 Row = tuple[Text, int | None]
@@ -90,7 +90,7 @@ def pending_rows(timeline: Timeline, pending: Pending) -> list[Row]:
             rows.append((text, entry.arrived))
     rows.append(heading("Outbox (reached no inbox)", len(pending.outbox)))
     for item in pending.outbox:
-        to = "nobody" if item.to is None else name(item.to)
+        to = addressee(timeline, item.to, item.id)
         text = literal(f"  #{item.id} {short_repr(item.message, 60)}")
         text.append_text(literal(f"  from {name(item.sender)}, routed to {to}", "dim"))
         rows.append((text, item.id))

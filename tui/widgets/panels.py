@@ -118,6 +118,8 @@ class Panels(Horizontal):
         template = None if world is None else world.template_of(pid)
         if template is not None:
             return template
-        name = self._timeline.name_of(pid)
+        # Why seq -1: before the first signal no process has a registered name,
+        # so the label is "Template[pid]" alone.
+        name = self._timeline.name_of(pid, -1)
         suffix = f"[{pid}]"
         return name[: -len(suffix)] if name.endswith(suffix) else None

@@ -1,6 +1,7 @@
 """ProcessTree: every process at the current seq, as a parent/child tree.
 
-Each row shows a process's pid and template, its status (a symbol and a
+Each row shows a process's registered name if it has one (``alice:``), its
+template and pid, its status (a symbol and a
 colour per status, and its short name: ``waiting``, ``ready``, ...), its
 inbox size, what it waits for or what made it ready in a few words
 (``select reply_to(102) ⏱3s``, ``join Child[3]``, ``#12 matches`` for a ready one),
@@ -166,7 +167,8 @@ class ProcessTree(VirtualList):
         return len(self._shape)
 
     def render_row(self, row: int, width: int) -> Text:
-        """``▸ ├─ ○ Client[1] waiting ✉ 2 · select reply_to(102)  « +1 msg`` (the
+        """``▸ ├─ ○ Client[1] waiting ✉ 2 · select reply_to(102)  « +1 msg``, or
+        ``○ alice: Account[5] ...`` for a process registered as ``alice`` (the
         status's short name; the help screen and the mailbox give its full
         label), what it waits for (``⏱1s``: an armed timer), the mark of what
         this step changed, then what is known about supervision: ``↻2``
@@ -179,6 +181,8 @@ class ProcessTree(VirtualList):
         text.append("▸ " if pid == self.current_pid else "  ", "bold")
         text.append(guide, "dim")
         text.append(f"{look.symbol} ", look.style)
+        if proc.registered_name is not None:
+            text.append_text(literal(f"{proc.registered_name}: ", "bold"))
         text.append_text(literal(proc.template, "bold"))
         text.append(f"[{proc.pid}] ", "bold")
         text.append(proc.status.value, look.style)

@@ -1,7 +1,10 @@
 """SignalList: the timeline of signals around the current seq, one row each.
 
 Row text: seq, pid, the template the process runs at that row's seq, type
-and the engine's one-line summary, the current signal highlighted. A
+and the engine's one-line text of the signal (:meth:`Timeline.describe
+<chronoflow.inspect.Timeline.describe>`: its summary, and for a message to
+a process that had ended, which one and when), the current signal
+highlighted. A
 :class:`~tui.widgets.virtual_list.VirtualList`, so only the rows on screen
 are ever fetched or drawn, which is what keeps a ten-million-signal
 recording as smooth as a small one. Signals are fetched a screenful at a
@@ -36,7 +39,6 @@ from chronoflow.inspect import (
     SignalType,
     Timeline,
     describe_gap,
-    summary,
 )
 from tui.literal import literal
 from tui.look import relative_time, type_name, type_style
@@ -91,6 +93,9 @@ class SignalList(VirtualList):
         self._started_as: dict[int, str] = {}
         #: True when a row was painted without its process's template.
         self._unnamed = False
+        #: Seqs whose text was made before the index was complete, of signals
+        #: the engine says more of once it knows the rest (see _may_say_more).
+        self._provisional: set[int] = set()
 
     # -- what the screen tells the list ------------------------------------------
 
@@ -114,7 +119,14 @@ class SignalList(VirtualList):
             self.scroll_to_row(min(row, max(count - 1, 0)), center=True)
 
     def names_known(self) -> None:
-        """The engine has indexed further: repaint rows painted without a template."""
+        """The engine has indexed further: repaint rows painted without a
+        template, and make again the text of rows the index may say more of."""
+        provisional = self._provisional
+        if provisional:
+            for seq in provisional:
+                self._cache.pop(seq, None)
+            provisional.clear()
+            self._unnamed = True
         if self._unnamed:
             self._unnamed = False
             self.refresh_rows()
@@ -230,7 +242,9 @@ class SignalList(VirtualList):
             name = signal.data.get("template")
             if isinstance(name, str):
                 self._started_as[signal.pid] = name
-        entry = (signal, summary(signal))
+        entry = (signal, self._timeline.describe(signal))
+        if _may_say_more(signal) and not self._timeline.progress.done:
+            self._provisional.add(signal.seq)
         self._cache[signal.seq] = entry
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -299,3 +313,20 @@ class SignalList(VirtualList):
         """Go a screenful up or down."""
         height = max(1, self.page - 1)
         self._choose_row(self._current_row() + direction * height)
+
+
+def _may_say_more(signal: Signal) -> bool:
+    """True for a signal whose text the engine makes from the index too
+    (:meth:`Timeline.describe <chronoflow.inspect.Timeline.describe>`): a
+    message that reached no inbox (was its addressee ended, or never there?)
+    and a name given or taken by another process (named by its template)."""
+    data = signal.data
+    if not isinstance(data, dict):
+        return False
+    if signal.type in _MESSAGES:
+        return not data.get("into") and isinstance(data.get("to"), int)
+    return signal.type in _NAMING and "by" in data
+
+
+_MESSAGES = frozenset({SignalType.SEND, SignalType.DELIVER})
+_NAMING = frozenset({SignalType.REGISTER, SignalType.UNREGISTER})
