@@ -478,3 +478,21 @@ def test_a_created_process_cannot_be_registered_before_it_starts(
     proc.start()
     scheduler.register("early", proc.pid)
     assert [_S(s.type).name for s in tape.signals] == ["START", "REGISTER"]
+
+
+def test_every_public_name_and_every_error_class_is_importable_from_chronoflow() -> None:
+    import inspect as pyinspect
+
+    import chronoflow
+    import chronoflow.errors
+
+    for name in chronoflow.__all__:
+        assert getattr(chronoflow, name) is not None, name
+    errors = {
+        name
+        for name, value in vars(chronoflow.errors).items()
+        if pyinspect.isclass(value) and issubclass(value, BaseException)
+    }
+    assert errors <= set(chronoflow.__all__)
+    for name in ("Supervisor", "ChildSpec", "which_children", "VirtualClock", "CALL", "REPLY"):
+        assert name in chronoflow.__all__
