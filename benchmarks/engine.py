@@ -25,6 +25,11 @@ engine's, not the generator's) and reports:
   against the reader's own ``signal(seq)`` at random seqs, interleaved
   (the chunk decode every seek needs), and single steps forward
   (``state_at(s + 1)`` then ``changed_at``);
+- ``Timeline.diff`` (two moments compared, each change with its seq) of
+  near seqs (100 apart) and far ones (at least 80% of the recording
+  apart), median and first (the first far one counts the index's blocks,
+  which later ones reuse), against ``state_at`` of two other seqs as far
+  apart, interleaved: the two worlds every diff compares;
 - peak memory (``ru_maxrss``) against the budget: half the file size plus
   100 MB.
 
@@ -245,6 +250,7 @@ def measure(path: Path, samples: int, repeat: int) -> dict[str, Any]:
         timeline.changed_at(seq + 1)
         steps.append(middle - begin)
         changes.append(time.perf_counter() - middle)
+    diffs = _diffs(timeline, rng, max(3, samples // 20))
     world = timeline.state_at(count // 2)
     begin = time.perf_counter()
     shown = sum(len(proc.inbox) for proc in world)
@@ -263,6 +269,7 @@ def measure(path: Path, samples: int, repeat: int) -> dict[str, Any]:
         "random_read_ms": 1e3 * statistics.median(reads),
         "step_ms": 1e3 * statistics.median(steps),
         "changed_at_ms": 1e3 * statistics.median(changes),
+        **diffs,
         "materialize_all_ms": 1e3 * materialize,
         "interval": index.interval,
         "checkpoints": len(index.checkpoints),
@@ -294,6 +301,35 @@ def measure(path: Path, samples: int, repeat: int) -> dict[str, Any]:
         tuned_indexings.append(_index_seconds(path))
     figures["tuned_index_seconds"] = min(tuned_indexings)
     figures["tuned_reader_rate"] = max(tuned_readers)
+    return figures
+
+
+def _diffs(timeline: Timeline, rng: random.Random, samples: int) -> dict[str, float]:
+    """Median ms of ``Timeline.diff`` of near and of far seqs, and of ``state_at``
+    of two other seqs as far apart (interleaved, so both see the same machine)."""
+    count = len(timeline)
+    figures = {}
+    for how in ("near", "far"):
+        diffs, worlds = [], []
+        for _ in range(samples):
+            pairs = []
+            for _ in range(2):
+                if how == "near":
+                    a = rng.randrange(count - 100)
+                    pairs.append((a, a + 100))
+                else:
+                    a = rng.randrange(count // 10)
+                    pairs.append((a, count - 1 - rng.randrange(count // 10)))
+            begin = time.perf_counter()
+            timeline.diff(*pairs[0])
+            diffs.append(time.perf_counter() - begin)
+            begin = time.perf_counter()
+            timeline.state_at(pairs[1][0])
+            timeline.state_at(pairs[1][1])
+            worlds.append(time.perf_counter() - begin)
+        figures[f"diff_{how}_ms"] = 1e3 * statistics.median(diffs)
+        figures[f"diff_{how}_first_ms"] = 1e3 * diffs[0]
+        figures[f"diff_{how}_worlds_ms"] = 1e3 * statistics.median(worlds)
     return figures
 
 
@@ -332,6 +368,15 @@ def _report(f: dict[str, Any]) -> None:
             f"{f['random_read_ms']:.2f} ms (state_at / it: {median / f['random_read_ms']:.1f}x)",
         ),
         ("step forward / changed_at", f"{f['step_ms']:.2f} / {f['changed_at_ms']:.2f} ms"),
+        *(
+            (
+                f"diff, {how}, median (first)",
+                f"{f[f'diff_{how}_ms']:.1f} ms ({f[f'diff_{how}_first_ms']:.1f} ms; two state_at "
+                f"{f[f'diff_{how}_worlds_ms']:.1f} ms: "
+                f"{f[f'diff_{how}_ms'] / f[f'diff_{how}_worlds_ms']:.0f}x)",
+            )
+            for how in ("near", "far")
+        ),
         ("every ProcessState of a world", f"{f['materialize_all_ms']:.2f} ms"),
         (
             "checkpoints",

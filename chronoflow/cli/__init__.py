@@ -12,6 +12,7 @@ from chronoflow.cli.app import app, main
 # Importing a command module registers its commands on ``app``.
 from chronoflow.cli import run as _run  # noqa: F401  isort: skip
 from chronoflow.cli import inspect as _inspect  # noqa: F401  isort: skip
+from chronoflow.cli import compare as _compare  # noqa: F401  isort: skip
 from chronoflow.cli import recording as _recording  # noqa: F401  isort: skip
 from chronoflow.cli import replay as _replay  # noqa: F401  isort: skip
 from chronoflow.cli import export as _export  # noqa: F401  isort: skip

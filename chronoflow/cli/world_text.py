@@ -27,7 +27,7 @@ from chronoflow.inspect import (
     World,
     addressee,
 )
-from chronoflow.inspect.summary import short
+from chronoflow.inspect.summary import seq_among, short
 
 STATUS_STYLES = {
     Status.RUNNING: "green",
@@ -82,9 +82,7 @@ def world_tree(timeline: Timeline, world: World) -> list[Text]:
     """The process tree at ``world.seq``, a line per node: why each process is
     not running, and every non-empty inbox with what its receive makes of
     each message."""
-    seq, length = world.seq, len(timeline)
-    span = f"0–{length - 1}" if length else "none"
-    root = Text(f"world at seq {seq} of {span}", style="bold")
+    root = Text(f"world at {seq_among(world.seq, len(timeline))}", style="bold")
     if not len(world):
         return [root, *tree_lines([(0, Text("no processes yet", style="dim"))])]
     return [root, *tree_lines(_nodes(timeline, world))]
@@ -149,7 +147,7 @@ def pending_report(timeline: Timeline, pending: Pending) -> list[Text]:
     def when(ts: float | None) -> str:
         return "" if ts is None else f", due at +{ts - timeline.origin:.3f}s"
 
-    lines = [Text(f"pending at seq {pending.seq} of 0–{len(timeline) - 1}", style="bold")]
+    lines = [Text(f"pending at {seq_among(pending.seq, len(timeline))}", style="bold")]
     if len(world) and all(proc.status.ended for proc in world):
         lines.append(Text(f"every process has ended ({len(world)})", style="green"))
     standstill = pending.standstill

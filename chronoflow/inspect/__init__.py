@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from chronoflow.errors import ChronoflowError
 from chronoflow.inspect.blocked import Pending, Timer, Why, WhyKind, why
+from chronoflow.inspect.census import Census, CensusRow
 from chronoflow.inspect.errors import (
     MissingSeqError,
     NotAMessageError,
@@ -29,7 +30,7 @@ from chronoflow.inspect.excerpt import (
     excerpt_lines,
     text_of,
 )
-from chronoflow.inspect.export import export
+from chronoflow.inspect.export import Exported, export
 from chronoflow.inspect.fold import HANDLERS, apply, fold
 from chronoflow.inspect.gaps import Gap, describe_gap, gaps_warning
 from chronoflow.inspect.inbox import (
@@ -62,12 +63,21 @@ from chronoflow.inspect.model import (
     WaitMode,
     WorldDiff,
 )
+from chronoflow.inspect.moment_diff import (
+    DEFAULT_DIFF_ROWS,
+    DiffGroup,
+    DiffKind,
+    DiffRow,
+    MomentDiff,
+)
+from chronoflow.inspect.overview import Overview
 from chronoflow.inspect.query import Query, Term
 from chronoflow.inspect.signal_text import addressee
 from chronoflow.inspect.source import MemorySource, SignalSource
 from chronoflow.inspect.standstill import Standstill, WaitEdge
-from chronoflow.inspect.summary import summary, type_name
+from chronoflow.inspect.summary import seq_among, seq_span, summary, type_name
 from chronoflow.inspect.timeline import Timeline
+from chronoflow.inspect.watch import Aspect, MessageEvent, MessageWatch, ProcessWatch, Watch
 from chronoflow.inspect.world import World
 from chronoflow.recording.collector import tune_collector
 from chronoflow.signals import Signal, SignalType
@@ -90,16 +100,24 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_CHECKPOINT_MEMORY",
+    "DEFAULT_DIFF_ROWS",
     "DEFAULT_INTERVAL",
     "DEFAULT_SPILL_LIMIT",
     "HANDLERS",
     "NAME_LIMIT",
     "TEXT_LIMIT",
     "TRACEBACK_LIMIT",
+    "Aspect",
     "CausalLink",
+    "Census",
+    "CensusRow",
     "ChronoflowError",
     "Crash",
+    "DiffGroup",
+    "DiffKind",
+    "DiffRow",
     "Examination",
+    "Exported",
     "Frame",
     "Gap",
     "Hop",
@@ -110,14 +128,19 @@ __all__ = [
     "Mailbox",
     "MailboxEntry",
     "MemorySource",
+    "MessageEvent",
     "MessageTrace",
+    "MessageWatch",
     "MissingSeqError",
+    "MomentDiff",
     "NotAMessageError",
     "OutboxEntry",
+    "Overview",
     "Pending",
     "PendingUse",
     "ProcessChange",
     "ProcessState",
+    "ProcessWatch",
     "Progress",
     "Query",
     "QueryError",
@@ -135,6 +158,7 @@ __all__ = [
     "Wait",
     "WaitEdge",
     "WaitMode",
+    "Watch",
     "Why",
     "WhyKind",
     "World",
@@ -148,6 +172,8 @@ __all__ = [
     "export",
     "fold",
     "gaps_warning",
+    "seq_among",
+    "seq_span",
     "summary",
     "text_of",
     "tune_collector",

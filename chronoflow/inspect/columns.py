@@ -108,6 +108,28 @@ class Column:
             for low, high, shift in self._stretches(start, stop)
         )
 
+    def count(self, value: int, start: int, stop: int) -> int:
+        """How many seqs in ``[start, stop)`` hold ``value``, counted in C.
+
+        Why bytes: a one-byte column (the types) counts with ``bytes.count``,
+        a memchr scan, about a gigabyte a second; a wider one with
+        ``array.count``.
+        """
+        if not self.fits(value):
+            return 0
+        data = self.data
+        if self.width == 1:
+            pattern = self._pattern(value)
+            view = memoryview(data)
+            return sum(
+                view[low - shift : high - shift].tobytes().count(pattern)
+                for low, high, shift in self._stretches(start, stop)
+            )
+        return sum(
+            data[low - shift : high - shift].count(value)
+            for low, high, shift in self._stretches(start, stop)
+        )
+
     def positions(
         self, value: int, start: int, stop: int, *, backward: bool = False
     ) -> Iterator[int]:

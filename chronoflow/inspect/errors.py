@@ -14,7 +14,7 @@ class SeqOutOfRangeError(ChronoflowError, IndexError):
         if length == 0:
             text = f"{what} {seq} is out of range: the recording has no signals"
         else:
-            text = f"{what} {seq} is out of range: the recording has seqs 0 to {length - 1}"
+            text = f"{what} {seq} is out of range: the recording has seqs 0–{length - 1:,}"
         super().__init__(text)
 
 

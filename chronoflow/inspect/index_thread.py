@@ -79,7 +79,9 @@ class IndexThread:
                 index.extend(self._runs(index.indexed), self._stop.is_set, self._report)
                 self.caught_up = True
                 self.total = stated_length(self._source)
-                if not self._follow:
+                if not self._follow or self._source.complete:
+                    # Why stop following a complete source: its recorder
+                    # closed it (footer and trailer written); it will not grow.
                     break
                 self._report(force=True)
                 self._stop.wait(FOLLOW_POLL)

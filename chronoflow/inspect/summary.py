@@ -22,6 +22,19 @@ from chronoflow.signals import Signal, SignalType
 SHORT_LIMIT = 80
 
 
+def seq_span(length: int) -> str:
+    """The seqs of a recording of ``length`` seqs, ``"0–17"`` (``"none"`` if empty)."""
+    return f"0–{length - 1:,}" if length > 0 else "none"
+
+
+def seq_among(seq: int, length: int) -> str:
+    """``"seq 13 of 0–17"``: how the debugger and the command line both name a
+    seq among the recording's (``"no signals"`` for an empty recording)."""
+    if length <= 0:
+        return "no signals"
+    return f"seq {seq:,} of {seq_span(length)}"
+
+
 def type_name(kind: int) -> str:
     """The name of a signal type, or ``TYPE#n`` for a number newer than this
     program (a recording of a newer minor format version holds such signals)."""

@@ -34,8 +34,10 @@ from typing import Any
 
 from chronoflow.inspect import blocked, causal_links, causality, inbox, signal_text
 from chronoflow.inspect.blocked import Pending, Why
+from chronoflow.inspect.census import Census, census
 from chronoflow.inspect.diff import diff_worlds
 from chronoflow.inspect.errors import MissingSeqError, SeqOutOfRangeError
+from chronoflow.inspect.event_counts import EventCounts
 from chronoflow.inspect.excerpt import NAME_LIMIT, text_of
 from chronoflow.inspect.gaps import Gap, gaps_warning
 from chronoflow.inspect.inbox import Mailbox
@@ -53,10 +55,14 @@ from chronoflow.inspect.model import (
     WorldDiff,
     process_label,
 )
+from chronoflow.inspect.moment_diff import DEFAULT_DIFF_ROWS, MomentDiff, moment_diff
+from chronoflow.inspect.overview import Overview, Overviews
 from chronoflow.inspect.query import Query
 from chronoflow.inspect.search import QueryLike, Search
+from chronoflow.inspect.signal_counts import SignalCounts
 from chronoflow.inspect.source import SignalSource, SourceReader
 from chronoflow.inspect.standstill import Standstill, find_standstill
+from chronoflow.inspect.watch import Watch, Watches
 from chronoflow.inspect.world import World
 from chronoflow.inspect.world_cache import WorldCache
 from chronoflow.recording import ReadMode, open_recording
@@ -110,6 +116,10 @@ class Timeline:
         )
         self.worlds = WorldCache(self.index, self.reader.runs)
         self.search = Search(self.index, self.reader.signals, self.__len__, self.signal)
+        self.overviews = Overviews(self.index, self.__len__)
+        self.watches = Watches(self.index, self.reader.runs, self.state_at, self.trace)
+        self.signal_counts = SignalCounts(self.index)
+        self.event_counts = EventCounts(self.index)
         self._gaps: tuple[Gap, ...] = ()
         self._origin: float | None = None
         #: The standstill found for a recording of that many signals.
@@ -321,17 +331,20 @@ class Timeline:
             raise SeqOutOfRangeError(seq, len(self))
         return self.worlds.world(seq)
 
-    def diff(self, a: int, b: int) -> WorldDiff:
-        """What differs from the world at seq ``a`` to the world at seq ``b``."""
-        return diff_worlds(self.state_at(a), self.state_at(b))
+    def diff(self, a: int, b: int, *, limit: int = DEFAULT_DIFF_ROWS) -> MomentDiff:
+        """What differs from the world at seq ``a`` to the world at seq ``b``, and
+        the seq at which each difference happened, at most ``limit`` rows per
+        process and kind (see :mod:`chronoflow.inspect.moment_diff`)."""
+        return moment_diff(self, a, b, limit)
 
     def changed_at(self, seq: int) -> WorldDiff:
-        """What signal ``seq`` changed: ``diff(seq - 1, seq)``, with both worlds
+        """What signal ``seq`` changed: the worlds at ``seq - 1`` and ``seq`` compared
+        (the :class:`WorldDiff` part of ``diff(seq - 1, seq)``), with both worlds
         from one read when neither is at hand (see :meth:`WorldCache.around
         <chronoflow.inspect.world_cache.WorldCache.around>`)."""
         worlds = self.worlds
         if seq <= 0 or worlds.holds(seq - 1) or worlds.holds(seq) or seq >= self.index.indexed:
-            return self.diff(seq - 1, seq)
+            return diff_worlds(self.state_at(seq - 1), self.state_at(seq))
         self._check(seq)
         return diff_worlds(*worlds.around(seq))
 
@@ -400,6 +413,29 @@ class Timeline:
         if self._standstill is None or self._standstill[0] != key:
             self._standstill = (key, find_standstill(self))
         return self._standstill[1]
+
+    def overview(self, buckets: int) -> Overview:
+        """The recording cut into ``buckets`` equal stretches of seqs: the signals
+        and the first CRASH of each, from the index alone (see
+        :mod:`chronoflow.inspect.overview`)."""
+        return self.overviews.overview(buckets)
+
+    # -- watches and the process table ----------------------------------------------
+
+    def next_change(self, watch: Watch, seq: int) -> int | None:
+        """The first indexed seq after ``seq`` at which ``watch`` changes: a
+        process's status or inbox, or a message delivered, received or dropped
+        (see :mod:`chronoflow.inspect.watch`)."""
+        return self.watches.next_change(watch, seq)
+
+    def previous_change(self, watch: Watch, seq: int) -> int | None:
+        """The last seq before ``seq`` at which ``watch`` changes."""
+        return self.watches.previous_change(watch, seq)
+
+    def census(self, seq: int) -> Census:
+        """Every process started by ``seq``: pid, template, name, status, inbox
+        length and signals so far (see :mod:`chronoflow.inspect.census`)."""
+        return census(self, seq)
 
     # -- causality --------------------------------------------------------------------
 

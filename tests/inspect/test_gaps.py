@@ -74,7 +74,7 @@ def test_every_seq_folds_like_a_fold_from_zero(quiet: object) -> None:
             expected = fold(s for s in signals if s.seq <= seq)
             assert same_processes(timeline.state_at(seq), expected)
         for seq in range(len(timeline)):
-            assert timeline.changed_at(seq) == timeline.diff(seq - 1, seq)
+            assert timeline.changed_at(seq).changes == timeline.diff(seq - 1, seq).changes
 
 
 def test_a_missing_seq_has_no_signal(quiet: object) -> None:

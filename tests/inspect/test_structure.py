@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent.parent / "chronoflow"
 #: What the front ends (the TUI, the CLI) and scripts call on a Timeline.
 PUBLIC = {
     "add_listener",
+    "census",
     "changed_at",
     "close",
     "complete",
@@ -35,12 +36,15 @@ PUBLIC = {
     "name_of",
     "newer_types",
     "next_for",
+    "next_change",
     "next_match",
     "next_of_process",
     "open",
     "origin",
+    "overview",
     "path",
     "pending",
+    "previous_change",
     "previous_for",
     "previous_match",
     "previous_of_process",
