@@ -12,7 +12,8 @@ unknown option, ``--at abc``) are one line too, exit code 2, worded as
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -84,8 +85,35 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: How often ``--follow`` looks for a recording that is not there yet (seconds).
+WAIT_POLL = 0.2
+#: A file this small is a recording being created: a recorder writes its
+#: header and metadata at once, and the shortest of those is larger.
+BEING_CREATED = 64
+
+
+def wait_for_recording(path: Path, *, say: Callable[[str], None]) -> None:
+    """``--follow`` on a recording that does not exist yet, or is being
+    created: wait until it is there and holds more than a header (Ctrl-C
+    stops waiting)."""
+    told = False
+    while not path.exists() or (path.is_file() and path.stat().st_size < BEING_CREATED):
+        if not told:
+            say(f"waiting for {path} to be written (Ctrl-C to stop)")
+            told = True
+        time.sleep(WAIT_POLL)
+
+
 def open_timeline(path: Path, *, at: int | None, follow: bool) -> Timeline:
-    """Open ``path`` for the debugger, or raise the one-line :class:`typer.Exit`."""
+    """Open ``path`` for the debugger, or raise the one-line :class:`typer.Exit`.
+
+    With ``follow``, a recording that does not exist yet is waited for.
+    """
+    if follow:
+        try:
+            wait_for_recording(path, say=lambda line: typer.echo(line, err=True))
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
     if not path.exists():
         raise fail(f"{path}: no such file")
     if path.is_dir():

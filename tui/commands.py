@@ -71,7 +71,7 @@ class DebuggerCommands(Provider):
             yield Hit(
                 1.0,
                 f"Go to seq {seq}",
-                partial(self.debugger.go_to, seq),
+                partial(self.debugger.jump_to, seq),
                 help="jump straight to this seq",
             )
         for name, action, help_text in self._actions():

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from chronoflow.inspect import export
+from chronoflow.inspect import Exported, export
 
 FORMATS_BY_SUFFIX = {".mmd": "mermaid", ".jsonl": "jsonl", ".json": "chrome-trace"}
 
@@ -51,14 +51,33 @@ def check_target(target: str) -> str | None:
     return None
 
 
-def write_export(recording: Path, target: str, chosen: ExportRange) -> int:
-    """Write the export of ``chosen`` to ``target``; the number of lines written."""
+#: What each format's file holds, for the message after an export.
+WHAT = {"mermaid": "a Mermaid diagram", "jsonl": "JSON lines", "chrome-trace": "a Chrome trace"}
+
+
+def exists(target: str) -> bool:
+    """True when exporting to ``target`` would replace a file (ask first)."""
+    return Path(target).expanduser().exists()
+
+
+def write_export(recording: Path, target: str, chosen: ExportRange) -> str:
+    """Write the export of ``chosen`` to ``target``; the sentence saying what was
+    written: how many signals, and what that is in the file's format (a line
+    per signal in JSON lines; one JSON document for a Chrome trace; the
+    diagram's lines for Mermaid)."""
     fmt = format_for(target)
     assert fmt is not None
     pids = None if chosen.pid is None else {chosen.pid}
-    count = 0
+    report = Exported()
+    lines = 0
+    lines_of = export(
+        recording, fmt, start=chosen.start, stop=chosen.stop, pids=pids, report=report
+    )
     with Path(target).expanduser().open("w", encoding="utf-8") as handle:
-        for line in export(recording, fmt, start=chosen.start, stop=chosen.stop, pids=pids):
+        for line in lines_of:
             handle.write(line + "\n")
-            count += 1
-    return count
+            lines += 1
+    signals = f"{report.signals:,} signal{'s' if report.signals != 1 else ''}"
+    shape = "" if fmt != "mermaid" else f" of {lines:,} lines"
+    damaged = f"; {len(report.warnings)} warning(s) from the reader" if report.warnings else ""
+    return f"exported {signals} ({chosen.describe()}) to {target}: {WHAT[fmt]}{shape}{damaged}"

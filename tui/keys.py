@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+#: The digits that jump to a tenth of the recording, listed as one key in the help.
+SCRUB_KEYS = Binding.Group("0 … 9")
+
 KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     (
         "Move through time",
@@ -87,6 +90,40 @@ KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
         ),
     ),
     (
+        # The process table (tui/screens/processes.py) and watches (tui/watching.py).
+        "Process table and watches",
+        (
+            Binding(
+                "P",
+                "process_table",
+                "Process table",
+                show=False,
+                tooltip="Every process at this seq as a table: sort, filter, enter selects one",
+            ),
+            Binding(
+                "W",
+                "watch",
+                "Watch",
+                show=False,
+                tooltip="Watch the selected process's status or inbox, or the current message",
+            ),
+            Binding(
+                "right_curly_bracket",
+                "watch_step(1)",
+                "Next change",
+                show=False,
+                tooltip="Jump to the next seq where the watched thing changes",
+            ),
+            Binding(
+                "left_curly_bracket",
+                "watch_step(-1)",
+                "Previous change",
+                show=False,
+                tooltip="Jump to the previous seq where the watched thing changes",
+            ),
+        ),
+    ),
+    (
         "Play",
         (
             Binding("space", "play", "Play/pause", tooltip="Play or pause"),
@@ -113,6 +150,64 @@ KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
                 "Previous bookmark",
                 show=False,
                 tooltip="Go to the previous bookmark (wraps around)",
+            ),
+            Binding(
+                "N",
+                "name_bookmark",
+                "Name bookmark",
+                show=False,
+                tooltip="Name the bookmark at this seq (bookmarks it if need be)",
+            ),
+        ),
+    ),
+    (
+        # Marks A and B (tui/marks.py) and the Diff screen (tui/screens/compare.py).
+        "Compare two moments",
+        (
+            Binding(
+                "m",
+                "mark",
+                "Mark A/B",
+                show=False,
+                tooltip="Mark this seq as A, then as B (again: a new A; on A itself: unmark)",
+            ),
+            Binding(
+                "c",
+                "compare",
+                "Compare",
+                show=False,
+                tooltip="What changed from A to B (or to this seq), each change with its seq",
+            ),
+        ),
+    ),
+    (
+        # The jump history (tui/jumps.py) and the scrubber (tui/widgets/scrubber.py).
+        "Jumps and the scrubber",
+        (
+            Binding(
+                "ctrl+o,backspace,alt+left",
+                "jump_back",
+                "Jump back",
+                tooltip="Back to where the last jump left from: enter, g, /, . and ,, ' and B, "
+                "home, end, D, w and the scrubber jump; steps do not",
+            ),
+            Binding(
+                "alt+right,ctrl+y",
+                "jump_forward",
+                "Jump forward",
+                show=False,
+                tooltip="Forward again to where jump back came from",
+            ),
+            *(
+                Binding(
+                    str(tenth),
+                    f"scrub({tenth})",
+                    f"Go to {tenth * 10}%",
+                    show=False,
+                    tooltip="Jump to 0%, 10%, … 90% of the recording (the scrubber: click a cell)",
+                    group=SCRUB_KEYS,
+                )
+                for tenth in range(10)
             ),
         ),
     ),
@@ -167,6 +262,10 @@ KEY_NAMES = {
     "minus": "-",
     "space": "space",
     "enter": "enter",
+    "alt+left": "alt+←",
+    "alt+right": "alt+→",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
 }
 
 

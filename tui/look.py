@@ -97,9 +97,14 @@ def type_style(kind: int) -> str:
 
 
 def relative_time(ts: float, origin: float) -> str:
-    """A timestamp as seconds since the first signal: ``+0.125s``.
+    """A timestamp as seconds since the first signal, ``+0.125s``; on a virtual
+    clock, its own reading, ``t=60.000s`` (what ``self.now()`` returned).
 
     Why relative: absolute wall-clock times say little when stepping
-    through a run, and a relative time reads the same on every replay.
+    through a run, and a relative time reads the same on every replay. A
+    virtual clock's readings are the program's own time (timeouts, sleeps),
+    so they are shown as they are.
     """
+    if origin == 0.0:  # a VirtualClock starts at 0, which no wall clock reads
+        return f"t={ts:.3f}s"
     return f"+{ts - origin:.3f}s"

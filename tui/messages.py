@@ -79,3 +79,25 @@ class StandstillFound(Message):
     """The engine looked at how the recording ends (once it was indexed)."""
 
     standstill: Standstill | None
+
+
+@dataclass
+class HitsScanned(Message):
+    """The scrubber's scan for the last search's matches found more (``done``: it ended)."""
+
+    done: bool
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the newest count matters (the hits themselves are shared)."""
+        return isinstance(message, HitsScanned) and not message.done
+
+
+@dataclass
+class ChangeFound(Message):
+    """Where the watched thing (``label``) next changes from ``start``: ``seq``,
+    or None when it does not (``backward``: the last change before it)."""
+
+    label: str
+    start: int
+    seq: int | None
+    backward: bool

@@ -1,11 +1,12 @@
 """Navigator: what the person marked and chose, and where a move leads from a seq.
 
 The debugger screen holds one. It owns the person's bookmarks, the
-timeline filter (a :class:`~tui.view_filter.ViewFilter`) and the last
-search query, and answers the questions a move asks of them and of the
-engine: which seq stands for one a salvaged recording lacks, whether a
-typed seq or query is usable, the next signal of a process, the next
-bookmark, the range ``x`` exports. It never moves anything itself: the
+timeline filter (a :class:`~tui.view_filter.ViewFilter`), the last
+search query and the jump history (:class:`~tui.jumps.JumpHistory`), and
+answers the questions a move asks of them and of the engine: which seq
+stands for one a salvaged recording lacks, whether a typed seq or query
+is usable, the next signal of a process, the next bookmark, the range
+``x`` exports. It never moves anything itself: the
 screen's reactive ``seq`` is the one current seq, and every action ends by
 setting it to an answer from here (or from the timeline list, which knows
 the seqs it shows).
@@ -13,9 +14,10 @@ the seqs it shows).
 
 from __future__ import annotations
 
-from chronoflow.inspect import Query, QueryError, Timeline
+from chronoflow.inspect import Query, QueryError, Timeline, seq_span
 from tui.bookmarks import Bookmarks
 from tui.exporting import ExportRange
+from tui.jumps import JumpHistory
 from tui.view_filter import ViewFilter
 
 #: The search prompt's example, shown when the query is empty.
@@ -33,6 +35,13 @@ def check_query(text: str) -> str | None:
     return None
 
 
+def parse_seq(text: str) -> int | None:
+    """The seq ``text`` names, written as the status bar shows seqs (``300,000``)
+    or with ``_`` or spaces between digit groups; None if it names none."""
+    digits = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
 class Navigator:
     """Bookmarks, the filter and the search of one recording; see the module docstring."""
 
@@ -43,6 +52,8 @@ class Navigator:
         self.view_filter = ViewFilter()
         #: The last search (``.`` and ``,`` find its next and previous match).
         self.search_query: str | None = None
+        #: Where jumps left from and led to (back and forward go through them).
+        self.jumps = JumpHistory()
 
     def valid(self, seq: int) -> int:
         """``seq``, or for a seq the recording lacks (inside a gap of a salvaged
@@ -61,10 +72,11 @@ class Navigator:
     def check_seq(self, text: str) -> str | None:
         """Why ``text`` is no seq to go to (None: it is one)."""
         total = len(self.timeline)
-        if not text.isdigit():
-            return "type a seq: a whole number"
-        if int(text) >= total:
-            return f"seq {text} is beyond the end: the last seq is {total - 1}"
+        seq = parse_seq(text)
+        if seq is None:
+            return "type a seq: a whole number (300000, 300,000 or 300_000)"
+        if seq >= total:
+            return f"seq {seq:,} is beyond the end: the recording has seqs {seq_span(total)}"
         return None
 
     def of_process(self, pid: int, seq: int, direction: int) -> int | None:

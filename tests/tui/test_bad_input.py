@@ -62,20 +62,18 @@ def test_a_file_cut_inside_its_header(tmp_path: Path) -> None:
 def test_at_beyond_the_end() -> None:
     fails_with_one_line(
         [str(CLASSROOM), "--at", "500"],
-        f"error: seq 500 is out of range: the recording has seqs 0 to {LAST}",
+        f"error: seq 500 is out of range: the recording has seqs 0–{LAST}",
     )
 
 
 def test_a_negative_at_is_the_same_line_as_chronoflow_state() -> None:
     fails_with_one_line(
         [str(CLASSROOM), "--at", "-5"],
-        f"error: seq -5 is out of range: the recording has seqs 0 to {LAST}",
+        f"error: seq -5 is out of range: the recording has seqs 0–{LAST}",
     )
     state = CliRunner().invoke(chronoflow_app, ["state", str(CLASSROOM), "--at", "-5"])
     assert state.exit_code == 1
-    assert (
-        state.stderr.strip() == f"error: seq -5 is out of range: the recording has seqs 0 to {LAST}"
-    )
+    assert state.stderr.strip() == f"error: seq -5 is out of range: the recording has seqs 0–{LAST}"
 
 
 @pytest.mark.parametrize(

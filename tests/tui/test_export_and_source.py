@@ -72,6 +72,48 @@ async def test_a_bad_export_name_is_refused_in_the_prompt(tmp_path: Path) -> Non
         timeline.close()
 
 
+async def _export_to(app: ChronoflowApp, pilot: object, target: Path) -> None:
+    await pilot.press("x")  # type: ignore[attr-defined]
+    await pilot.press(*str(target), "enter")  # type: ignore[attr-defined]
+
+
+async def test_x_asks_before_replacing_a_file_and_says_what_it_wrote(tmp_path: Path) -> None:
+    timeline = _opened(CLIENT_SERVER)
+    app = ChronoflowApp(timeline)
+    target = tmp_path / "range.jsonl"
+    target.write_text("keep me\n")
+    notes: list[str] = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.debugger.notify = lambda text, **_: notes.append(str(text))  # type: ignore[method-assign]
+            app.go_to(8)
+            await pilot.pause()
+            await _export_to(app, pilot, target)
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "ConfirmScreen"
+            await pilot.press("n")  # keep the file
+            await pilot.pause(0.2)
+            assert target.read_text() == "keep me\n"
+            await _export_to(app, pilot, target)
+            await pilot.press("y")
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if notes:
+                    break
+            assert len(target.read_text().splitlines()) == 9  # seqs 0..8, a line each
+            assert notes == [f"exported 9 signals (seqs 0 to 8) to {target}: JSON lines"]
+            notes.clear()
+            trace = tmp_path / "range.json"
+            await _export_to(app, pilot, trace)  # a new file: no question
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if notes:
+                    break
+            assert notes == [f"exported 9 signals (seqs 0 to 8) to {trace}: a Chrome trace"]
+    finally:
+        timeline.close()
+
+
 async def test_the_source_panel_shows_the_suspended_line_and_locals() -> None:
     timeline = _opened(CLIENT_SERVER)
     app = ChronoflowApp(timeline, live=LiveSession(CLIENT_SERVER, WORKFLOW, timeline))
@@ -103,6 +145,54 @@ async def test_the_source_panel_shows_the_suspended_line_and_locals() -> None:
             )
             assert app.world is not None
             assert app.world.process(1).status.value == "ready"
+    finally:
+        timeline.close()
+
+
+async def _frame_of(pilot: object, pane: SourcePane, pid: int) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        if pane.frame is not None and pane.frame.pid == pid:
+            return
+
+
+async def test_the_source_panel_scrolls_by_key_and_keeps_its_place_when_stepping() -> None:
+    timeline = _opened(CLIENT_SERVER)
+    app = ChronoflowApp(timeline, live=LiveSession(CLIENT_SERVER, WORKFLOW, timeline))
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            app.go_to(6)
+            app.select_process(1)
+            pane = app.query_one(SourcePane)
+            await _frame_of(pilot, pane, 1)
+            pane.focus()
+            centred = pane.top
+            await pilot.press("down", "down", "down")
+            assert pane.top == centred + 3
+            app.go_to(7)  # a step: the same process, so the place is kept
+            await pilot.pause(0.5)
+            await _frame_of(pilot, pane, 1)
+            assert pane.top == centred + 3
+            await pilot.press("up")
+            assert pane.top == centred + 2
+    finally:
+        timeline.close()
+
+
+async def test_a_long_message_in_the_source_panel_is_shown_whole() -> None:
+    timeline = _opened(CLIENT_SERVER)
+    app = ChronoflowApp(timeline, live=LiveSession(CLIENT_SERVER, WORKFLOW, timeline))
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            pane = app.query_one(SourcePane)
+            await pilot.pause()
+            long = "replay diverged at seq 12: " + " ".join(f"word{i}" for i in range(80))
+            pane.show_message(long)
+            await pilot.pause()
+            shown = " ".join(line.strip() for line in rows(pane))
+            assert shown == long
+            assert len(rows(pane)) > 1
+            assert all(len(line) < pane.size.width for line in rows(pane))
     finally:
         timeline.close()
 

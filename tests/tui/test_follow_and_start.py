@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -50,7 +52,7 @@ async def test_follow_keeps_up_with_a_growing_recording() -> None:
             await until(lambda: app.seq == 9)  # following starts at the end
             source.extend(signals[10:40])
             await until(lambda: app.seq == 39)
-            assert "seq 39 / 40" in status(app)
+            assert "seq 39 of 0–39" in status(app)
             # The view may move on while the new signals are still being
             # indexed; the bar says "following" once the index has caught up.
             await until(lambda: "following" in status(app))
@@ -87,7 +89,7 @@ async def test_an_empty_recording() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "end", "n", "enter", "slash", "escape", "b", "space")
         assert app.seq == -1
-        assert "seq - / 0" in status(app)
+        assert "no signals" in status(app)
         assert tree(app) == {}
 
 
@@ -113,7 +115,7 @@ async def test_the_first_screen_is_drawn_before_indexing_starts(
     indexed, shown_tree, shown_status = at_start[0]
     assert indexed == 0
     assert shown_tree == {"Server[0]": "running ✉ 0  « new"}  # drawn without the index
-    assert "seq 0 / " in shown_status
+    assert "seq 0 of 0–" in shown_status
 
 
 async def test_the_first_screen_names_every_process_before_any_indexing() -> None:
@@ -169,3 +171,53 @@ async def test_links_looked_for_before_indexing_ended_are_looked_for_again(
             await until(lambda: "received by Server[0]" in detail(app))
     finally:
         timeline.close()
+
+
+async def test_following_stops_once_the_recorder_has_closed_the_file() -> None:
+    signals = classroom_signals()
+    source = MemorySource(signals[:10], complete=False)
+    timeline = Timeline(source, follow=True)
+    try:
+        app = ChronoflowApp(timeline, follow=True)
+        async with app.run_test(size=SIZE):
+            await until(lambda: "following" in status(app))
+            source.extend(signals[10:])
+            source.finish()  # as a recorder's clean close
+            await until(lambda: not timeline.progress.following)
+            await until(lambda: "following" not in status(app))
+            assert len(timeline) == TOTAL
+    finally:
+        timeline.close()
+
+
+def test_follow_waits_for_a_recording_that_does_not_exist_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+    import threading
+
+    from tui.cli import open_timeline
+
+    path = tmp_path / "later.cfl"
+    timer = threading.Timer(0.6, lambda: shutil.copyfile(CLASSROOM, path))
+    timer.start()
+    started = time.monotonic()
+    timeline = open_timeline(path, at=None, follow=True)
+    try:
+        assert time.monotonic() - started >= 0.5
+        assert timeline.wait(timeout=10)
+        assert len(timeline) == TOTAL
+        assert not timeline.progress.following  # it was complete when it came
+    finally:
+        timeline.close()
+        timer.join()
+    assert capsys.readouterr().err == f"waiting for {path} to be written (Ctrl-C to stop)\n"
+
+
+def test_without_follow_a_missing_recording_is_an_error_at_once(tmp_path: Path) -> None:
+    import typer
+
+    from tui.cli import open_timeline
+
+    with pytest.raises(typer.Exit):
+        open_timeline(tmp_path / "none.cfl", at=None, follow=False)

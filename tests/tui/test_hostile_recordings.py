@@ -81,7 +81,7 @@ async def test_a_gap_is_one_row_and_steps_go_across_it() -> None:
         assert app.seq == 3
         await pilot.press("end")
         assert app.seq == 18
-        assert "seq 18 / 19" in status(app)
+        assert "seq 18 of 0–18" in status(app)
         banner = str(app.query_one(WarningBanner).render())
         assert banner.startswith("⚠ seqs 4–14 missing")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import KILL, LAST, PARENT_JOINS, SIZE, TOTAL
+from tests.tui.conftest import KILL, LAST, PARENT_JOINS, SIZE
 from tests.tui.panels import detail, mailbox, rows, settle, status, timeline_rows, tree
 from tui.app import ChronoflowApp
 from tui.widgets.process_tree import ProcessTree
@@ -12,7 +12,7 @@ async def test_opens_at_the_first_signal(app: ChronoflowApp) -> None:
     async with app.run_test(size=SIZE):
         assert app.seq == 0
         assert tree(app) == {"Server[0]": "running ✉ 0  « new"}
-        assert status(app).startswith(f"tui-classroom.cfl  seq 0 / {TOTAL}  +0.000s")
+        assert status(app).startswith(f"tui-classroom.cfl  seq 0 of 0–{LAST}  +0.000s")
         assert "seq 0  START" in detail(app)
         assert timeline_rows(app)[0].startswith("▶  0   0 Server       START")
 

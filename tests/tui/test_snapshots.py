@@ -84,3 +84,45 @@ def test_pending_screen(snap_compare: Snap) -> None:
         assert snap_compare(app, terminal_size=SIZE, run_before=pending)
     finally:
         timeline.close()
+
+
+def test_diff_screen_at_80_by_24(snap_compare: Snap, timeline: Timeline) -> None:
+    app = ChronoflowApp(timeline, at=10)
+
+    async def compare(pilot: Any) -> None:
+        await settle(app, pilot)
+        await pilot.press("m")
+        app.go_to(50)
+        await pilot.press("m", "c")
+        await app.workers.wait_for_complete()
+        app.clear_notifications()  # the marks' toasts
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=compare)
+
+
+def test_main_screen_with_the_scrubber_and_a_named_bookmark(
+    snap_compare: Snap, timeline: Timeline
+) -> None:
+    # The scrubber under the panels: crashes (66, 71), two bookmarks, the
+    # matches of a search, the current seq; the timeline row and the status
+    # bar name the bookmark at the current seq.
+    app = ChronoflowApp(timeline, at=27)
+
+    async def marked(pilot: Any) -> None:
+        app.debugger.navigator.bookmarks.toggle(40)
+        app.debugger.navigator.bookmarks.set_name(16, "reply 102")
+        app.debugger.navigator.search_query = "type:DROP"
+        app.go_to(16)
+        app.select_process(1)
+        await settle(app, pilot)
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=marked)
+
+
+def test_process_table_at_80_by_24(snap_compare: Snap, timeline: Timeline) -> None:
+    # P at the parent's join: every process sorted by status, ended ones too.
+    app = ChronoflowApp(timeline, at=PARENT_JOINS)
+    assert snap_compare(app, terminal_size=(80, 24), press=["P", "E", "S"])

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.reactive import reactive
@@ -44,19 +44,35 @@ from chronoflow.inspect import (
     Timeline,
     World,
     describe_gap,
+    seq_span,
 )
-from tui.exporting import ExportRange, check_target, write_export
+from tui.bookmarks import check_bookmark_name
+from tui.exporting import ExportRange, check_target, exists, write_export
 from tui.keys import screen_bindings
-from tui.messages import IndexProgressed, SearchFinished, StandstillFound
+from tui.marks import Marks
+from tui.messages import (
+    ChangeFound,
+    IndexProgressed,
+    RowsScanned,
+    SearchFinished,
+    StandstillFound,
+)
 from tui.moment import Moment, moment_at
-from tui.navigator import Navigator, check_query
+from tui.navigator import Navigator, check_query, parse_seq
 from tui.playback import Playback
+from tui.screens.compare import DiffScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.filter import FilterScreen
 from tui.screens.pending import PendingScreen
+from tui.screens.processes import ProcessTableScreen
 from tui.screens.prompt import PromptScreen
+from tui.screens.watch_chooser import WatchChooser
+from tui.typeahead import TypeAhead
 from tui.view_filter import ViewFilter
+from tui.watching import Watched, choices, message_about
 from tui.widgets.panels import Panels
 from tui.widgets.process_tree import ProcessTree
+from tui.widgets.scrubber import Scrubber
 from tui.widgets.signal_detail import SignalDetail
 from tui.widgets.signal_list import SignalList
 from tui.widgets.standstill_banner import StandstillBanner
@@ -96,6 +112,8 @@ class DebuggerScreen(Screen[None]):
         self.live = live
         self.navigator = Navigator(timeline)
         self.playback = Playback()
+        #: The moments A and B that c compares (m marks them).
+        self.marks = Marks()
         #: The engine's answers about the current seq.
         self.moment = Moment(-1)
         #: The indexer's last report.
@@ -106,6 +124,8 @@ class DebuggerScreen(Screen[None]):
         self._play_timer: Timer | None = None
         self._shown_total = len(timeline)
         self._shown_gaps = len(timeline.gaps)
+        #: Keys typed between a key that opens a prompt and the prompt.
+        self.typeahead = TypeAhead()
 
     # -- layout -------------------------------------------------------------------
 
@@ -114,6 +134,7 @@ class DebuggerScreen(Screen[None]):
         yield WarningBanner(id="banner")
         yield StandstillBanner(id="standstill")
         yield Panels(self.timeline, self.live, id="panels")
+        yield Scrubber(self.timeline, self.navigator.bookmarks, id="scrubber")
         yield StatusBar(id="status")
         yield Footer(compact=True)
 
@@ -140,10 +161,20 @@ class DebuggerScreen(Screen[None]):
                 pid = None
             self.set_reactive(DebuggerScreen.selected_pid, pid)
         self.query_one(SignalList).focus()
+        self.query_one(SignalList).mark(self.navigator.bookmarks)
         self._repaint()
         # Why after the first paint: the indexer shares the interpreter, and
         # the first screen needs only the recording's first signals.
         self.call_after_refresh(self.timeline.start_indexing)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keep the keys typed after ``g`` or ``/`` for the prompt they open."""
+        top = self.app.screen
+        if top is not self and isinstance(top, PromptScreen):
+            top.early_key(event)  # queued here before the prompt opened
+        elif self.typeahead.key(event):
+            event.stop()
+            event.prevent_default()
 
     def on_unmount(self) -> None:
         """Stop listening to the indexer."""
@@ -211,6 +242,9 @@ class DebuggerScreen(Screen[None]):
                 filter=navigator.view_filter.query() or None,
                 search=navigator.search_query,
                 bookmarks=len(navigator.bookmarks),
+                bookmark_name=navigator.bookmarks.name(self.seq),
+                marks=self.marks.label(),
+                watching=None if self.watched is None else self.watched.label,
                 busy=self.busy,
                 standstill=standstill.note(self.seq),
             )
@@ -218,12 +252,12 @@ class DebuggerScreen(Screen[None]):
         banner = self.query_one(WarningBanner)
         banner.show(tuple(timeline.warnings), timeline.complete or self.following, timeline.gaps)
         standstill.show(standstill.standstill, self.seq)
+        self._show_scrubber()
 
     # -- what the panels and the workers report ------------------------------------
 
     @on(SignalList.SignalChosen)
-    @on(SignalDetail.LinkFollowed)
-    def _went_to(self, message: SignalList.SignalChosen | SignalDetail.LinkFollowed) -> None:
+    def _went_to(self, message: SignalList.SignalChosen) -> None:
         self.seq = message.seq
 
     @on(ProcessTree.ProcessChosen)
@@ -279,28 +313,32 @@ class DebuggerScreen(Screen[None]):
 
     def action_first(self) -> None:
         """The first (shown) signal."""
-        self._go(self.query_one(SignalList).first_shown())
+        self.jump_to(self.query_one(SignalList).first_shown())
 
     def action_last(self) -> None:
         """The last (shown) signal."""
-        self._go(self.query_one(SignalList).last_shown())
+        self.jump_to(self.query_one(SignalList).last_shown())
 
     def action_goto(self) -> None:
         """Ask for a seq and go there."""
 
         def done(text: str | None) -> None:
-            if text:
-                self.go_to(int(text))
-                gap = self.timeline.gap_at(int(text))
+            seq = None if text is None else parse_seq(text)
+            if seq is not None:
+                self.jump_to(seq)
+                gap = self.timeline.gap_at(seq)
                 if gap is not None:
                     self.notify(
                         f"{describe_gap(gap)} from the recording: at seq {self.seq} instead",
                         markup=False,
                     )
 
-        hint = f"0 to {len(self.timeline) - 1:,}; enter goes, escape cancels"
+        hint = f"seqs {seq_span(len(self.timeline))}; enter goes, escape cancels"
         check = self.navigator.check_seq
-        self.app.push_screen(PromptScreen("Go to seq", hint, check, placeholder="seq"), done)
+        prompt = PromptScreen(
+            "Go to seq", hint, check, placeholder="seq", typed=self.typeahead.take()
+        )
+        self.app.push_screen(prompt, done)
 
     def action_process_step(self, direction: int) -> None:
         """The next (or previous) signal of the selected process."""
@@ -333,7 +371,7 @@ class DebuggerScreen(Screen[None]):
                 else "still indexing: how the run ends is not known yet"
             )
             return
-        self.seq = standstill.since
+        self.jump_to(standstill.since)
 
     @on(StandstillFound)
     def _standstill_found(self) -> None:
@@ -353,7 +391,9 @@ class DebuggerScreen(Screen[None]):
 
         hint = 'e.g. type:RECEIVE pid:3 "ping" -type:WAIT  (see docs/engine.md); . next , previous'
         value = self.navigator.search_query or ""
-        self.app.push_screen(PromptScreen("Search", hint, check_query, value=value), done)
+        typed = self.typeahead.take()
+        prompt = PromptScreen("Search", hint, check_query, value=value, typed=typed)
+        self.app.push_screen(prompt, done)
 
     def action_match(self, direction: int) -> None:
         """The next (or previous) match of the last search."""
@@ -381,7 +421,7 @@ class DebuggerScreen(Screen[None]):
             where = "before" if message.backward else "after"
             self.notify(f"no match {where} seq {message.start}", markup=False)
         else:
-            self.seq = message.seq
+            self.jump_to(message.seq)
         self._show_status()
 
     def action_filter(self) -> None:
@@ -421,7 +461,7 @@ class DebuggerScreen(Screen[None]):
             self.notify("this seq is not indexed yet")
             return
         pending = PendingScreen(self.timeline, self.timeline.pending(self.seq))
-        self.app.push_screen(pending, self._go)
+        self.app.push_screen(pending, self.jump_to)
 
     def action_play(self) -> None:
         """Play forward from the current seq, or pause."""
@@ -462,6 +502,7 @@ class DebuggerScreen(Screen[None]):
         if self.seq < 0:
             return
         added = self.navigator.bookmarks.toggle(self.seq)
+        self.query_one(SignalList).refresh_rows()  # its row's ★
         self.notify(f"{'bookmarked' if added else 'removed bookmark'} seq {self.seq}", timeout=2)
         self._show_status()
 
@@ -471,7 +512,7 @@ class DebuggerScreen(Screen[None]):
         if target is None:
             self.notify("no bookmarks yet: b bookmarks the current seq")
         else:
-            self.seq = target
+            self.jump_to(target)
 
     def action_export(self) -> None:
         """Ask for a file name and export the current range there."""
@@ -479,8 +520,16 @@ class DebuggerScreen(Screen[None]):
             return
         chosen = self.navigator.export_range(self.seq)
 
+        def confirmed(target: str, yes: bool | None) -> None:
+            if yes:
+                self._export(target, chosen)
+
         def done(target: str | None) -> None:
-            if target:
+            if target and exists(target):
+                question = f"{target} exists. Replace it with {chosen.describe()}?"
+                ask = ConfirmScreen("Export to file", question)
+                self.app.push_screen(ask, lambda yes: confirmed(target, yes))
+            elif target:
                 self._export(target, chosen)
 
         hint = f"{chosen.describe()}: .mmd Mermaid, .jsonl JSON lines, .json Chrome trace"
@@ -491,10 +540,176 @@ class DebuggerScreen(Screen[None]):
     def _export(self, target: str, chosen: ExportRange) -> None:
         app = self.app
         try:
-            lines = write_export(self.timeline.path, target, chosen)
+            said = write_export(self.timeline.path, target, chosen)
         except (OSError, ChronoflowError) as error:
             app.call_from_thread(self.notify, f"export failed: {error}", severity="error")
             return
-        app.call_from_thread(
-            self.notify, f"exported {chosen.describe()} to {target} ({lines} lines)"
+        app.call_from_thread(self.notify, said, markup=False)
+
+    # -- the process table and watches: P, W, } and { ----------------------------------
+    # The table is the engine's census (tui/screens/processes.py); a watch is the
+    # engine's (tui/watching.py), looked for in a worker as a search is.
+
+    #: What } and { jump through (W chooses it); None until something is watched.
+    watched: Watched | None = None
+
+    def action_process_table(self) -> None:
+        """Every process at the current seq as a table; enter selects one in the tree."""
+        if self.seq < 0 or self.world is None:
+            self.notify("this seq is not indexed yet")
+            return
+        table = ProcessTableScreen(self.timeline.census(self.seq), selected=self.selected_pid)
+        self.app.push_screen(table, self._table_chose)
+
+    def _table_chose(self, pid: int | None) -> None:
+        if pid is not None:
+            self.selected_pid = pid
+
+    def action_watch(self) -> None:
+        """Choose what } and { jump through: the selected process, or the current message."""
+        world, pid = self.world, self.selected_pid
+        process = None
+        if world is not None and pid is not None and pid in world:
+            process = (pid, world.label_of(pid))
+        offered = choices(process, message_about(self.timeline, self.signal))
+        if not offered:
+            self.notify("select a process, or go to a message's signal, to watch it")
+            return
+        self.app.push_screen(WatchChooser(offered), self._watch_chosen)
+
+    def _watch_chosen(self, chosen: Watched | None) -> None:
+        if chosen is not None:
+            self.watched = chosen
+            self._show_status()
+
+    def action_watch_step(self, direction: int) -> None:
+        """Jump to the next (or previous) seq at which the watched thing changes."""
+        watched = self.watched
+        if watched is None:
+            self.action_watch()
+            return
+        self.busy = "looking for the next change…" if direction > 0 else "looking back…"
+        self._show_status()
+        self._find_change(watched, self.seq, direction < 0)
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _find_change(self, watched: Watched, start: int, backward: bool) -> None:
+        timeline = self.timeline
+        if backward:
+            seq = timeline.previous_change(watched.watch, start)
+        else:
+            seq = timeline.next_change(watched.watch, start)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ChangeFound(watched.label, start, seq, backward))
+
+    @on(ChangeFound)
+    def _change_found(self, message: ChangeFound) -> None:
+        self.busy = None
+        if message.seq is None:
+            where = "before" if message.backward else "after"
+            known = "" if self.progress.done else " (as far as it is indexed)"
+            said = f"{message.label} does not change {where} seq {message.start:,}{known}"
+            self.notify(said, markup=False)
+        else:
+            self.jump_to(message.seq)
+        self._show_status()
+
+    # -- comparing two moments: m marks A and B, c shows what changed between ------------
+
+    def action_mark(self) -> None:
+        """Mark the current seq as A, then as B (see :class:`~tui.marks.Marks`)."""
+        if self.seq >= 0:
+            self.notify(self.marks.mark(self.seq), timeout=3)
+            self._show_status()
+
+    def action_compare(self) -> None:
+        """What changed from A to B (or to the current seq), each change with its seq."""
+        pair = self.marks.pair(self.seq)
+        if pair is None:
+            self.notify("mark a moment first: m marks the current seq as A, then as B")
+            return
+        self.app.push_screen(DiffScreen(self.timeline, *pair), self.jump_to)
+
+    # -- jumps, their history, named bookmarks, the scrubber ---------------------------
+    # Every jump goes through jump_to (tui/jumps.py keeps the history); plain
+    # steps (→ ←, n p, a timeline row) set ``seq`` and are not recorded.
+
+    def jump_to(self, seq: int | None) -> None:
+        """Make ``seq`` current as a *jump*: recorded, so back (ctrl+o) returns here.
+
+        Clamped to the recording and moved past a gap like any seq; None
+        (nowhere to go) leaves the seq as it is. Every key, click and command
+        that jumps calls this; a plain step sets :attr:`seq` instead.
+        """
+        clamped = None if seq is None else self.navigator.clamped(seq)
+        if clamped is None:
+            return
+        target = self.validate_seq(clamped)
+        if target != self.seq:
+            if self.seq >= 0:
+                self.navigator.jumps.record(self.seq, target)
+            self.seq = target
+
+    def action_jump_back(self) -> None:
+        """Back to where the last jump left from (like a browser's back)."""
+        target = self.navigator.jumps.back(self.seq)
+        if target is None:
+            self.notify("no earlier jump (jumps: enter, g, /, ', home, end, 0-9)", timeout=2)
+        else:
+            self.seq = target
+
+    def action_jump_forward(self) -> None:
+        """Forward again to where back came from."""
+        target = self.navigator.jumps.forward(self.seq)
+        if target is None:
+            self.notify("no jump to go forward to: back (ctrl+o) first", timeout=2)
+        else:
+            self.seq = target
+
+    def action_scrub(self, tenth: int) -> None:
+        """Jump to ``tenth`` tenths of the recording (0 to 9: 0% to 90%)."""
+        total = len(self.timeline)
+        if total:
+            self.jump_to(tenth * total // 10)
+
+    def action_name_bookmark(self) -> None:
+        """Name the bookmark at the current seq (bookmarking it if it is not)."""
+        seq = self.seq
+        if seq < 0:
+            return
+        bookmarks = self.navigator.bookmarks
+
+        def done(name: str | None) -> None:
+            if name is not None:
+                bookmarks.set_name(seq, name)
+                self.query_one(SignalList).refresh_rows()
+                self._show_status()
+
+        hint = "enter names it (empty: no name), escape cancels; ' and B go through bookmarks"
+        prompt = PromptScreen(
+            f"Name the bookmark at seq {seq:,}",
+            hint,
+            check_bookmark_name,
+            value=bookmarks.name(seq) or "",
+            placeholder="name",
+            typed=self.typeahead.take(),
         )
+        self.app.push_screen(prompt, done)
+
+    @on(SignalDetail.LinkFollowed)
+    def _link_followed(self, message: SignalDetail.LinkFollowed) -> None:
+        self.jump_to(message.seq)
+
+    @on(Scrubber.Scrubbed)
+    def _scrubbed(self, message: Scrubber.Scrubbed) -> None:
+        self.jump_to(message.seq)
+
+    @on(RowsScanned)
+    def _filter_rows_found(self) -> None:
+        # The scrubber's density follows the filter's rows as the scan finds them.
+        if self.query(Scrubber):  # else the app is closing
+            self._show_scrubber()
+
+    def _show_scrubber(self) -> None:
+        rows = self.query_one(SignalList).rows
+        self.query_one(Scrubber).show(self.seq, rows, self.navigator.search_query)

@@ -4,7 +4,9 @@ Every signal type is listed with a check box (checked: shown), then the
 types newer than this program that the recording holds, by number
 (``TYPE#42``). The process field takes a pid to keep only that process's
 signals, or nothing for all.
-Enter or "apply" closes with the new :class:`~tui.view_filter.ViewFilter`;
+A shown type's box reads ``✓``, a hidden one's is empty. Enter (in the
+list or the pid field) or "apply" closes with the new
+:class:`~tui.view_filter.ViewFilter`;
 "show all" clears it; escape leaves the filter as it was.
 """
 
@@ -12,18 +14,52 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from chronoflow.inspect import SignalType
 from tui.look import type_name, type_style
 from tui.view_filter import ViewFilter
+
+
+class TypeChecklist(SelectionList[int]):
+    """The signal types, each with a box that reads ``✓`` when shown and is
+    empty when hidden (not colour alone); space toggles one, enter applies."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "apply", "Apply", show=False),
+    ]
+
+    class Applied(Message):
+        """Enter was pressed in the list: apply the filter."""
+
+    def action_apply(self) -> None:
+        """Ask the screen to apply the filter."""
+        self.post_message(self.Applied())
+
+    def render_line(self, y: int) -> Strip:
+        """The list's line with its box marked ``✓`` (shown) or left empty (hidden)."""
+        line = super().render_line(y)
+        segments = list(line)
+        if len(segments) < 4 or len(segments[1].text) != 1:
+            return line  # not the box-and-prompt line SelectionList draws
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return line
+        mark = "✓" if option.value in self.selected else " "
+        segments[1] = Segment(mark, segments[1].style)
+        return Strip(segments, line.cell_length)
 
 
 class FilterScreen(ModalScreen[ViewFilter | None]):
@@ -41,8 +77,8 @@ class FilterScreen(ModalScreen[ViewFilter | None]):
         """The type list, the process field and the buttons."""
         with Vertical(id="filter-box") as box:
             box.border_title = "Filter the timeline"
-            yield Static(Text("Signal types shown (space toggles):", "bold"))
-            yield SelectionList[int](
+            yield Static(Text("Signal types shown (space toggles, enter applies):", "bold"))
+            yield TypeChecklist(
                 *(
                     Selection(
                         Text(type_name(kind), type_style(kind)),
@@ -80,6 +116,7 @@ class FilterScreen(ModalScreen[ViewFilter | None]):
 
     @on(Button.Pressed, "#filter-apply")
     @on(Input.Submitted)
+    @on(TypeChecklist.Applied)
     def apply(self) -> None:
         """Close with the filter as chosen."""
         chosen = self.chosen()

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from chronoflow.inspect import Examination, Status
 from tui.keys import KEYMAP, PANEL_KEYS, key_display
 from tui.look import EXAMINATION_STYLES, status_look
+from tui.widgets.scrubber import LEGEND as SCRUBBER_LEGEND
 
 
 def keys_table() -> Table:
@@ -28,8 +29,13 @@ def keys_table() -> Table:
     table.add_column()
     for section, bindings in KEYMAP:
         table.add_row(Text(section, "bold underline"), "")
+        grouped = None
         for binding in bindings:
-            table.add_row(key_display(binding.key), binding.tooltip or binding.description)
+            if binding.group is not None and binding.group == grouped:
+                continue  # a group of keys (0 … 9) is one row
+            grouped = binding.group
+            keys = grouped.description if grouped else key_display(binding.key)
+            table.add_row(keys, binding.tooltip or binding.description)
         table.add_row("", "")
     table.add_row(Text("In a panel", "bold underline"), "")
     for keys, meaning in PANEL_KEYS:
@@ -92,6 +98,10 @@ def legend() -> Table:
         ("TYPE#42", "", "a signal type newer than this program: shown, not folded"),
     ):  # fmt: skip
         table.add_row(Text(symbol, style), meaning)
+    section("Scrubber (the line under the panels: the whole recording)")
+    for symbol, style, meaning in SCRUBBER_LEGEND:
+        table.add_row(Text(symbol, style), meaning)
+    table.add_row(Text("★ [name]", "bold yellow"), "(timeline) a bookmarked seq, and its name (N)")
     section("Banners and status bar")
     table.add_row(
         Text("⚠", "bold"), "the recording is damaged, lacks seqs, or was not closed cleanly"

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from tui.typeahead import NOTHING_TYPED, Typed, replay_keys
 
 Check = Callable[[str], str | None]
 
@@ -34,13 +36,22 @@ class PromptScreen(ModalScreen[str | None]):
         *,
         value: str = "",
         placeholder: str = "",
+        typed: Typed = NOTHING_TYPED,
     ) -> None:
+        """``typed``: keys typed before the prompt opened (see tui.typeahead):
+        its text, whether enter followed (then the prompt submits at once) and
+        the keys after the enter (handed back to the app once it closes)."""
         super().__init__()
         self._title = title
         self._hint = hint
         self._check = check
         self._value = value
         self._placeholder = placeholder
+        #: Typed before the input was mounted and focused (see on_key).
+        self._early, self._early_enter = typed.text, typed.enter
+        self._after = list(typed.rest)
+        if typed.text:
+            self._value = ""  # what was typed replaces the suggested value
 
     def compose(self) -> ComposeResult:
         """Title, input, hint and the line for errors."""
@@ -51,8 +62,45 @@ class PromptScreen(ModalScreen[str | None]):
             yield Static("", id="prompt-error")
 
     def on_mount(self) -> None:
-        """Freeze the cursor blink, so a screenshot does not depend on the moment."""
-        self.query_one(Input).cursor_blink = False
+        """Freeze the cursor blink, so a screenshot does not depend on the moment;
+        take in what was typed before the input was there."""
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+        self._catch_up(field)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keep keys typed before the input has the focus (``g 6 enter`` in one
+        burst): they reach the screen, not the input, and would be lost."""
+        if not isinstance(self.focused, Input):
+            self.early_key(event)
+
+    def early_key(self, event: events.Key) -> None:
+        """Take a key typed before the input had the focus, also one that reached
+        the screen below this one (queued there before this prompt opened)."""
+        if self._early_enter:
+            self._after.append((event.key, event.character))
+        elif event.key == "enter":
+            self._early_enter = True
+        elif event.key == "backspace" and self._early:
+            self._early = self._early[:-1]
+        elif event.is_printable and event.character:
+            self._early += event.character
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        fields = self.query(Input)
+        if fields and fields.first().is_mounted:
+            self._catch_up(fields.first())
+
+    def _catch_up(self, field: Input) -> None:
+        if self._early:
+            field.insert_text_at_cursor(self._early)
+            self._early = ""
+        if self._early_enter:
+            self._early_enter = False
+            self.call_after_refresh(field.action_submit)
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
@@ -60,6 +108,9 @@ class PromptScreen(ModalScreen[str | None]):
         error = self._check(event.value.strip())
         if error is None:
             self.dismiss(event.value.strip())
+            if self._after:
+                self.app.call_after_refresh(replay_keys, self.app, self._after)
+                self._after = []
         else:
             self.query_one("#prompt-error", Static).update(Text(error, "bold red"))
 

@@ -10,7 +10,8 @@ are ever fetched or drawn, which is what keeps a ten-million-signal
 recording as smooth as a small one. Signals are fetched a screenful at a
 time through :meth:`Timeline.signals` and kept in a small cache, so
 scrolling one line costs one new signal, not a screenful. A gap in the
-recording's seqs (a salvaged copy) is one row, ``… seqs 9–14 missing …``.
+recording's seqs (a salvaged copy) is one row, ``… seqs 9–14 missing …``. A
+bookmarked seq's row is marked ``★`` and shows the bookmark's name.
 
 The list owns which seqs it shows (:mod:`tui.rows`): every seq, or the
 matches of a filter, which it scans for in a worker thread through the
@@ -40,11 +41,27 @@ from chronoflow.inspect import (
     Timeline,
     describe_gap,
 )
+from tui.bookmarks import Bookmarks
 from tui.literal import literal
 from tui.look import relative_time, type_name, type_style
 from tui.messages import RowsScanned
 from tui.rows import AllRows, MatchingRows, Rows
 from tui.widgets.virtual_list import VirtualList
+
+#: The template column's width when there is room, and the room the summary
+#: keeps before the template column gives up any (see template_width).
+TEMPLATE_WIDTH = 12
+SUMMARY_ROOM = 32
+
+
+def template_width(room: int) -> int:
+    """How wide the template column is when ``room`` columns are left for it
+    and the summary: 12 when the summary still gets 32, narrower below that,
+    and none under 4 (the pid names the process; the summary says what
+    happened, so it is the column that keeps its room)."""
+    width = min(TEMPLATE_WIDTH, room - SUMMARY_ROOM - 1)
+    return width if width >= 4 else 0
+
 
 #: From this width on, rows show each signal's time too.
 WIDE = 90
@@ -96,6 +113,8 @@ class SignalList(VirtualList):
         #: Seqs whose text was made before the index was complete, of signals
         #: the engine says more of once it knows the rest (see _may_say_more).
         self._provisional: set[int] = set()
+        #: The person's bookmarks: a row marks its seq's (★) and shows its name.
+        self._bookmarks = Bookmarks()
 
     # -- what the screen tells the list ------------------------------------------
 
@@ -117,6 +136,11 @@ class SignalList(VirtualList):
         self.refresh_rows()
         if row >= 0:
             self.scroll_to_row(min(row, max(count - 1, 0)), center=True)
+
+    def mark(self, bookmarks: Bookmarks) -> None:
+        """Mark the rows of ``bookmarks`` (the screen's, read at each paint)."""
+        self._bookmarks = bookmarks
+        self.refresh_rows()
 
     def names_known(self) -> None:
         """The engine has indexed further: repaint rows painted without a
@@ -259,6 +283,16 @@ class SignalList(VirtualList):
     def _seq_width(self) -> int:
         return len(str(max(len(self._timeline) - 1, 0)))
 
+    def _time_above(self, row: int) -> str | None:
+        """The time the row above shows unblanked, or None at the top of the view."""
+        if row <= 0 or row <= self.visible_rows.start:
+            return None
+        try:
+            signal, _ = self._fetch(self.rows.seq_at(row - 1))
+        except (MissingSeqError, IndexError):
+            return None
+        return relative_time(signal.ts, self.origin())
+
     def render_row(self, row: int, width: int) -> Text:
         """``seq pid template TYPE [time] summary``, the current seq marked; a
         gap's row says which seqs are missing."""
@@ -275,16 +309,25 @@ class SignalList(VirtualList):
             text.append("▶ " if current else "  ", "bold")
             text.append(f"… {describe_gap(gap)} …", "dim italic")
             return text
-        text.append("▶ " if current else "  ", "bold")
+        text.append("▶" if current else " ", "bold")
+        text.append("★" if seq in self._bookmarks else " ", "bold yellow")
         text.append(f"{seq:>{self._seq_width()}} ", "bold" if current else "dim")
         text.append(f"{signal.pid:>3} ")
         template = self._template_of(signal.pid, seq) or self._started_as.get(signal.pid)
         if template is None:
             template, self._unnamed = "", True
-        text.append_text(literal(f"{template[:12]:<12} ", "italic"))
+        shown = template_width(width - 2 - self._seq_width() - 1 - 4 - 11)
+        if shown:
+            text.append_text(literal(f"{template[:shown]:<{shown}} ", "italic"))
         text.append(f"{type_name(signal.type):<10} ", type_style(signal.type))
         if width >= WIDE:
-            text.append(f"{relative_time(signal.ts, self.origin()):>9} ", "dim")
+            when = relative_time(signal.ts, self.origin())
+            if when == self._time_above(row):
+                when = ""  # no time passed since the row above: only changes are shown
+            text.append(f"{when:>9} ", "dim")
+        name = self._bookmarks.name(seq)
+        if name:
+            text.append_text(literal(f"[{name}] ", "bold yellow"))
         text.append_text(literal(summary))
         return text
 

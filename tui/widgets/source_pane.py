@@ -15,12 +15,14 @@ should not queue one per signal.
 
 from __future__ import annotations
 
+import textwrap
 import threading
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
+from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -32,12 +34,34 @@ from tui.widgets.virtual_list import VirtualList
 if TYPE_CHECKING:
     from chronoflow.inspect import Frame, LiveFrames, LiveSession
 
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, its own line breaks kept."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, width, break_long_words=True) or [""])
+    return lines
+
+
 #: Seconds the current seq must stay before the workflow is run to it.
 RUN_DELAY = 0.05
 
 
 class SourcePane(VirtualList):
-    """The live frame of one process; see the module docstring."""
+    """The live frame of one process; see the module docstring.
+
+    Focused, it scrolls with the keys; stepping keeps where it was scrolled
+    to while the same process is shown (a new process is shown from its
+    suspended line). A message (a divergence, an error) is wrapped to the
+    pane's width, so it is always shown whole.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "scroll_by(-1)", "Scroll up", show=False),
+        Binding("down,j", "scroll_by(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_page(-1)", "Page up", show=False),
+        Binding("pagedown", "scroll_page(1)", "Page down", show=False),
+    ]
 
     def __init__(self, live: LiveSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -52,6 +76,12 @@ class SourcePane(VirtualList):
         self.frames: LiveFrames | None = None
         self._lines: list[Text] = [Text("source: waiting for the first seq", "italic")]
         self.frame: Frame | None = None
+        #: The message shown instead of a frame, wrapped anew when the width changes.
+        self._message: str | None = None
+        #: The process whose frame is shown, and whether it was scrolled by hand.
+        self._shown_pid: int | None = None
+        self._scrolled = False
+        self._kept_top = 0
 
     # -- what the screen tells the pane -------------------------------------------
 
@@ -108,10 +138,45 @@ class SourcePane(VirtualList):
     # -- painting ------------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
-        """Show one line of explanation instead of a frame (e.g. while running)."""
+        """Show an explanation instead of a frame (e.g. while running), whole:
+        wrapped to the pane's width."""
         self.frame = None
-        self._lines = [Text(text, "italic")]
+        self._message = text
+        width = max(self.size.width - 1, 20)  # the last column is the scroll bar's
+        self._lines = [Text(line, "italic") for line in wrap_text(text, width)]
         self.refresh_rows()
+        self.scroll_rows_to(0)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wrap a message anew for the new width."""
+        if self.frame is None and self._message is not None:
+            self.show_message(self._message)
+        super().on_resize(event)
+
+    def action_scroll_by(self, rows: int) -> None:
+        """Scroll by ``rows`` (the keys, when the pane has the focus)."""
+        self.scroll_rows_to(self.top + rows)
+        self._keep_place()
+
+    def _keep_place(self) -> None:
+        """Remember where the person scrolled the frame to, for the next step."""
+        if self.frame is not None:
+            self._scrolled = True
+            self._kept_top = self.top
+
+    def action_scroll_page(self, pages: int) -> None:
+        """Scroll by whole pages."""
+        self.action_scroll_by(pages * max(self.page - 1, 1))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        """The wheel scrolls too, and the place is kept while stepping."""
+        super().on_mouse_scroll_down(event)
+        self._keep_place()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        """The wheel scrolls too, and the place is kept while stepping."""
+        super().on_mouse_scroll_up(event)
+        self._keep_place()
 
     def show(self, frames: LiveFrames, pid: int | None) -> None:
         """Show ``pid``'s frame from ``frames`` (or say why there is none)."""
@@ -123,6 +188,7 @@ class SourcePane(VirtualList):
             self.show_message(f"process {pid} has no live frame at seq {frames.seq}: it has ended")
             return
         self.frame = frame
+        self._message = None
         lines: list[Text] = []
         head = Text(f"{frame.template}[{frame.pid}] ", "bold")
         head.append_text(literal(f"{frame.status}, {frame.waiting_on}"))
@@ -153,6 +219,13 @@ class SourcePane(VirtualList):
             row.append_text(literal(value))
             lines.append(row)
         self._lines = lines
+        keep = self._scrolled and pid == self._shown_pid
+        self._shown_pid = pid
+        if keep:
+            self.refresh_rows()
+            self.scroll_rows_to(self._kept_top)  # where the person scrolled to
+            return
+        self._scrolled = False
         self.refresh_rows()
         line_row = next((i for i, row in enumerate(lines) if row.plain.startswith("▶")), 0)
         self.scroll_to_row(line_row, center=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
-from chronoflow.inspect import Progress
+from chronoflow.inspect import Progress, seq_among
 from tui.literal import literal
 
 
@@ -35,6 +35,12 @@ class Position:
     busy: str | None = None
     #: Set at the seqs of a standstill that is no deadlock (the banner says those).
     standstill: str | None = None
+    #: The name of the bookmark at the current seq, if it has one.
+    bookmark_name: str | None = None
+    #: The moments marked A and B for a diff (``m``), ``"A 12 · B 40"``.
+    marks: str | None = None
+    #: What ``}`` and ``{`` jump through (``W``), ``"status of Client[1]"``.
+    watching: str | None = None
 
 
 def _indexing(progress: Progress) -> str | None:
@@ -73,8 +79,7 @@ class StatusBar(Widget):
         """Repaint with ``position``."""
         text = Text(no_wrap=True, end="", overflow="ellipsis")
         text.append_text(literal(position.name, "bold"))
-        seq = "-" if position.seq < 0 else f"{position.seq:,}"
-        text.append(f"  seq {seq} / {position.total:,}", "bold")
+        text.append(f"  {seq_among(position.seq, position.total)}", "bold")
         if position.when:
             text.append(f"  {position.when}")
         parts: list[tuple[str, str]] = []
@@ -91,6 +96,12 @@ class StatusBar(Widget):
             parts.append((f"search: {position.search}", "magenta"))
         if position.bookmarks:
             parts.append((f"★ {position.bookmarks}", "yellow"))
+        if position.bookmark_name:
+            parts.append((f"bookmark: {position.bookmark_name}", "bold yellow"))
+        if position.marks:
+            parts.append((position.marks, "bold cyan"))
+        if position.watching:
+            parts.append((f"watch: {position.watching}", "bold blue"))
         if position.standstill:
             parts.append((position.standstill, "bold yellow"))
         for part, style in parts:
