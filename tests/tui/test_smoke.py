@@ -89,6 +89,22 @@ def test_chronoflow_tui_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for("received by Client[1]")
     terminal.press("Enter")
     terminal.wait_for(f"seq 18 of 0–{TOTAL - 1}")
+    terminal.press("C-o")  # back through the jump history: to where g went
+    terminal.wait_for(f"seq 16 of 0–{TOTAL - 1}")
+    terminal.press("g", "3", "0", "Enter")  # typed in one burst
+    terminal.wait_for(f"seq 30 of 0–{TOTAL - 1}")
+    terminal.press("P")
+    screen = terminal.wait_for("Processes at seq 30")
+    assert "Client" in screen
+    terminal.press("Escape")
+    # Why wait: an escape followed at once by a key is what a terminal sends
+    # for alt+key, here and in any terminal program.
+    terminal.wait_for("Mailbox")
+    terminal.press("m", "Right", "Right", "c")  # compare seq 30 with seq 32
+    screen = terminal.wait_for("Diff: seq 30 (A) → seq 32 (B)")
+    assert "status     ready to run → waiting for a message" in screen
+    terminal.press("Escape")
+    terminal.wait_for("Mailbox")
     terminal.press("?")
     terminal.wait_for("Move through time")
     terminal.press("Escape")
