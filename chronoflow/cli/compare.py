@@ -151,10 +151,7 @@ def as_json(timeline: Timeline, diff: MomentDiff) -> dict[str, Any]:
 
 def _said(diff: MomentDiff) -> str:
     """What was compared, for stderr."""
-    count = sum(group.total for group in diff.groups)
-    processes = len(diff.processes)
-    text = f"from seq {diff.a} to seq {diff.b}: {count:,} change{'s' * (count != 1)} in "
-    text += f"{processes:,} process{'es' * (processes != 1)}"
+    text = f"from seq {diff.a} to seq {diff.b}: {diff.headline()}"
     if diff.backward:
         text += f" (rows read forward, from seq {diff.lo} to seq {diff.hi})"
     if diff.truncated:

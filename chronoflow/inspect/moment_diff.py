@@ -169,6 +169,15 @@ class MomentDiff(WorldDiff):
         """The pids that have rows, ascending."""
         return tuple(sorted({group.pid for group in self.groups}))
 
+    def headline(self) -> str:
+        """``"12 changes in 3 processes"``: what a front end says of the whole diff."""
+        count = sum(group.total for group in self.groups)
+        processes = len(self.processes)
+        return (
+            f"{count:,} change{'s' * (count != 1)} in "
+            f"{processes:,} process{'es' * (processes != 1)}"
+        )
+
     def rows_of(self, pid: int) -> tuple[DiffRow, ...]:
         """The listed rows of ``pid``, in seq order."""
         return tuple(row for row in self.rows if row.pid == pid)

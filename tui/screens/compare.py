@@ -74,10 +74,7 @@ def summary(diff: MomentDiff) -> str:
     """The line above the list: how much changed, and how to go to a row."""
     if not diff:
         return f"nothing changed between seq {diff.a:,} and seq {diff.b:,}"
-    count = sum(group.total for group in diff.groups)
-    processes = len(diff.processes)
-    text = f"{count:,} change{'s' * (count != 1)} in {processes:,} "
-    text += f"process{'es' * (processes != 1)}; enter goes to a row's seq"
+    text = f"{diff.headline()}; enter goes to a row's seq"
     if diff.backward:
         text += f"; B is before A: rows read from seq {diff.lo:,} on"
     if diff.truncated:
