@@ -14,7 +14,11 @@ kernel calls :meth:`flush` (before it waits for ``use`` results and when
 a step that sends a million messages is written as it runs, chunk by chunk
 in seq order, and the recorder never holds more than one chunk. So another
 program can follow a live file, and a crash loses at most that much.
-:meth:`close` writes the footer index.
+:meth:`close` writes the footer index. While it holds signals the recorder
+rests Python's cycle collector (a higher young-generation threshold, see
+:class:`~chronoflow.recording.collector.CollectorRest`) and puts the
+user's settings back whenever it has written them all out (also when a
+write fails), on :meth:`close`, and if it is dropped unclosed.
 
 Crash tracebacks are stored with file paths made relative to their root
 (the workflow's directory, the directory holding the ``chronoflow``
@@ -30,6 +34,7 @@ import os
 import re
 import sys
 import time
+import weakref
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -37,6 +42,7 @@ from typing import Any
 
 import chronoflow.signals
 from chronoflow.errors import MisuseError
+from chronoflow.recording.collector import CollectorRest
 from chronoflow.recording.errors import UnrecordableValue
 from chronoflow.recording.format import FORMAT_VERSION
 from chronoflow.recording.values import ValueEncoder, mask_addresses
@@ -162,6 +168,9 @@ class Recorder:
         self._chunk_size = chunk_size
         self._interval = flush_interval
         self._deadline = _monotonic() + flush_interval
+        self._rest = CollectorRest()
+        # A recorder dropped without close() must not leave the collector rested.
+        weakref.finalize(self, self._rest.wake)
 
     @property
     def buffer(self) -> list[Signal]:
@@ -189,10 +198,14 @@ class Recorder:
         """Write a chunk if the buffer is full or the flush interval has passed.
 
         The kernel calls this as signals arrive, also in the middle of a step
-        (see :meth:`~chronoflow.runtime.bus.SignalBus.add_sink`).
+        (see :meth:`~chronoflow.runtime.bus.SignalBus.add_sink`). Rests the
+        collector while signals wait (see the module docstring).
         """
-        if len(self._buffer) >= self._chunk_size or _monotonic() >= self._deadline:
+        buffer = self._buffer
+        if len(buffer) >= self._chunk_size or _monotonic() >= self._deadline:
             self.flush()
+        elif buffer and not self._rest.resting and not self._writer.closed:
+            self._rest.rest()
 
     def __call__(self, signal: Signal) -> None:
         """Record ``signal`` (the observer protocol)."""
@@ -204,6 +217,8 @@ class Recorder:
         self._append(signal)
         if len(buffer) >= self._chunk_size or _monotonic() >= self._deadline:
             self.flush()
+        elif not self._rest.resting and not self._writer.closed:
+            self._rest.rest()
 
     def _check(self, signal: Signal) -> None:
         if self._failure is not None:
@@ -227,15 +242,22 @@ class Recorder:
         return self._writer.count + (0 if self._writer.closed else len(self._buffer))
 
     def flush(self) -> None:
-        """Write buffered signals as a chunk record (the kernel calls this when quiet)."""
+        """Write buffered signals as a chunk record (the kernel calls this when quiet).
+
+        Whatever happens, the collector's settings go back to the user's
+        here; the next tick rests it again if signals still wait.
+        """
         buffer = self._buffer
-        if buffer and self._writer.closed:
-            buffer.clear()  # signals after close() are not recorded
-        elif buffer:
-            chunk = self._normalised(buffer)
-            buffer.clear()
-            self._writer.write_signals(chunk)
-        self._deadline = _monotonic() + self._interval
+        try:
+            if buffer and self._writer.closed:
+                buffer.clear()  # signals after close() are not recorded
+            elif buffer:
+                chunk = self._normalised(buffer)
+                buffer.clear()
+                self._writer.write_signals(chunk)
+        finally:
+            self._deadline = _monotonic() + self._interval
+            self._rest.wake()
 
     def _normalised(self, signals: list[Signal]) -> list[Signal]:
         types = bytes(map(_type_of, signals))
@@ -269,9 +291,12 @@ class Recorder:
 
         Raises the :class:`UnrecordableValue` that stopped a strict recorder.
         """
-        if not self.closed:
-            self.flush()
-            self._writer.close()
+        try:
+            if not self.closed:
+                self.flush()
+                self._writer.close()
+        finally:
+            self._rest.wake()
         if self._failure is not None:
             raise self._failure
 
