@@ -21,7 +21,7 @@ import typer
 from rich.text import Text
 
 from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
-from chronoflow.cli.inspect import _wait, open_timeline
+from chronoflow.cli.inspect import open_timeline, wait_indexed
 from chronoflow.cli.terminal import Output
 from chronoflow.inspect import (
     DEFAULT_DIFF_ROWS,
@@ -94,7 +94,7 @@ def diff_command(
     (recording,) = recordings
     tune_collector()
     with open_timeline(recording) as timeline:
-        _wait(timeline, None)
+        wait_indexed(timeline, None)
         if not len(timeline):
             raise fail(f"{recording} has no readable signals: there is nothing to compare")
         if stop is None:

@@ -61,7 +61,7 @@ A query is terms separated by spaces; a signal must match all of them:
 """
 
 
-def _wait(timeline: Timeline, seq: int | None) -> None:
+def wait_indexed(timeline: Timeline, seq: int | None) -> None:
     """Wait until ``seq`` (None: everything) is indexed, with a progress bar if slow;
     then print the warnings about damage found so far."""
     if not (timeline.wait(seq, timeout=0.3) or timeline.progress.done):
@@ -106,7 +106,7 @@ def state(
     tune_collector()
     out = Output()
     with open_timeline(recording) as timeline:
-        _wait(timeline, at if not pending else None)
+        wait_indexed(timeline, at if not pending else None)
         if not len(timeline):
             raise fail(f"{recording} has no readable signals: there is no world to show")
         if at is None:
@@ -154,7 +154,7 @@ def find(
     tune_collector()
     out = Output()
     with open_timeline(recording) as timeline:
-        _wait(timeline, None)
+        wait_indexed(timeline, None)
         seqs = timeline.find_all(parsed, start, backward=backward)
         if limit is not None:
             seqs = itertools.islice(seqs, limit)
