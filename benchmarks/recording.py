@@ -30,7 +30,6 @@ most 10 bytes per signal; a full read at least 1 M signals/s.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import os
@@ -43,7 +42,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ring import Contender, HopClock, Ring, asyncio_ring, ratio_line, run_ring, scheduler_ring
+from ring import (
+    Contender,
+    HopClock,
+    Ring,
+    asyncio_ring,
+    ratio_line,
+    ring_parser,
+    run_ring,
+    scheduler_ring,
+)
 
 from chronoflow import SimpleScheduler
 from chronoflow.recording import open_recording
@@ -125,30 +133,10 @@ def spread(values: list[float], unit: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=(__doc__ or "").splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    parser = ring_parser(
+        "interleaved rounds; each round runs every ring once and reads the recording"
     )
-    parser.add_argument("--processes", type=int, default=1000, help="processes in the ring")
-    parser.add_argument(
-        "--hops",
-        type=int,
-        default=1_000_000,
-        help="hops per run of each ring (the asyncio ring makes a tenth of them)",
-    )
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=5,
-        help="interleaved rounds; each round runs every ring once and reads the recording",
-    )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        dest="rounds",
-        default=argparse.SUPPRESS,
-        help="old name of --rounds, kept for old commands",
-    )
+    parser.description = (__doc__ or "").splitlines()[0]
     parser.add_argument(
         "--kernel-costs",
         action="store_true",

@@ -347,7 +347,9 @@ def ratio_line(name: str, ratio: float, target: float, percent: bool) -> str:
     return f"  {name:<28} {shown}   (budget {wanted}: {met})"
 
 
-def main() -> None:
+def ring_parser(rounds_help: str) -> argparse.ArgumentParser:
+    """The options every ring benchmark takes: its size, its length and its rounds
+    (``--repeat``, the old name of ``--rounds``, still works)."""
     parser = argparse.ArgumentParser(
         description=(__doc__ or "").splitlines()[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -359,12 +361,7 @@ def main() -> None:
         default=1_000_000,
         help="hops per run of each ring (the asyncio ring makes a tenth of them)",
     )
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=5,
-        help="interleaved rounds; each round runs every ring once",
-    )
+    parser.add_argument("--rounds", type=int, default=5, help=rounds_help)
     parser.add_argument(
         "--repeat",
         type=int,
@@ -372,6 +369,11 @@ def main() -> None:
         default=argparse.SUPPRESS,
         help="old name of --rounds, kept for old commands",
     )
+    return parser
+
+
+def main() -> None:
+    parser = ring_parser("interleaved rounds; each round runs every ring once")
     args = parser.parse_args()
     ours = Contender("SimpleScheduler ring", scheduler_ring)
     aio = Contender("asyncio.Queue ring", asyncio_ring, hops_divisor=10)
