@@ -93,7 +93,12 @@ def collector_paused() -> Iterator[None]:
 #: The young generation's threshold while a recorder holds signals (Python's is 700).
 RECORDING_THRESHOLD = 20_000
 
-_rest_lock = threading.Lock()
+#: Why reentrant: a recorder dropped unclosed wakes its rest from a
+#: finalizer, which a collection runs wherever it starts, also inside this
+#: lock (rest and wake allocate tuples). The nested wake finds the counts
+#: consistent: rest allocates only while no rest is counted (so the nested
+#: wake has nothing to give up), and wake counts itself out before it allocates.
+_rest_lock = threading.RLock()
 #: How many CollectorRests are resting the collector now.
 _resting = 0
 #: The thresholds found when the first of them started resting it.

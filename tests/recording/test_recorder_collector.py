@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -104,8 +105,7 @@ def test_a_recorder_dropped_unclosed_gives_the_settings_back(tmp_path: Path) -> 
     recorder = Recorder(tmp_path / "dropped.cfl")
     recorder.tick()  # nothing buffered: nothing rested
     assert gc.get_threshold() == USERS
-    recorder.buffer.append(A_SIGNAL)
-    recorder.tick()
+    recorder(A_SIGNAL)
     assert gc.get_threshold()[0] == RECORDING_THRESHOLD
     gone = weakref.ref(recorder)
     del recorder
@@ -118,14 +118,13 @@ def test_the_settings_come_back_when_a_write_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recorder = Recorder(tmp_path / "full.cfl", flush_interval=3600)
-    recorder.buffer.append(A_SIGNAL)
-    recorder.tick()
+    recorder(A_SIGNAL)
     assert gc.get_threshold()[0] == RECORDING_THRESHOLD
 
-    def disk_full(chunk: object) -> None:
+    def disk_full(*columns: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(recorder._writer, "write_signals", disk_full)
+    monkeypatch.setattr(recorder._writer, "write_columns", disk_full)
     with pytest.raises(OSError, match="No space"):
         recorder.flush()
     assert gc.get_threshold() == USERS
@@ -154,8 +153,7 @@ def test_two_recorders_closed_out_of_order(tmp_path: Path) -> None:
     outer = Recorder(tmp_path / "outer.cfl")
     inner = Recorder(tmp_path / "inner.cfl", flush_interval=3600)
     for recorder in (outer, inner):
-        recorder.buffer.append(A_SIGNAL)
-        recorder.tick()
+        recorder(A_SIGNAL)
     outer.close()
     assert gc.get_threshold()[0] == RECORDING_THRESHOLD
     inner.close()
@@ -197,3 +195,37 @@ async def test_a_recorded_run_makes_few_young_collections(tmp_path: Path) -> Non
     # With Python's threshold the buffered tuples filled the young
     # generation over a hundred times here.
     assert gc.get_stats()[0]["collections"] - before < 20
+
+
+def test_a_collection_inside_a_rest_may_wake_another_rest() -> None:
+    """A recorder dropped unclosed wakes its rest from a finalizer, which a
+    collection can run anywhere, also inside another rest's own bookkeeping
+    (its tuples are allocations): that must not wait for itself."""
+    dropped, other = CollectorRest(), CollectorRest()
+    dropped.rest()
+    collections: list[str] = []
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(phase)
+            dropped.wake()  # what the dropped recorder's finalizer does
+
+    def rest_while_collecting() -> None:
+        saved = gc.get_threshold()
+        gc.callbacks.append(collected)
+        gc.set_threshold(1)  # every allocation may start a collection
+        try:
+            for _ in range(50):
+                other.rest()
+                other.wake()
+        finally:
+            gc.set_threshold(*saved)
+            gc.callbacks.remove(collected)
+
+    worker = threading.Thread(target=rest_while_collecting, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "a rest waited for itself"
+    assert collections
+    assert not dropped.resting
+    assert not other.resting
