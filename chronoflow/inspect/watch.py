@@ -190,6 +190,11 @@ class Watches:
                     if record.floor >= record.started:  # its SPAWN is missing
                         continue
                     at = record.started
+                    # Why the world: an ancestor's SPAWN may be missing, and
+                    # then the parent never held the copy the trace follows
+                    # (only the fold knows what a child really inherited).
+                    if not _holds(self._world(at), hop.pid, mid):
+                        continue
                 elif record.started > at:
                     continue
             found.append((at, event))
@@ -388,3 +393,10 @@ class _Walk:
             self._run = run
         at = seq - run.first
         return run.pids[at], run.types[at], run.datas[at]
+
+
+def _holds(world: World, pid: int, mid: int) -> bool:
+    """True when ``pid``'s inbox in ``world`` holds message ``mid``."""
+    if pid not in world:
+        return False
+    return any(entry.id == mid for entry in world.process(pid).inbox)

@@ -199,3 +199,24 @@ def test_a_process_that_never_started_never_changes() -> None:
         watch = ProcessWatch(1234, Aspect.STATUS)
         assert timeline.next_change(watch, -1) is None
         assert timeline.previous_change(watch, len(timeline)) is None
+
+
+def test_no_copy_is_inherited_through_a_parent_whose_spawn_is_missing() -> None:
+    # Found by test_watches_agree_across_missing_seqs: without its SPAWN, the
+    # child (pid 1) took no copy of message #2; its own child (pid 2) then
+    # inherits pid 1's inbox, which never held #2.
+    program = Program(
+        roots=[[("call", 0, 0.5), ("spawn", [("spawn", [])]), *[("receive",)] * 3]],
+        pushes=[],
+        names=[],
+    )
+    signals = list(record(program).signals())
+    assert signals[6].type == _S.SPAWN
+    signals = signals[:3] + signals[7:]
+    timeline = Timeline(MemorySource(signals), background=False, interval=1)
+    try:
+        delivered = MessageWatch(2, frozenset({MessageEvent.DELIVERED}))
+        assert timeline.next_change(delivered, 2) is None
+        check_every_watch(signals, timeline)
+    finally:
+        timeline.close()
