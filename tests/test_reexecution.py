@@ -290,3 +290,57 @@ def test_live_frames_of_a_run_with_names_rerun_it_whole(tmp_path: Path) -> None:
                 ), seq
         session.close()
     assert transitions == 3
+
+
+FAILING_USES = """
+from chronoflow import Process, SimpleScheduler, template
+
+
+def missing(key):
+    return {}[key]
+
+
+def undecodable():
+    return b"\\xff".decode("utf-8")
+
+
+def absent():
+    return open("/nonexistent/file")
+
+
+@template
+def Worker(self: Process, which: str):
+    fn = {"key": missing, "decode": undecodable, "os": absent}[which]
+    try:
+        yield self.use(fn, *(["no"] if which == "key" else []))
+    except KeyError as error:
+        self.send_to(self.pid, ("caught", str(error)))
+    except (UnicodeDecodeError, OSError) as error:
+        self.send_to(self.pid, ("caught", type(error).__name__, str(error)))
+    yield self.receive()
+    yield self.use(fn, *(["no"] if which == "key" else []))  # and now it crashes
+
+
+def main(scheduler: SimpleScheduler) -> None:
+    for which in ("key", "decode", "os"):
+        scheduler.create(Worker, which).start()
+"""
+
+
+def test_failed_uses_replay_with_the_message_they_recorded(tmp_path: Path) -> None:
+    # A KeyError's str() is its key's repr, and a UnicodeDecodeError cannot be
+    # built from a message alone: replay raises each again, catchable as its
+    # own type, with the recorded message.
+    workflow = tmp_path / "failing_uses.py"
+    workflow.write_text(FAILING_USES)
+    out = tmp_path / "failing_uses.cfl"
+    signals = record(workflow, out)
+    caught = [s.data["msg"] for s in signals if s.type == SignalType.SEND]
+    assert ("caught", "'no'") in caught
+    assert any(msg[:2] == ("caught", "UnicodeDecodeError") for msg in caught)
+    assert any(msg[:2] == ("caught", "FileNotFoundError") for msg in caught)
+    crashes = {s.data["error"] for s in signals if s.type == SignalType.CRASH}
+    assert crashes == {"KeyError", "UnicodeDecodeError", "FileNotFoundError"}
+    result = CliRunner().invoke(app, ["replay", str(out), "-w", str(workflow)])
+    assert result.exit_code == 0, result.output
+    assert "all" in result.output.splitlines()[-1]

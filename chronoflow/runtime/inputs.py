@@ -95,5 +95,46 @@ def recorded_exception(data: Mapping[str, Any]) -> Exception:
     message = str(data.get("message", ""))
     kind = getattr(builtins, name, None)
     if isinstance(kind, type) and issubclass(kind, Exception):
-        return kind(message)
+        try:
+            error = kind(message)
+        except Exception:  # a type whose constructor wants more (UnicodeDecodeError)
+            return _replayed(kind)(message)
+        # Why the check: str() of some built-in errors is not their argument
+        # (a KeyError shows its key's repr), so KeyError("'no'") would read
+        # "\"'no'\"" where the recording holds "'no'", and the replay diverge.
+        return error if str(error) == message else _replayed(kind)(message)
     return RecordedUseError(name, message)
+
+
+#: A built-in exception type -> its subclass that shows a recorded message as is.
+_REPLAYED: dict[type[Exception], type[Exception]] = {}
+
+
+def _replayed(kind: type[Exception]) -> type[Exception]:
+    """``kind`` (or a subclass named like it) whose ``str()`` is the recorded message.
+
+    Why a subclass: the program's ``except KeyError`` must still catch it,
+    and a traceback or a RESULT must name it ``KeyError`` as the run did.
+    """
+    replayed = _REPLAYED.get(kind)
+    if replayed is None:
+
+        def __init__(self: BaseException, message: str) -> None:
+            BaseException.__init__(self, message)
+
+        def __str__(self: BaseException) -> str:
+            return str(self.args[0]) if self.args else ""
+
+        replayed = type(
+            kind.__name__,
+            (kind,),
+            {
+                "__init__": __init__,
+                "__str__": __str__,
+                "__module__": kind.__module__,
+                "__qualname__": kind.__qualname__,
+                "__doc__": f"A recorded {kind.__name__}, raised again in replay.",
+            },
+        )
+        _REPLAYED[kind] = replayed
+    return replayed

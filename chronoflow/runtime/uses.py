@@ -73,15 +73,23 @@ class Uses:
         if effect.retries:
             data["attempt"] = effect.attempt
         # Why before the USE: an observer sees the process as its signal says.
-        proc.status = ProcessStatus.USING
+        proc._status = ProcessStatus.USING
         proc._effect = effect
         seq = self._emit(proc, _S.USE, data)
         outcome = None
         if self.replay is not None:
             outcome = self.replay.use_outcome(proc, Signal(seq, proc.pid, _S.USE, data))
             if isinstance(outcome, dict):
-                proc.status = ProcessStatus.USING
+                proc._status = ProcessStatus.USING
                 self.recorded[seq] = (proc, outcome)
+                # Why at once when the recording's next signal is this use's
+                # RESULT: a fn that raised when called failed inside the step
+                # that made the USE (the except below), before any other
+                # process ran; completed later, another ready process would
+                # run first and the replay diverge.
+                replay = self.replay
+                if not replay.paused and replay.next_result(self.recorded) == seq:
+                    self.complete_recorded(seq)
                 return
         try:
             awaitable = effect.fn(*effect.args) if outcome is None else outcome
@@ -94,7 +102,7 @@ class Uses:
         except Exception as error:
             self.done(proc, seq, None, error)
             return
-        proc.status = ProcessStatus.USING
+        proc._status = ProcessStatus.USING
         if delay or effect.timeout is not None:
             awaitable = _attempt(awaitable, delay, effect.timeout)
         self.calls[seq] = (proc, awaitable)
@@ -113,7 +121,7 @@ class Uses:
         )
         for task in sorted(done, key=lambda t: self.tasks[t][0]):
             seq, proc = self.tasks.pop(task)
-            if proc.status is ProcessStatus.USING:
+            if proc._status is ProcessStatus.USING:
                 self._finished(proc, seq, task)
 
     def _finished(self, proc: Process, seq: int, task: asyncio.Future[Any]) -> None:
@@ -128,7 +136,7 @@ class Uses:
     def complete_recorded(self, seq: int) -> None:
         """The call of USE ``seq`` ends with its recorded outcome."""
         proc, data = self.recorded.pop(seq)
-        if proc.status is not ProcessStatus.USING:
+        if proc._status is not ProcessStatus.USING:
             return
         if "error" in data:
             self.done(proc, seq, None, recorded_exception(data), data)
@@ -144,7 +152,7 @@ class Uses:
         recorded: dict[str, Any] | None = None,
     ) -> None:
         """One attempt ended: RESULT, then resume the process or retry."""
-        proc.status = _READY  # why before the RESULT: see start()
+        proc._status = _READY  # why before the RESULT: see start()
         if error is None:
             self._emit(proc, _S.RESULT, {"use": seq, "value": value})
             proc._value = value
