@@ -41,7 +41,6 @@ SCHEDULER_OPTIONS = {"clock": "virtual"}
 @template
 def Fridge(self: Process, food: list[str]) -> Generator[Any, Any, list[str]]:
     """Store and hand out food until told to terminate; hum when idle."""
-    self.register("fridge")
     while True:
         got = yield self.receive_clauses(
             store=Pattern((CALL, ANY, ("store", str))),
@@ -84,6 +83,15 @@ def Cook(self: Process) -> Generator[Any, Any, None]:
 
 
 def main(scheduler: SimpleScheduler) -> None:
-    """A fridge holding juice, and a cook."""
-    scheduler.create(Fridge, ["juice"]).start()
+    """A fridge holding juice, registered as "fridge" before the cook starts, and a cook.
+
+    Why register here and not in the fridge's own first step: Erlang's
+    ``register(fridge, spawn(...))``. Registered by the fridge itself, the
+    name exists only once the fridge has run; under another schedule the
+    cook runs first, its call finds no "fridge" and crashes
+    (``chronoflow explore`` finds that order).
+    """
+    fridge = scheduler.create(Fridge, ["juice"])
+    fridge.start()
+    scheduler.register("fridge", fridge.pid)
     scheduler.create(Cook).start()
