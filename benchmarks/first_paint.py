@@ -2,7 +2,7 @@
 
 Starts the real command in a pseudo-terminal of 120 x 40, reads what it
 writes, and stops the clock when the first frame holding the status bar's
-``seq N / TOTAL`` has arrived (every panel is drawn in that same frame).
+``seq N of 0–LAST`` has arrived (every panel is drawn in that same frame).
 This is what a person waits for: the interpreter's start, the imports,
 opening the recording and the first frame.
 
@@ -45,7 +45,7 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 ROWS, COLUMNS = 40, 120
 #: The status bar's position text, once escape sequences are removed.
-STATUS = re.compile(rb"seq \d[\d,]* / \d[\d,]*")
+STATUS = re.compile("seq \\d[\\d,]* of \\d[\\d,]*–\\d[\\d,]*".encode())
 ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 MINIMAL_APP = textwrap.dedent(
     """
@@ -54,7 +54,7 @@ MINIMAL_APP = textwrap.dedent(
 
     class Minimal(App):
         def compose(self):
-            yield Static("seq 0 / 1")
+            yield Static("seq 0 of 0–1")
 
     Minimal().run()
     """
