@@ -19,7 +19,7 @@ it (its CPU time is printed on its own line). Each round also reads the
 recording back in full with ``open_recording(...).signals()`` (CPU time).
 The script prints the median and spread (min-max) over the rounds, the
 ratios of medians, and bytes per signal (small messages: a 2-tuple per
-SEND).
+SEND; format 3 stores it as a compact SEND).
 
     python benchmarks/recording.py [--processes 1000] [--hops 1000000] [--rounds 5]
 
@@ -55,6 +55,7 @@ from ring import (
 
 from chronoflow import SimpleScheduler
 from chronoflow.recording import open_recording
+from chronoflow.runtime.handover import SinkColumns
 from chronoflow.signals import Signal
 
 #: Budgets from DESIGN.md (revised 2026-12-03).
@@ -75,21 +76,21 @@ class NullObserver:
 
 
 class DroppingSink:
-    """A sink (as a recorder attaches) that throws its buffer away: what handing
-    every signal to a recorder costs the kernel, without any encoding."""
+    """A column sink (as a recorder attaches) that throws its columns away: what
+    handing every signal to a recorder costs the kernel, without any encoding."""
 
-    chunk_size = 4096
+    chunk_size = 1024
 
     def __init__(self) -> None:
-        self.buffer: list[Signal] = []
+        self.columns = SinkColumns()
 
     def tick(self) -> None:
         """Drop what was handed over."""
-        self.buffer.clear()
+        self.columns.clear()
 
     def flush(self) -> None:
         """Drop what was handed over."""
-        self.buffer.clear()
+        self.columns.clear()
 
 
 def sunk_ring(processes: int, hops: int, clock: HopClock) -> None:

@@ -55,12 +55,15 @@ EXAMPLE_SIGNALS = [
     Signal(1, 0, SignalType.WAIT, None, 1700000000.000010),
     Signal(2, 0, SignalType.DELIVER, {"msg": ("hi", 1), "into": [0]}, 1700000000.000025),
     Signal(3, 0, SignalType.RECEIVE, 2, 1700000000.000031),
-    Signal(4, 0, SignalType.STOP, {"result": "hi"}, 1700000000.000040),
+    Signal(4, 0, SignalType.SEND, {"msg": "hi", "to": 0, "into": [0]}, 1700000000.000031),
+    Signal(5, 0, SignalType.RECEIVE, 4, 1700000000.000035),
+    Signal(6, 0, SignalType.STOP, {"result": "hi"}, 1700000000.000040),
 ]
 
 
 def write_example(path: Path) -> Path:
-    """Write the example recording: one process that receives one message."""
+    """Write the example recording: one process that receives a message and
+    sends it on to itself."""
     writer = RecordingWriter(path, EXAMPLE_METADATA, salt=EXAMPLE_SALT)
     writer.write_signals(EXAMPLE_SIGNALS)
     writer.close()

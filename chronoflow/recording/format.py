@@ -1,6 +1,6 @@
 """The byte layout of a ``.cfl`` recording: signature, version and record frames.
 
-A recording of format 2 starts with a 20-byte file header: an 8-byte
+A recording of format 2 or 3 starts with a 20-byte file header: an 8-byte
 signature, the format version as two little-endian u16 (major, minor), a
 random 4-byte *salt* chosen for this file, and a CRC-32 of those 16 bytes.
 Framed records follow. Each frame is a 13-byte header, ``sync`` (4 bytes),
@@ -30,15 +30,15 @@ from typing import BinaryIO, Final
 #: The signature. Like PNG's: a high-bit byte catches 7-bit transfers, CR LF
 #: and LF catch newline conversion, and 0x1A stops a DOS ``type``.
 MAGIC: Final = b"\x89CFL\r\n\x1a\n"
-FORMAT_MAJOR: Final = 2
-FORMAT_MINOR: Final = 1
+FORMAT_MAJOR: Final = 3
+FORMAT_MINOR: Final = 0
 FORMAT_VERSION: Final = f"{FORMAT_MAJOR}.{FORMAT_MINOR}"
 #: Major versions this reader reads (format 1 without salt or header check).
-READABLE_MAJORS: Final = (1, 2)
+READABLE_MAJORS: Final = (1, 2, 3)
 
 #: What every version's header starts with: signature, major, minor.
 FILE_HEADER: Final = struct.Struct("<8sHH")
-#: Format 2's header: signature, major, minor, salt, CRC-32 of the 16 bytes before.
+#: The header of format 2 and 3: signature, major, minor, salt, CRC-32 of the 16 bytes before.
 FILE_HEADER_2: Final = struct.Struct("<8sHH4sI")
 SALT_SIZE: Final = 4
 
@@ -56,7 +56,7 @@ class Header:
 def file_header(
     major: int = FORMAT_MAJOR, minor: int = FORMAT_MINOR, salt: bytes | None = None
 ) -> bytes:
-    """The bytes every recording starts with: format 1's 12, format 2's 20
+    """The bytes every recording starts with: format 1's 12, format 2 and 3's 20
     (with ``salt``, a fresh random one when None)."""
     if major < 2:
         return FILE_HEADER.pack(MAGIC, major, minor)

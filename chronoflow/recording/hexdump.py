@@ -50,6 +50,9 @@ def _describe(kind: int, payload: bytes) -> str:
     if kind == RecordKind.CHUNK and isinstance(value, list) and len(value) == 7:
         first, count, base, pids, types, deltas, datas = value
         return f"[first_seq={first}, count={count}, base_us={base}, pids={pids}, types={types!r}, ts_deltas={deltas}, datas={datas!r}]"  # noqa: E501
+    if kind == RecordKind.CHUNK and isinstance(value, list) and len(value) == 8:
+        first, count, base, steps, types, deltas, datas, tos = value
+        return f"[first_seq={first}, count={count}, base_us={base}, pid_steps={steps}, types={types!r}, ts_deltas={deltas}, datas={datas!r}, tos={tos}]"  # noqa: E501
     return repr(value)
 
 

@@ -102,6 +102,8 @@ class RecordingReader:
     def _adopt(self, opening: Opening) -> None:
         self.metadata: dict[str, Any] = opening.metadata
         self.format_version: tuple[int, int] = opening.version
+        #: Whether chunks have format 3's layout (see Chunk.decode).
+        self._compact = opening.version[0] >= 3
         self._salt = opening.salt
         self._data_start = opening.data_start
         self._data_end = opening.data_end
@@ -378,7 +380,7 @@ class RecordingReader:
                 self._cache.move_to_end(key)
         if cached is None:
             try:
-                columns = Chunk.decode(found.payload, raw=raw)
+                columns = Chunk.decode(found.payload, raw=raw, compact=self._compact)
             except PayloadError as error:
                 self._damage.bad_chunk(found, str(error))
                 return None

@@ -29,7 +29,6 @@ recordings of the same program made in different checkouts compare equal.
 from __future__ import annotations
 
 import contextlib
-import operator
 import os
 import re
 import sys
@@ -43,18 +42,26 @@ from typing import Any
 import chronoflow.signals
 from chronoflow.errors import MisuseError
 from chronoflow.recording.collector import CollectorRest
+from chronoflow.recording.compact import COMPACT
 from chronoflow.recording.errors import UnrecordableValue
 from chronoflow.recording.format import FORMAT_VERSION
 from chronoflow.recording.values import ValueEncoder, mask_addresses
 from chronoflow.recording.writer import RecordingWriter
 from chronoflow.runtime import Kernel, ProcessTemplate
 from chronoflow.runtime.bus import install_path_recorder
+from chronoflow.runtime.handover import RECEIVED, SENT, SinkColumns
 from chronoflow.signals import Signal, SignalType
 
 _monotonic = time.monotonic
-_type_of = operator.itemgetter(2)
 _CRASH = SignalType.CRASH
 _RESULT = SignalType.RESULT
+#: Type bytes of the signals whose text the recorder rewrites (see _normalise).
+_REWRITTEN = bytes((_CRASH, _RESULT))
+
+# Why no translation: the short forms the bus hands a column sink are
+# format 3's compact type bytes, so the recorder writes its columns as they are.
+if (SENT, RECEIVED) != (COMPACT | SignalType.SEND, COMPACT | SignalType.RECEIVE):
+    raise ImportError("the bus's short forms are not format 3's compact type bytes")
 _FILE_IN_TRACEBACK = re.compile(r'File "([^"\n]+)"')
 
 #: Signals per chunk record before the buffer is written.
@@ -163,8 +170,10 @@ class Recorder:
         self._strict = strict_values
         self._probe = ValueEncoder(strict=True) if strict_values else None
         self._failure: UnrecordableValue | None = None
-        self._buffer: list[Signal] = []
-        self._append = self._buffer.append
+        self._columns = SinkColumns()
+        #: The seq and time of the last signal written: the time of the next
+        #: buffer's first signals when the bus did not read its clock for them.
+        self._last_stamp: tuple[int, float] | None = None
         self._chunk_size = chunk_size
         self._interval = flush_interval
         self._deadline = _monotonic() + flush_interval
@@ -173,9 +182,15 @@ class Recorder:
         weakref.finalize(self, self._rest.wake)
 
     @property
-    def buffer(self) -> list[Signal]:
-        """Signals not yet written (the sink protocol: the kernel appends here)."""
-        return self._buffer
+    def columns(self) -> SinkColumns:
+        """Signals not yet written, column by column (the column sink protocol:
+        the kernel appends here; see :meth:`~chronoflow.runtime.bus.SignalBus.add_sink`)."""
+        return self._columns
+
+    @property
+    def buffered(self) -> int:
+        """How many signals wait to be written."""
+        return len(self._columns)
 
     @property
     def chunk_size(self) -> int:
@@ -201,21 +216,21 @@ class Recorder:
         (see :meth:`~chronoflow.runtime.bus.SignalBus.add_sink`). Rests the
         collector while signals wait (see the module docstring).
         """
-        buffer = self._buffer
-        if len(buffer) >= self._chunk_size or _monotonic() >= self._deadline:
+        held = len(self._columns)
+        if held >= self._chunk_size or _monotonic() >= self._deadline:
             self.flush()
-        elif buffer and not self._rest.resting and not self._writer.closed:
+        elif held and not self._rest.resting and not self._writer.closed:
             self._rest.rest()
 
     def __call__(self, signal: Signal) -> None:
-        """Record ``signal`` (the observer protocol)."""
+        """Record ``signal`` (the observer protocol: each signal keeps its own time)."""
         if self._probe is not None:
             self._check(signal)
             if self._failure is not None:
                 return
-        buffer = self._buffer
-        self._append(signal)
-        if len(buffer) >= self._chunk_size or _monotonic() >= self._deadline:
+        columns = self._columns
+        columns.add(*signal)
+        if len(columns) >= self._chunk_size or _monotonic() >= self._deadline:
             self.flush()
         elif not self._rest.resting and not self._writer.closed:
             self._rest.rest()
@@ -239,7 +254,7 @@ class Recorder:
     @property
     def count(self) -> int:
         """Signals recorded so far (written or buffered)."""
-        return self._writer.count + (0 if self._writer.closed else len(self._buffer))
+        return self._writer.count + (0 if self._writer.closed else len(self._columns))
 
     def flush(self) -> None:
         """Write buffered signals as a chunk record (the kernel calls this when quiet).
@@ -247,44 +262,54 @@ class Recorder:
         Whatever happens, the collector's settings go back to the user's
         here; the next tick rests it again if signals still wait.
         """
-        buffer = self._buffer
+        columns = self._columns
         try:
-            if buffer and self._writer.closed:
-                buffer.clear()  # signals after close() are not recorded
-            elif buffer:
-                chunk = self._normalised(buffer)
-                buffer.clear()
-                self._writer.write_signals(chunk)
+            if columns.items and not self._writer.closed:
+                self._write(columns)
         finally:
+            columns.clear()  # written, or after close(): not recorded
             self._deadline = _monotonic() + self._interval
             self._rest.wake()
 
-    def _normalised(self, signals: list[Signal]) -> list[Signal]:
-        types = bytes(map(_type_of, signals))
-        if _CRASH not in types and _RESULT not in types:
-            return signals[:]
-        out = signals[:]
-        for index, kind in enumerate(types):
-            if kind in (_CRASH, _RESULT):
-                out[index] = self._normalise(out[index])
-        return out
+    def _write(self, columns: SinkColumns) -> None:
+        """Hand the columns to the writer as they are: no copy, no transpose.
 
-    def _normalise(self, record: Signal) -> Signal:
-        # A sink's buffer holds plain tuples (see SignalBus.add_sink).
-        signal = Signal._make(record)
-        data = signal.data
-        if type(data) is not dict:
-            return signal
-        if signal.type == _CRASH:
-            data = dict(data)
-            for key in ("traceback", "message"):
-                if type(data.get(key)) is str:
-                    data[key] = self._paths.traceback(data[key])
-        elif type(data.get("message")) is str:
-            data = {**data, "message": mask_addresses(data["message"])}
-        else:
-            return signal
-        return signal._replace(data=data)
+        Why: the bus appends every signal to these lists; the writer packs
+        them as they stand (CRASH and RESULT texts rewritten in place).
+        """
+        stamps = columns.stamps
+        if not stamps or stamps[0][0] != 0:
+            if self._last_stamp is None:
+                raise MisuseError("the recorder was handed signals without a time")
+            seq, ts = self._last_stamp
+            stamps.insert(0, (0, seq + 1, ts))
+        elif len(stamps) > 1 and stamps[1][0] == 0:
+            del stamps[0]
+        items = columns.items
+        types = bytes(items[1::3])
+        datas = items[2::3]
+        if types.find(_REWRITTEN[0]) >= 0 or types.find(_REWRITTEN[1]) >= 0:
+            self._normalise(types, datas)
+        last = stamps[-1]
+        self._writer.write_columns(items[0::3], types, datas, columns.tos, stamps)
+        self._last_stamp = (last[1] + len(types) - 1 - last[0], last[2])
+
+    def _normalise(self, types: bytes, datas: list[Any]) -> None:
+        """Rewrite CRASH tracebacks and RESULT error messages in ``datas`` in place."""
+        for index, kind in enumerate(types):
+            if kind != _CRASH and kind != _RESULT:
+                continue
+            data = datas[index]
+            if type(data) is not dict:
+                continue
+            if kind == _CRASH:
+                data = dict(data)
+                for key in ("traceback", "message"):
+                    if type(data.get(key)) is str:
+                        data[key] = self._paths.traceback(data[key])
+            elif type(data.get("message")) is str:
+                data = {**data, "message": mask_addresses(data["message"])}
+            datas[index] = data
 
     def close(self) -> None:
         """Write what is buffered, the footer index and the trailer (idempotent).

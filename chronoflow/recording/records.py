@@ -5,11 +5,14 @@ back with checks; :mod:`chronoflow.recording.format` frames the payloads.
 A chunk stores many consecutive signals column by column, so that one
 ``unpackb`` and a few C-level ``map`` calls rebuild them:
 
-    [first_seq, count, base_us, pids, types, ts_deltas, datas]
+    [first_seq, count, base_us, pids, types, ts_deltas, datas, tos]
 
 ``types`` is a byte string (one byte per signal), timestamps are integer
 microseconds (``base_us`` plus the running sum of ``ts_deltas``), and the
-seq of signal ``i`` is ``first_seq + i``.
+seq of signal ``i`` is ``first_seq + i``. Format 3 stores pids as steps
+and the commonest SEND and RECEIVE data in compact forms
+(:mod:`chronoflow.recording.compact`); format 1 and 2 chunks have the
+first seven fields with plain pids and data.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
+from chronoflow.recording.chunk_columns import ChunkColumns as ChunkColumns  # re-exported
 from chronoflow.recording.collector import pause_collector, resume_collector
+from chronoflow.recording.compact import CompactError, compact, expand, pid_steps
 from chronoflow.recording.format import FORMAT_VERSION, RecordKind
 from chronoflow.recording.raw import from_raw, unpack_raw
 from chronoflow.recording.values import ValueEncoder, decoded_big_integers, unpack_value
@@ -31,11 +36,6 @@ class PayloadError(ValueError):
     """A payload decoded as msgpack but does not have its kind's shape."""
 
 
-#: Every type byte's type: a :class:`SignalType`, or the bare number of a type
-#: newer than this reader (shown as such; the engine's fold ignores it).
-_SIGNAL_TYPES: Final[tuple[Any, ...]] = tuple(
-    SignalType(number) if number < len(SignalType) else number for number in range(256)
-)
 _KNOWN_TYPE_BYTES: Final = bytes(range(len(SignalType)))
 
 
@@ -49,7 +49,6 @@ def unknown_types(types: bytes) -> bytes:
     return types.translate(None, _KNOWN_TYPE_BYTES)
 
 
-_to_seconds: Final = (1e6).__rtruediv__
 _to_micros: Final = (1e6).__mul__
 
 
@@ -178,32 +177,49 @@ class Chunk:
     def write(signals: Sequence[Signal], encoder: ValueEncoder) -> bytes:
         """The payload for ``signals``, whose seqs must be consecutive."""
         _, pids, types, datas, stamps = zip(*signals, strict=True)
-        try:
-            # float.__round__: round() for a float, without round()'s dispatch.
-            micros = list(map(float.__round__, map(_to_micros, stamps)))
-        except (ValueError, OverflowError, TypeError):
-            micros = [_micros_or_zero(t) for t in stamps]
-        if max(micros) >= STAMP_LIMIT or min(micros) <= -STAMP_LIMIT:
-            micros = [m if -STAMP_LIMIT < m < STAMP_LIMIT else 0 for m in micros]
-        base = micros[0]
-        deltas = [0]
-        deltas += map(operator.sub, micros[1:], micros[:-1])
-        return encoder.pack(
-            [signals[0][0], len(signals), base, list(pids), bytes(types), deltas, list(datas)]
+        base, deltas = stamp_deltas(stamps)
+        return Chunk.write_columns(
+            signals[0][0], list(pids), bytes(types), list(datas), base, deltas, encoder
         )
 
     @staticmethod
-    def read(payload: bytes) -> list[Signal]:
-        """Decode a chunk payload into its signals, checking its shape."""
-        return Chunk.decode(payload).signals()
+    def write_columns(
+        first_seq: int,
+        pids: Sequence[int],
+        types: bytes,
+        datas: list[Any],
+        base_us: int,
+        deltas: list[int],
+        encoder: ValueEncoder,
+        tos: list[int] | None = None,
+    ) -> bytes:
+        """The payload for the signals ``first_seq, first_seq + 1, ...`` given column by
+        column (``deltas`` as :func:`stamp_deltas` gives them).
+
+        With ``tos`` the columns are in format 3's form already (compact
+        type bytes, see :mod:`chronoflow.recording.compact`); without, the
+        SENDs and RECEIVEs that have a compact form are put in it, changing
+        ``datas`` in place.
+        """
+        if tos is None:
+            types, tos = compact(first_seq, types, datas)
+        return encoder.pack(
+            [first_seq, len(pids), base_us, pid_steps(pids), types, deltas, datas, tos]
+        )
 
     @staticmethod
-    def decode(payload: bytes, *, raw: bool = False) -> ChunkColumns:
+    def read(payload: bytes, *, compact: bool = True) -> list[Signal]:
+        """Decode a chunk payload into its signals, checking its shape."""
+        return Chunk.decode(payload, compact=compact).signals()
+
+    @staticmethod
+    def decode(payload: bytes, *, raw: bool = False, compact: bool = True) -> ChunkColumns:
         """Decode a chunk payload into its columns, checking its shape.
 
         With ``raw`` the datas are left in the raw form
         (:func:`~chronoflow.recording.raw.unpack_raw`), which is what a
-        fold wants: half the cost, and the same checks.
+        fold wants: half the cost, and the same checks. ``compact`` says
+        the chunk has format 3's layout (False for format 1 and 2 files).
 
         Why the collector is paused: decoding a chunk allocates thousands of
         containers that form no cycles; letting the cyclic collector run
@@ -211,18 +227,19 @@ class Chunk:
         """
         paused = pause_collector()
         try:
-            return Chunk._decode(payload, raw)
+            return Chunk._decode(payload, raw, compact)
         finally:
             resume_collector(paused)
 
     @staticmethod
-    def _decode(payload: bytes, raw: bool) -> ChunkColumns:
+    def _decode(payload: bytes, raw: bool, compact: bool) -> ChunkColumns:
         # Why both forms share these checks: a chunk the indexer folds must be
         # one the signal list shows, and the other way round.
         array = tuple if raw else list
         fields = unpack_raw(payload) if raw else _unpack_values(payload)
-        if type(fields) is not array or len(fields) < 7:
-            raise PayloadError("a chunk is not an array of 7 fields")
+        size = 8 if compact else 7
+        if type(fields) is not array or len(fields) < size:
+            raise PayloadError(f"a chunk is not an array of {size} fields")
         first, count, base, pids, types, deltas, datas = fields[:7]
         if not (_is_int(first) and _is_int(count) and _is_int(base)):
             raise PayloadError("a chunk's first seq, count or base time is not an integer")
@@ -234,7 +251,18 @@ class Chunk:
             raise PayloadError("a chunk's columns have the wrong types")
         if not count == len(pids) == len(types) == len(deltas) == len(datas):
             raise PayloadError(f"a chunk's columns do not all hold {count} signals")
-        if not (_all_ints(pids) and _all_ints(deltas)):
+        if compact:
+            # expand() checks the pids (each a sum of integer steps, in range).
+            try:
+                steps, types, datas = expand(first, pids, types, datas, fields[7], raw=raw)
+            except CompactError as error:
+                raise PayloadError(str(error)) from None
+            pids = steps if array is list else tuple(steps)
+            if type(datas) is not array:
+                datas = array(datas)
+        elif not _all_ints(pids):
+            raise PayloadError("a chunk's pids or time deltas are not all integers")
+        if not _all_ints(deltas):
             raise PayloadError("a chunk's pids or time deltas are not all integers")
         if (
             decoded_big_integers()
@@ -259,112 +287,32 @@ def _unpack_values(payload: bytes) -> Any:
         return from_raw(unpack_raw(payload))
 
 
-class ChunkColumns:
-    """One decoded chunk, column by column: ``count`` signals from seq ``first``.
-
-    Why columns: a pass that folds every signal (the debugger's indexer)
-    needs seq, pid, type and data, and building a :class:`Signal` (and its
-    timestamp) for each costs as much as decoding it. :meth:`signals` builds
-    them once, on demand.
-
-    When :attr:`raw` is set, ``pids`` and ``datas`` are tuples and each data
-    is in the raw form (see :func:`~chronoflow.recording.raw.unpack_raw`);
-    :meth:`signals` still gives the values.
-    """
-
-    __slots__ = ("_signals", "datas", "deltas", "first", "pids", "raw", "types")
-
-    def __init__(
-        self,
-        first: int,
-        pids: Sequence[int],
-        types: bytes,
-        deltas: list[int],
-        datas: Sequence[Any],
-        *,
-        raw: bool = False,
-    ) -> None:
-        self.first = first
-        self.pids = pids
-        #: One byte per signal: the :class:`SignalType` numbers.
-        self.types = types
-        #: Microseconds: the first signal's time, then the change from the one before.
-        self.deltas = deltas
-        self.datas = datas
-        self.raw = raw
-        self._signals: list[Signal] | None = None
-
-    @property
-    def count(self) -> int:
-        """How many signals the chunk holds."""
-        return len(self.pids)
-
-    @property
-    def last(self) -> int:
-        """The seq of the chunk's last signal (``first - 1`` when it is empty)."""
-        return self.first + len(self.pids) - 1
-
-    @property
-    def first_ts(self) -> float:
-        """The first signal's time, in seconds (the chunk must not be empty)."""
-        return _to_seconds(self.deltas[0])
-
-    @property
-    def last_ts(self) -> float:
-        """The last signal's time, in seconds (the chunk must not be empty)."""
-        return _to_seconds(sum(self.deltas))
-
-    def positions(self, *kinds: int) -> list[int]:
-        """Where in the chunk signals of these type numbers are, ascending."""
-        types = self.types
-        found: list[int] = []
-        for kind in kinds:
-            mark = bytes((kind,))
-            at = types.find(mark)
-            while at != -1:
-                found.append(at)
-                at = types.find(mark, at + 1)
-        found.sort()
-        return found
-
-    def signals(self) -> list[Signal]:
-        """The chunk's signals (built on the first call, then kept)."""
-        signals = self._signals
-        if signals is None:
-            # Why the collector is paused: as for decode().
-            paused = pause_collector()
-            try:
-                signals = self._signals = self._build()
-            finally:
-                resume_collector(paused)
-        return signals
-
-    def _build(self) -> list[Signal]:
-        first = self.first
-        stamps = map(_to_seconds, itertools.accumulate(self.deltas))
-        # Why tuple.__new__: a NamedTuple's own __new__ is a Python function;
-        # building signals through the C constructor is several times faster.
-        return list(
-            map(
-                tuple.__new__,
-                itertools.repeat(Signal),
-                zip(
-                    range(first, first + len(self.pids)),
-                    self.pids,
-                    map(_SIGNAL_TYPES.__getitem__, self.types),
-                    map(from_raw, self.datas) if self.raw else self.datas,
-                    stamps,
-                    strict=True,
-                ),
-            )
-        )
-
-
 def _micros_or_zero(stamp: Any) -> int:
     try:
         return round(float(stamp) * 1e6)
     except (ValueError, OverflowError, TypeError):
         return 0
+
+
+def stored_micros(stamps: Sequence[Any]) -> list[int]:
+    """Each timestamp (seconds) as a chunk stores it: whole microseconds, 0 for
+    one that is not a finite number or lies further than STAMP_LIMIT from 0."""
+    try:
+        # float.__round__: round() for a float, without round()'s dispatch.
+        micros = list(map(float.__round__, map(operator.mul, stamps, itertools.repeat(1e6))))
+    except (ValueError, OverflowError, TypeError):
+        micros = [_micros_or_zero(t) for t in stamps]
+    if max(micros) >= STAMP_LIMIT or min(micros) <= -STAMP_LIMIT:
+        micros = [m if -STAMP_LIMIT < m < STAMP_LIMIT else 0 for m in micros]
+    return micros
+
+
+def stamp_deltas(stamps: Sequence[Any]) -> tuple[int, list[int]]:
+    """``base_us`` and ``ts_deltas`` of a chunk whose signals have these timestamps."""
+    micros = stored_micros(stamps)
+    deltas = [0]
+    deltas += map(operator.sub, itertools.islice(micros, 1, None), micros)
+    return micros[0], deltas
 
 
 @dataclass(slots=True)

@@ -2,7 +2,8 @@
 
 A :class:`RecordingWriter` writes the file header and the metadata record
 when it opens, one chunk record per :meth:`~RecordingWriter.write_signals`
-call (split where seqs jump or a chunk would exceed the record cap), and
+or :meth:`~RecordingWriter.write_columns` call (split where seqs jump or a
+chunk would exceed the record cap), and
 on :meth:`~RecordingWriter.close` the footer index and the trailer. Each
 record goes to the operating system in one ``write`` call, so a crash of
 the program loses at most what was not yet handed to the writer, and a
@@ -11,7 +12,10 @@ reader following the file sees only whole records or a torn tail.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,7 @@ from chronoflow.recording.records import (
     Footer,
     Metadata,
     Trailer,
+    stored_micros,
 )
 from chronoflow.recording.values import Opaque, ValueEncoder
 from chronoflow.signals import Signal
@@ -112,6 +117,63 @@ class RecordingWriter:
         self._last_ts = _as_stored(signals[-1][4])
         self._next_seq = signals[-1][0] + 1
 
+    def write_columns(
+        self,
+        pids: Sequence[int],
+        types: bytes,
+        datas: list[Any],
+        tos: list[int],
+        stamps: Sequence[tuple[int, int, float]],
+    ) -> None:
+        """Append consecutive signals given column by column, as one chunk record.
+
+        The columns are those of :class:`~chronoflow.runtime.bus.SinkColumns`,
+        with ``types`` as bytes: compact SENDs and RECEIVEs given as such
+        (format 3's type bytes) with ``tos``. ``stamps`` holds ``(index,
+        seq, ts)`` for the signals whose time was read, the first at index
+        0: each signal has the time of the last stamp at or before it.
+        """
+        count = len(pids)
+        if not count:
+            return
+        if self.closed:
+            raise MisuseError(f"the recording {self.path} is closed; no more signals can be added")
+        indices, seqs, times = zip(*stamps, strict=True)
+        first = seqs[0]
+        # Why only the last stamp: a seq missing or repeated anywhere before it shifts it.
+        if indices[0] != 0 or seqs[-1] - indices[-1] != first:
+            if len(stamps) == count and types.isascii():
+                # Every signal has its own seq and time (an observer's): seqs
+                # may jump (a salvaged copy's), as write_signals allows.
+                rows = zip(seqs, pids, types, datas, times, strict=True)
+                self.write_signals(list(map(Signal._make, rows)))
+                return
+            raise MisuseError(
+                f"recording {self.path}: the signals handed over are not consecutive seqs"
+            )
+        if self._next_seq is not None and first < self._next_seq:
+            raise MisuseError(
+                f"recording {self.path}: seq {first} arrived after seq {self._next_seq - 1}; "
+                "a recorder records one scheduler or one standalone process"
+            )
+        micros = stored_micros(times)
+        deltas = _step_deltas(count, indices, micros)
+        payload = Chunk.write_columns(
+            first, pids, types, datas, micros[0], deltas, self._encoder, tos
+        )
+        if len(payload) > MAX_RECORD_LENGTH:
+            # Rare: split the chunk (or stand in for one huge value) as signals.
+            self.write_signals(Chunk.decode(payload).signals())
+        else:
+            entry = ChunkEntry(first, self._offset, count)
+            self._write(frame(Chunk.kind, payload, self._salt))
+            self._chunks.append(entry)
+            self._count += count
+            self._next_seq = first + count
+        if self._first_ts is None:
+            self._first_ts = micros[0] / 1e6
+        self._last_ts = micros[-1] / 1e6
+
     def _frame_run(
         self, run: Sequence[Signal], frames: list[bytes], entries: list[ChunkEntry]
     ) -> None:
@@ -153,6 +215,25 @@ class RecordingWriter:
         """Close the file without a footer, as a crash would leave it (for tests and tools)."""
         if not self.closed:
             self._file.close()
+
+
+def _step_deltas(count: int, indices: Sequence[int], micros: list[int]) -> list[int]:
+    """``ts_deltas`` of ``count`` signals whose times change at ``indices`` (the
+    first 0) to ``micros``: each stamp's change at its index, 0 elsewhere.
+
+    Why a slice when the stamps are evenly spaced: a program whose turns each
+    produce as many signals (a ring's receive, send, wait) is common, and one
+    strided slice assignment costs less than a call per stamp.
+    """
+    deltas = [0] * count
+    steps = list(map(operator.sub, itertools.islice(micros, 1, None), micros))
+    if len(indices) > 3:
+        start, end, stride = indices[1], indices[-1] + 1, indices[2] - indices[1]
+        if indices[1:] == tuple(range(start, end, stride)):
+            deltas[start:end:stride] = steps
+            return deltas
+    deque(map(deltas.__setitem__, itertools.islice(indices, 1, None), steps), maxlen=0)
+    return deltas
 
 
 def _consecutive_runs(signals: Sequence[Signal]) -> list[Sequence[Signal]]:

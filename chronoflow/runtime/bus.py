@@ -2,10 +2,13 @@
 
 Every signal gets the next ``seq`` here and is handed, in seq order, to the
 observers. Nothing is materialised when nobody observes: the bus only
-counts. A sink (a recorder) is a list the bus appends to, with a seq mark
-that sends one signal in every few through the full hand-over, which ticks
-the sink: so a sink is served in the middle of a long step too. A
-standalone kernel's bus keeps each process's signals for ``pull()``.
+counts. A sink is a list the bus appends to, and a column sink (a
+recorder) one list with the columns interleaved (:class:`SinkColumns`), with a
+seq mark that sends one signal in every few through the full hand-over,
+which ticks the sink: so a sink is served in the middle of a long step
+too. A column sink gets one clock reading per turn of a process (see
+:attr:`SignalBus.in_step`), not one per signal. A standalone kernel's bus
+keeps each process's signals for ``pull()``.
 
 :meth:`SignalBus.emit` (counting) and :meth:`SignalBus.publish` (handing
 out) are the one emit. The kernel's run loop inlines the counting part on
@@ -23,9 +26,11 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 from chronoflow.errors import MisuseError
+from chronoflow.runtime.handover import RECEIVED, SENT, ColumnSink, ListSink, SinkColumns
+from chronoflow.runtime.handover import Sink as Sink  # re-exported: kernel.add_sink takes it
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
@@ -39,33 +44,17 @@ _new_signal = tuple.__new__
 
 #: A sink is ticked at least once every this many signals, so that it can
 #: write by time as well as by count in the middle of a long step.
-TICK_EVERY = 64
+TICK_EVERY: Final = 64
 
 #: A seq no signal reaches: the sink mark when there are no sinks.
-_NEVER = sys.maxsize
+_NEVER: Final = sys.maxsize
+
+_SEND: Final = SignalType.SEND
+_RECEIVE: Final = SignalType.RECEIVE
 
 
 def _nowhere(record: Any) -> None:
     """The sole append when there is no sole sink (never called: its mark is -1)."""
-
-
-class Sink(Protocol):
-    """An observer that is a list: see :meth:`SignalBus.add_sink`."""
-
-    @property
-    def buffer(self) -> list[Signal]:
-        """The list the bus appends every signal to."""
-
-    @property
-    def chunk_size(self) -> int:
-        """How many buffered signals make the bus call tick()."""
-
-    def tick(self) -> None:
-        """Called when the buffer holds ``chunk_size`` signals, and at least every
-        :data:`TICK_EVERY` signals: write the buffer out if it is time."""
-
-    def flush(self) -> None:
-        """Write the buffer out now."""
 
 
 class Recording(AbstractContextManager[Any], Protocol):
@@ -119,7 +108,8 @@ class SignalBus:
         #: :meth:`emit` and the run loop's hot path count it up.
         self.seq = 0
         #: Everything that listens, callbacks and sink appends alike: the hot
-        #: paths only test whether it is empty.
+        #: paths only test whether it is empty. Why never replaced, only
+        #: changed in place: the run loop holds this list while it runs.
         self.listeners: list[Observer] = []
         #: The one sink's ``append`` when it is all that listens (a plain
         #: recording): signals with a seq below ``_sole_until`` go straight
@@ -135,6 +125,25 @@ class SignalBus:
         self._sinks: list[Sink] = []
         #: The seq from which ``_notify`` ticks the sinks (see add_sink).
         self._sink_due = _NEVER
+        #: Column sinks (see add_sink), and the columns of the one that is
+        #: all that listens: signals below ``_columns_until`` go straight to
+        #: them through the three appends.
+        self._column_sinks: list[ColumnSink] = []
+        self._sole_columns = SinkColumns()
+        self._extend: Callable[[Any], None] = _nowhere
+        self._to_append: Callable[[Any], None] = _nowhere
+        self._columns_until = -1
+        #: True while the run loop turns a process (it sets this): the signals
+        #: of one turn share one clock reading (read again at every tick, see
+        #: add_sink). Outside a turn (timers, use results, sends from
+        #: outside) every signal reads the clock.
+        self.in_step = False
+        #: Whether the next signal handed to a column sink reads the clock;
+        #: the run loop sets it at the start of each turn.
+        self.stamp_due = True
+        #: The last clock reading given to a column sink: the time of every
+        #: signal of the turn, for the observers too, so that all agree.
+        self._now = 0.0
         for observer in observers:
             self.add_observer(observer)
         #: A standalone tree's outbox: its signals not yet pulled, in seq order.
@@ -150,10 +159,11 @@ class SignalBus:
         self._callbacks.append(observer)
         self.listeners.append(observer)
         self._sole_append = _nowhere
-        self._sole_until = -1
+        self._sole_until = self._columns_until = -1
 
     def add_sink(self, sink: Sink) -> None:
-        """Append every later signal to ``sink.buffer``, with no call per signal.
+        """Append every later signal to ``sink.buffer`` (or to the lists of
+        ``sink.columns``), with no call per signal.
 
         Why: a recorder only needs the signals in order; appending to its list
         with the list's own ``append`` costs a fraction of a Python observer
@@ -167,38 +177,65 @@ class SignalBus:
         sees a full buffer exactly when it fills, and the clock at least every
         :data:`TICK_EVERY` signals; ``sink.flush()`` runs when the kernel
         flushes observers.
+
+        Why columns: a recorder writes column by column; handed columns, it
+        has nothing to transpose, and one clock reading per turn of a
+        process (``stamps``) instead of one per signal.
         """
-        append = sink.buffer.append
+        columns: SinkColumns | None = getattr(sink, "columns", None)
         self._sinks.append(sink)
-        self._appends.append(append)
+        if columns is None:
+            append = cast(ListSink, sink).buffer.append
+            self._appends.append(append)
+        else:
+            append = columns.items.append
+            self._column_sinks.append(cast(ColumnSink, sink))
         self.listeners.append(append)
-        if len(self.listeners) == 1:
-            self._sole_append = append
+        self.in_step, self.stamp_due = False, True
+        self._sole_sink_changed()
         self._mark_sinks(self.seq)
+
+    def _sole_sink_changed(self) -> None:
+        """Point the direct path at the one sink that is all that listens, if any."""
+        self._sole_append = _nowhere
+        self._sole_until = self._columns_until = -1
+        if len(self.listeners) != 1 or not self._sinks:
+            return
+        if self._appends:
+            self._sole_append = self._appends[0]
+            self._sole_until = self._sink_due
+            return
+        columns = self._column_sinks[0].columns
+        self._sole_columns = columns
+        self._extend = columns.items.extend
+        self._to_append = columns.tos.append
+        self._columns_until = self._sink_due
 
     def remove_observer(self, observer: Observer) -> None:
         """Stop handing signals to ``observer``."""
         self._callbacks.remove(observer)
         self.listeners.remove(observer)
-        if len(self.listeners) == 1 and self._appends:
-            self._sole_append = self._appends[0]
-            self._sole_until = self._sink_due
+        self._sole_sink_changed()
 
     @property
     def sole_sink(self) -> Sink | None:
         """The sink that is all that listens, whose buffer gets each signal
         appended without a call per signal (see :meth:`add_sink`); else None."""
-        return self._sinks[0] if self._sole_until >= 0 else None
+        return self._sinks[0] if max(self._sole_until, self._columns_until) >= 0 else None
 
     def _mark_sinks(self, next_seq: int) -> None:
         """Set the seq at which the sinks are next ticked (see add_sink)."""
         room = TICK_EVERY
         for sink in self._sinks:
-            room = min(room, sink.chunk_size - len(sink.buffer))
+            columns: SinkColumns | None = getattr(sink, "columns", None)
+            held = len(cast(ListSink, sink).buffer) if columns is None else len(columns)
+            room = min(room, sink.chunk_size - held)
         # The signal at the mark is the one that fills the fullest buffer.
         self._sink_due = next_seq + max(room, 1) - 1
-        if len(self.listeners) == 1:
+        if self._sole_until >= 0:
             self._sole_until = self._sink_due
+        elif self._columns_until >= 0:
+            self._columns_until = self._sink_due
 
     # -- the way out -------------------------------------------------------------------
 
@@ -206,25 +243,82 @@ class SignalBus:
         """Number a signal of ``proc`` and hand it out; its seq."""
         seq = self.seq
         self.seq = seq + 1
-        proc.seq += 1
         if self.listeners:
+            proc.seq += 1  # counted only while observed (see Process.seq)
             self.publish(seq, proc.pid, kind, data)
         return seq
 
     def publish(self, seq: int, pid: int, kind: SignalType, data: Any) -> None:
         """Hand out a signal whose ``seq`` was taken already (a SEND numbers its
         message before delivering it); only called when someone listens."""
-        if seq < self._sole_until:
+        if seq < self._columns_until:
+            if self.stamp_due:
+                columns = self._sole_columns
+                columns.stamps.append((len(columns.items) // 3, seq, now := self.clock()))
+                self._now = now
+                self.stamp_due = not self.in_step
+            self._extend((pid, kind, data))
+        elif seq < self._sole_until:
             self._sole_append((seq, pid, kind, data, self.clock()))
         else:
             self._notify(seq, pid, kind, data)
 
+    def publish_send(self, seq: int, pid: int, message: Any, to: int) -> None:
+        """:meth:`publish` of the SEND of the run loop's hop: ``message`` went
+        into the inbox of the live process ``to`` alone (its data is
+        ``{"msg": message, "to": to, "into": [to]}``).
+
+        Why: the recorder stores such a SEND as its message and ``to``; handed
+        them as they are (:data:`SENT`), it has nothing to take apart, and the
+        data is built only for an observer that wants it.
+        """
+        if seq < self._columns_until:
+            if self.stamp_due:
+                columns = self._sole_columns
+                columns.stamps.append((len(columns.items) // 3, seq, now := self.clock()))
+                self._now = now
+                self.stamp_due = not self.in_step
+            self._extend((pid, SENT, message))
+            self._to_append(to)
+        else:
+            self.publish(seq, pid, _SEND, {"msg": message, "to": to, "into": [to]})
+
+    def publish_receive(self, seq: int, pid: int, mid: int) -> None:
+        """:meth:`publish` of a plain RECEIVE of the message ``mid`` (an earlier seq).
+
+        Why: the recorder stores it as ``seq - mid`` (:data:`RECEIVED`), a
+        byte where the id takes five.
+        """
+        if seq < self._columns_until:
+            if self.stamp_due:
+                columns = self._sole_columns
+                columns.stamps.append((len(columns.items) // 3, seq, now := self.clock()))
+                self._now = now
+                self.stamp_due = not self.in_step
+            self._extend((pid, RECEIVED, seq - mid))
+        else:
+            self.publish(seq, pid, _RECEIVE, mid)
+
     def _notify(self, seq: int, pid: int, kind: SignalType, data: Any) -> None:
-        """Hand one signal to the sinks (as a tuple) and the observers (as a
-        Signal), then tick the sinks if they are due."""
-        record = (seq, pid, kind, data, self.clock())
+        """Hand one signal to the sinks (as a tuple or columns) and the
+        observers (as a Signal), then tick the sinks if they are due."""
+        # The clock is read again at every tick too, so that a long turn's
+        # signals are never more than TICK_EVERY signals behind it.
+        stamp = self.stamp_due or not self._column_sinks or seq >= self._sink_due
+        if stamp:
+            now = self._now = self.clock()
+        else:
+            now = self._now  # the turn's reading (see in_step)
+        record = (seq, pid, kind, data, now)
         for append in self._appends:
             append(record)
+        if self._column_sinks:
+            self.stamp_due = not self.in_step
+            for column_sink in self._column_sinks:
+                columns = column_sink.columns
+                if stamp:
+                    columns.stamps.append((len(columns.items) // 3, seq, now))
+                columns.items += (pid, kind, data)
         if self._callbacks:
             signal = _new_signal(Signal, record)
             for observer in self._callbacks:
@@ -239,8 +333,9 @@ class SignalBus:
 
         The kernel does this before it waits for ``use`` results or timers and
         when a ``run()`` ends, so that a recorder's buffer reaches its file
-        while the program is quiet.
+        while the program is quiet. The next signal reads the clock again.
         """
+        self.stamp_due = True
         for observer in self.listeners:
             flush = getattr(observer, "flush", None)
             if flush is not None:

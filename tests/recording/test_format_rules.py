@@ -188,12 +188,23 @@ def test_older_files_read_as_they_did_and_as_their_2_0_copy(name: str, tmp_path:
 
 
 @pytest.mark.format_rule("older-files")
-@pytest.mark.parametrize("name", ["recording-tiny-2.0.cfl", "client_server-2.0.cfl"])
-def test_files_of_2_0_read_as_they_are_and_as_their_current_copy(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [
+        ("recording-tiny-2.0.cfl", (2, 0)),
+        ("client_server-2.0.cfl", (2, 0)),
+        ("recording-tiny-2.1.cfl", (2, 1)),
+        ("client_server-2.1.cfl", (2, 1)),
+        ("named_bank-2.1.cfl", (2, 1)),
+    ],
+)
+def test_files_of_2_x_read_as_they_are_and_as_their_current_copy(
+    name: str, version: tuple[int, int], tmp_path: Path
+) -> None:
     old = open_recording(FIXTURES / name)
     assert old.complete
     assert old.warnings == []
-    assert old.format_version == (2, 0) != (FORMAT_MAJOR, FORMAT_MINOR)
+    assert old.format_version == version != (FORMAT_MAJOR, FORMAT_MINOR)
     signals = list(old.signals())
     assert len(signals) == old.count() > 0
     copy = open_recording(write(tmp_path / "copy.cfl", signals))

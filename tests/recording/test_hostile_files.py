@@ -20,7 +20,14 @@ from chronoflow.recording import (
     UnsupportedVersion,
     open_recording,
 )
-from chronoflow.recording.format import SYNC, RecordKind, file_header, frame, parse_header
+from chronoflow.recording.format import (
+    FORMAT_MAJOR,
+    SYNC,
+    RecordKind,
+    file_header,
+    frame,
+    parse_header,
+)
 from chronoflow.recording.raw import CUT, SHOWN_DEPTH, from_raw, to_raw
 from chronoflow.recording.records import Metadata
 from chronoflow.recording.summary import check, summarize
@@ -92,8 +99,8 @@ def test_a_missing_file(tmp_path: Path) -> None:
 
 @pytest.mark.format_rule("older-files")
 def test_a_future_major_version(tmp_path: Path) -> None:
-    path = crafted(tmp_path / "v3.cfl", version=(3, 0))
-    with pytest.raises(UnsupportedVersion, match=r"version 3\.0 is not supported"):
+    path = crafted(tmp_path / "v4.cfl", version=(4, 0))
+    with pytest.raises(UnsupportedVersion, match=r"version 4\.0 is not supported"):
         open_recording(path)
 
 
@@ -105,11 +112,13 @@ def test_a_newer_minor_version_is_read_and_unknown_kinds_are_skipped(tmp_path: P
     chunks = [(v.offset, v.end) for v in open_recording(tmp_path / "g.cfl").chunks()]
     unknown = frame(0x21, msgpack.packb({"something": "new"}), header.salt)
     mid = chunks[1][0]
-    data = file_header(2, 7, header.salt) + good[header.size : mid] + unknown + good[mid:]
+    data = (
+        file_header(FORMAT_MAJOR, 7, header.salt) + good[header.size : mid] + unknown + good[mid:]
+    )
     (tmp_path / "v27.cfl").write_bytes(data)
     for mode in ReadMode:
         reader = open_recording(tmp_path / "v27.cfl", mode)
-        assert reader.format_version == (2, 7)
+        assert reader.format_version == (FORMAT_MAJOR, 7)
         assert same_signals(reader.signals(), signals)
         assert reader.warnings == []
 

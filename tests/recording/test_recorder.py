@@ -256,7 +256,7 @@ def flooder(scheduler: PlainScheduler, recorder: Recorder, looks: Looks) -> Any:
         for index in range(count):
             self.send((to, index))
             if index % 250 == 0:
-                buffered = len(recorder.buffer)
+                buffered = recorder.buffered
                 looks.append((scheduler.seq, buffered, recorder.count - buffered))
         yield self.receive()
 
