@@ -9,6 +9,9 @@ measured, and subtract (imports and start-up cancel out):
     callgrind_annotate /tmp/cg | grep "PROGRAM TOTALS"
 
 Work:
+    ring HOPS            an unrecorded ring of 300 processes (the hop of
+                         docs/performance.md "Runtime hot path": run it at
+                         20000 and 60000 hops, subtract, divide by 40000)
     record HOPS          a recorded ring of 300 processes
     record HOPS --read   the same, then a streaming read of the recording
     index FILE           a Timeline indexing FILE in the foreground
@@ -44,10 +47,13 @@ def record(hops: int, read: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("work", choices=["record", "index", "open"])
-    parser.add_argument("what", help="hops (record) or a .cfl file (index, open)")
+    parser.add_argument("work", choices=["ring", "record", "index", "open"])
+    parser.add_argument("what", help="hops (ring, record) or a .cfl file (index, open)")
     parser.add_argument("--read", action="store_true", help="record: read the file back too")
     args = parser.parse_args()
+    if args.work == "ring":
+        asyncio.run(run_ring(SimpleScheduler(inbox_limit=None), 300, int(args.what)))
+        return
     if args.work == "record":
         record(int(args.what), args.read)
         return

@@ -39,11 +39,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, Self
 
 from chronoflow.errors import AlreadyStartedError, MisuseError, ProcessExit, ReplayError
+from chronoflow.runtime import runloop
 from chronoflow.runtime.bus import Observer, Recording, SignalBus, Sink, open_recording_at
+from chronoflow.runtime.choosers import Chooser
 from chronoflow.runtime.inputs import RecordedInputs
 from chronoflow.runtime.lifecycle import ENDINGS, Lifecycle
 from chronoflow.runtime.links import Links
 from chronoflow.runtime.mailroom import DEFAULT_INBOX_LIMIT, Mailroom
+from chronoflow.runtime.native import frame_file, mypyc_attr
 from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
 from chronoflow.runtime.registry import Registry
 from chronoflow.runtime.runloop import RunLoop
@@ -57,6 +60,7 @@ from chronoflow.signals import Signal, SignalType
 _S = SignalType
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Kernel:
     """Processes, the parts that run them, and the signals they produce."""
 
@@ -97,7 +101,7 @@ class Kernel:
             self.bus, self.processes, self.runq, self.mailroom, self.uses, self.registry
         )
         self.lifecycle = Lifecycle(
-            self.bus, self.runq, self.mailroom, self.links, RunLoop.step.__code__
+            self.bus, self.runq, self.mailroom, self.links, frame_file(runloop)
         )
         self.loop = RunLoop(
             self.bus,
@@ -218,7 +222,7 @@ class Kernel:
 
     def start(self, proc: Process) -> None:
         """Emit START and make ``proc`` runnable; a standalone kernel runs it now."""
-        if proc.status is not ProcessStatus.CREATED:
+        if proc._status is not ProcessStatus.CREATED:
             raise AlreadyStartedError(
                 f"process {proc.pid} ({proc.template.name}) was already started"
             )
@@ -273,6 +277,8 @@ class Kernel:
             raise
         parent.children.append(child)
         child.inherits = inherit
+        if inherit:
+            parent.direct = False  # messages to it reach the child too
         spawn: dict[str, Any] = {"child": child.pid, "template": template.name}
         if inherit:
             self.bus.emit(parent, _S.SPAWN, spawn)
@@ -345,9 +351,17 @@ class Kernel:
         """Run under ``replay`` (before any process starts): it is handed every
         signal to check, and supplies recorded inputs in place of live ones."""
         self.replay = replay
+        for proc in self.processes.values():
+            proc.direct = False  # the replay decides every delivery
         self.mailroom.replay = self.timers.replay = self.uses.replay = replay
         self.loop.replay = replay
         self.bus.add_observer(replay)
+
+    def choose_with(self, chooser: Chooser | None) -> None:
+        """Let ``chooser`` take the next process off the run queue whenever one
+        runs, in place of FIFO order (None: FIFO again); see
+        :mod:`chronoflow.runtime.choosers`."""
+        self.loop.chooser = chooser
 
     def emit(self, proc: Process, kind: SignalType, data: Any = None) -> int:
         """Record a signal of ``proc`` as it is (its seq): a replay re-emitting
@@ -408,7 +422,7 @@ class Kernel:
     def restore(self, proc: Process, inbox: Iterable[tuple[int, Any]], trap_exit: bool) -> None:
         """Give ``proc``, not started yet, the inbox (``(id, message)`` pairs) and
         the trapping of exits it had at a recorded seq."""
-        if proc.status is not ProcessStatus.CREATED:
+        if proc._status is not ProcessStatus.CREATED:
             raise AlreadyStartedError(f"process {proc.pid} has started; it cannot be restored")
         proc.inbox.extend(inbox)
         proc.trap_exit = trap_exit
@@ -420,6 +434,7 @@ class Kernel:
         child = Process(self, pid, template, (), parent)
         self.processes[pid] = child
         parent.children.append(child)
+        parent.direct = False
         self._next_pid = max(self._next_pid, pid + 1)
         return child
 
@@ -436,7 +451,7 @@ class Kernel:
         fast-forwarding it."""
         if args is not None:
             proc.args = args
-        proc.status = ENDINGS.get(ending, ProcessStatus.STOPPED)
+        proc.end_as(ENDINGS.get(ending, ProcessStatus.STOPPED))
         proc.result = result
 
     # -- the end ------------------------------------------------------------------------------

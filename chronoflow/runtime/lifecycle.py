@@ -10,9 +10,7 @@ links' part (:class:`~chronoflow.runtime.links.Links`).
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass
-from types import CodeType
 from typing import Any
 
 from chronoflow.errors import (
@@ -24,7 +22,8 @@ from chronoflow.errors import (
 from chronoflow.runtime.bus import SignalBus
 from chronoflow.runtime.links import Links
 from chronoflow.runtime.mailroom import Mailroom
-from chronoflow.runtime.process import Process, ProcessStatus
+from chronoflow.runtime.native import format_crash
+from chronoflow.runtime.process import Process, ProcessStatus, route_of
 from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.runtime.template import ProcessTemplate, Transition
 from chronoflow.signals import SignalType
@@ -54,9 +53,9 @@ class Lifecycle:
     mailroom: Mailroom
     #: What an ending causes.
     links: Links
-    #: The code of the run loop's step: a crash's traceback leaves out that
-    #: frame, which is the kernel's, not the process's.
-    resume: CodeType
+    #: The file of the run loop, which resumes generators: a crash's
+    #: traceback leaves out its frame, which is the kernel's, not the process's.
+    resume: str
 
     def __post_init__(self) -> None:
         self._emit = self.bus.emit
@@ -97,7 +96,8 @@ class Lifecycle:
         """Make ``proc`` a process of ``target`` with ``args`` (its generator is
         the caller's to make: a failure to make it is a crash or a replay error)."""
         proc.template = target
-        proc.inbox_limit = self.mailroom.limit_for(target)
+        proc._route = route_of(target)
+        proc.limit_inbox(self.mailroom.limit_for(target))
         proc.overflow = self.mailroom.overflow_for(target)
         proc.args = args
 
@@ -105,7 +105,7 @@ class Lifecycle:
         """``proc`` ended normally with ``value`` (a STOP)."""
         proc.result = value
         proc.reason = "normal"
-        proc.status = ProcessStatus.STOPPED
+        proc.end_as(ProcessStatus.STOPPED)
         self.links.ending(proc)
         self._emit(proc, _S.STOP, {"result": value})
         self.links.ended(proc)
@@ -123,11 +123,11 @@ class Lifecycle:
             return
         proc.error = error
         proc.reason = crash_reason(error)
-        proc.status = ProcessStatus.CRASHED
+        proc.end_as(ProcessStatus.CRASHED)
         tb = error.__traceback__
-        if tb is not None and tb.tb_frame.f_code is self.resume:
+        if tb is not None and tb.tb_frame.f_code.co_filename == self.resume:
             tb = tb.tb_next  # leave out the kernel's own frame
-        formatted = "".join(traceback.format_exception(type(error), error, tb))
+        formatted = format_crash(error, tb)
         self.links.ending(proc)
         self._emit(
             proc,
@@ -140,7 +140,7 @@ class Lifecycle:
     def child_failure(child: Process) -> ProcessCrashedError:
         """What joining a crashed or killed ``child`` raises in its parent."""
         error = child.error
-        if child.status is ProcessStatus.KILLED:
+        if child._status is ProcessStatus.KILLED:
             failure = ProcessCrashedError(child.pid, child.template.name, "Killed", "killed")
         else:
             failure = ProcessCrashedError(

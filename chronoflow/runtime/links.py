@@ -170,7 +170,7 @@ class Links:
         """End ``proc`` from outside with ``reason`` (a KILL signal)."""
         if not proc.alive:
             return
-        proc.status = ProcessStatus.KILLED
+        proc.end_as(ProcessStatus.KILLED)
         proc.reason = reason
         self.ending(proc)
         self._emit(proc, _S.KILL, {"reason": reason, "from": by})
@@ -195,7 +195,7 @@ class Links:
         parent = proc.parent
         if (
             parent is not None
-            and parent.status is ProcessStatus.JOINING
+            and parent._status is ProcessStatus.JOINING
             and parent._effect.child is proc
         ):
             self.runq.ready(parent)

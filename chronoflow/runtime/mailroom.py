@@ -22,7 +22,7 @@ the code (``docs/signals.md``); a blocked process is never woken for nothing.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Final
 
 from chronoflow.errors import InboxFullError, MisuseError
 from chronoflow.runtime.bus import SignalBus
@@ -35,12 +35,12 @@ from chronoflow.runtime.template import OVERFLOW_POLICIES, ProcessTemplate
 from chronoflow.signals import Signal, SignalType
 
 _S = SignalType
-_READY = ProcessStatus.READY
-_WAITING = ProcessStatus.WAITING
+_READY: Final = ProcessStatus.READY
+_WAITING: Final = ProcessStatus.WAITING
 
 #: Default inbox limit: a delivery into an inbox already holding this many
 #: messages is refused with a BACKOFF signal.
-DEFAULT_INBOX_LIMIT = 1000
+DEFAULT_INBOX_LIMIT: Final = 1000
 
 #: A delivery's full inboxes, each with the message it evicted (or None).
 Overflow = list[tuple[Process, "tuple[int, Any] | None"]]
@@ -84,12 +84,14 @@ class Mailroom:
         deliver to the target and its descendants, examine it, emit SEND, the
         overflow decisions and a filter's drops. True when the routed process
         took the message."""
+        if self.bus.listeners:
+            proc.seq += 1
         decided = None if self.replay is None else self.replay.delivery(seq)
         overflow: Overflow = []
         examine: list[Process] = []
         if decided is not None:
             into, examine = self._deliver_as_recorded(seq, message, decided[0])
-        elif target is None or target.status >= ProcessStatus.STOPPED:
+        elif target is None or target._status >= ProcessStatus.STOPPED:
             into = []
         else:
             into, overflow, examine = self._deliver(seq, message, target)
@@ -114,6 +116,7 @@ class Mailroom:
         data: dict[str, Any] = {"msg": message, "to": target.pid, "into": [target.pid]}
         unmatched = self._examine([target], seq, message, data)
         if self.bus.listeners:
+            proc.seq += 1
             self.bus.publish(seq, proc.pid, _S.SEND, data)
         self._filtered(unmatched, seq, message)
         return True
@@ -124,7 +127,7 @@ class Mailroom:
         empty."""
         target = self.processes.get(pid)
         if target is not None and target.alive:
-            if target.status is ProcessStatus.CREATED:
+            if target._status is ProcessStatus.CREATED:
                 raise MisuseError(f"process {pid} is not started; start() it before send_to()")
             return pid in self.deliver_external(target, message)
         if self.replay is not None and self.replay.paused:
@@ -132,10 +135,10 @@ class Mailroom:
         bus = self.bus
         seq = bus.seq
         bus.seq = seq + 1
-        if target is not None:
-            target.seq += 1
         data = {"msg": message, "to": pid, "into": []}
         if bus.listeners:
+            if target is not None:
+                target.seq += 1
             bus.publish(seq, pid, _S.DELIVER, data)
         return False
 
@@ -193,7 +196,7 @@ class Mailroom:
                 continue
             proc.inbox.append((mid, message))
             reached.append(pid)
-            if proc.status is _WAITING:
+            if proc._status is _WAITING:
                 self._arrived(proc, examine)
         return reached, examine
 
@@ -258,7 +261,7 @@ class Mailroom:
         """Give ``proc`` its own inbox limit and overflow policy (None keeps the
         template's, else the kernel's)."""
         if inbox_limit is not None:
-            proc.inbox_limit = inbox_limit
+            proc.limit_inbox(inbox_limit)
         if overflow is not None:
             proc.overflow = overflow
 
@@ -296,7 +299,7 @@ class Mailroom:
                 overflow.append((proc, proc.inbox.popleft()))
             proc.inbox.append((mid, message))
             into.append(proc.pid)
-            if proc.status is _WAITING:
+            if proc._status is _WAITING:
                 self._arrived(proc, examine)
         return into, overflow, examine
 
@@ -365,7 +368,7 @@ class Mailroom:
         mid = self.bus.seq
         proc.inbox.append((mid, message))
         examine: list[Process] = []
-        if proc.status is _WAITING:
+        if proc._status is _WAITING:
             self._arrived(proc, examine)
         unmatched = self._examine(examine, mid, message, data) if examine else ()
         self._emit(proc, kind, data)
@@ -428,6 +431,10 @@ class Mailroom:
         looks at the whole inbox again when the process runs, and blocks
         with a new WAIT if nothing there is acceptable any more.
         """
-        if proc.status is _READY and (proc._matched is None or proc._matched == mid):
+        if (
+            proc._status is _READY
+            and proc._loop.current is not proc  # a running process is not blocked
+            and (proc._matched is None or proc._matched == mid)
+        ):
             proc._matched = None
             proc._waited = False

@@ -10,11 +10,12 @@ kernel's run loop resumes generators.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Iterable
 from enum import IntEnum
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from chronoflow.errors import (
     MisuseError,
@@ -31,7 +32,7 @@ from chronoflow.signals import Signal
 if TYPE_CHECKING:
     from chronoflow.runtime.kernel import Kernel
     from chronoflow.runtime.runloop import RunLoop
-    from chronoflow.runtime.template import ProcessTemplate
+    from chronoflow.runtime.template import ProcessTemplate, Route
 
 
 class ProcessStatus(IntEnum):
@@ -54,7 +55,20 @@ class ProcessStatus(IntEnum):
         return self >= ProcessStatus.STOPPED
 
 
-_ENDED = ProcessStatus.STOPPED
+_ENDED: Final = ProcessStatus.STOPPED
+_READY: Final = ProcessStatus.READY
+
+
+def _unrouted(message: Any) -> None:
+    """The route of a template without one: a message it sends reaches no one."""
+
+
+def route_of(template: ProcessTemplate) -> Route:
+    """What ``send`` calls to route a message of ``template``'s processes.
+
+    Why never None: the hop calls it without testing for a route first.
+    """
+    return _unrouted if template.route is None else template.route
 
 
 #: The kernel's processes by pid (one dict, shared by the parts that look pids up).
@@ -80,11 +94,14 @@ class Process:
         "_match",
         "_matched",
         "_refs",
+        "_route",
+        "_status",
         "_timer",
         "_value",
         "_waited",
         "args",
         "children",
+        "direct",
         "error",
         "gen",
         "inbox",
@@ -99,10 +116,10 @@ class Process:
         "registered_name",
         "result",
         "seq",
-        "status",
         "template",
         "transitions",
         "trap_exit",
+        "unbounded",
         "watchers",
     )
 
@@ -120,6 +137,8 @@ class Process:
         self._loop: RunLoop = kernel.loop
         self.pid = pid
         self.template = template
+        #: The template's ``route`` (``_unrouted`` when it has none): what ``send`` calls.
+        self._route = route_of(template)
         self.args = args
         self.parent = parent
         self.children: list[Process] = []
@@ -129,12 +148,24 @@ class Process:
         self.inbox: deque[tuple[int, Any]] = deque()
         #: Deliveries into an inbox holding this many messages are refused
         #: with BACKOFF (the template's limit, else the kernel's; maxsize when
-        #: unbounded).
-        self.inbox_limit = kernel.mailroom.limit_for(template)
+        #: unbounded). Set it with :meth:`limit_inbox`.
+        self.inbox_limit = sys.maxsize
+        #: True when the inbox has no limit (``inbox_limit`` is maxsize).
+        self.unbounded = True
+        self.limit_inbox(kernel.mailroom.limit_for(template))
         #: What its full inbox does with a new message (see OVERFLOW_POLICIES).
         self.overflow = kernel.mailroom.overflow_for(template)
-        self.status = ProcessStatus.CREATED
-        #: How many signals this process has produced (its own step count).
+        #: The stored status; :attr:`status` derives RUNNING from it.
+        self._status = ProcessStatus.CREATED
+        #: True while a message sent to this process can go straight into its
+        #: inbox (``runloop.send``): it has no inheriting children, has not
+        #: ended, and no replay decides deliveries. Why one flag: the hop tests
+        #: it instead of the three facts (see :mod:`chronoflow.runtime.runloop`).
+        self.direct = kernel.replay is None
+        #: How many signals this process has produced while the kernel was
+        #: observed (its own step count, which a replay's divergence names).
+        #: Why only then: nothing reads it unobserved, and the hop of every
+        #: message would otherwise count it three times.
         self.seq = 0
         self.transitions = 0
         self.result: Any = None
@@ -174,9 +205,50 @@ class Process:
     # -- read-only views ---------------------------------------------------
 
     @property
+    def status(self) -> ProcessStatus:
+        """Where the process is in its life: RUNNING while its generator runs.
+
+        Why derived: the run loop does not store RUNNING as it resumes a
+        process (a store on every hop); a process is RUNNING while it is the
+        loop's current process and has neither blocked nor ended.
+        """
+        status = self._status
+        if status is _READY and self._loop.current is self:
+            return ProcessStatus.RUNNING
+        return status
+
+    @status.setter
+    def status(self, status: ProcessStatus) -> None:
+        if status >= _ENDED:
+            self.end_as(status)
+        else:
+            self._status = status
+
+    def end_as(self, status: ProcessStatus) -> None:
+        """Mark the process ended with ``status`` (STOPPED, CRASHED or KILLED).
+
+        Why here: the hop tests no status of the sender or the target. An
+        ended process is no ``direct`` target, and its route refuses to send
+        (``runloop.send`` calls the route first).
+        """
+        self._status = status
+        self.direct = False
+        self._route = self._refuse_send
+
+    def _refuse_send(self, message: Any) -> int | None:
+        """The route of an ended process: a send from it raises."""
+        raise stopped(self, "send")
+
+    @property
     def alive(self) -> bool:
         """True until the process stops, crashes or is killed."""
-        return self.status < _ENDED
+        return self._status < _ENDED
+
+    def limit_inbox(self, limit: int) -> None:
+        """Refuse deliveries into an inbox holding ``limit`` messages (maxsize:
+        unbounded)."""
+        self.inbox_limit = limit
+        self.unbounded = limit == sys.maxsize
 
     @property
     def inbox_size(self) -> int:
@@ -192,6 +264,10 @@ class Process:
     def effect(self) -> Any:
         """The effect the process is blocked on, or takes up again when it runs
         (None while it runs, or when it resumes with a value)."""
+        if self._status is _READY and self._loop.current is self:
+            # Why: the run loop leaves a plain receive in place while the
+            # process runs on from it (see RunLoop.run_ready).
+            return None
         return self._effect
 
     @property
@@ -249,7 +325,7 @@ class Process:
         It does not wait for ``use`` results or timers: ``await proc.update()``
         or ``await scheduler.run()`` does. (A coroutine, as in the original.)
         """
-        if self.status is ProcessStatus.CREATED:
+        if self._status is ProcessStatus.CREATED:
             raise NotStartedError(f"process {self.pid} is not started; call start() before push()")
         if not self.alive:
             raise ProcessStoppedError(
@@ -314,12 +390,22 @@ class Process:
                 "generator while it runs"
             )
 
-    def receive(self, match: Predicate | None = None, *, timeout: float | None = None) -> Receive:
+    # Why ``float | int`` for seconds below: compiled (mypyc), a ``float``
+    # parameter turns an int into a float, and a recording would then hold
+    # ``2.0`` where the interpreted build records the program's ``2``.
+    def receive(
+        self, match: Predicate | None = None, timeout: float | int | None = None
+    ) -> Receive:
         """The effect to yield to take a message: ``x = yield self.receive()``.
 
         ``match`` is sugar for ``self.select(match)`` before the receive. With
         ``timeout`` (seconds), the receive gives :data:`TIMEOUT` if nothing
         acceptable arrives in time (Erlang's ``receive ... after``).
+
+        Why ``timeout`` is not keyword-only (pass it by keyword all the same):
+        CPython 3.11 cannot specialise a call to a function with keyword-only
+        parameters, and this call is made on every hop (227 instructions of
+        a hop of 6,732 on the ring of ``benchmarks/ring.py``).
         """
         if self._loop.current is not self:
             self._inside("receive()")
@@ -327,12 +413,14 @@ class Process:
             self.select(match)
         pending = self._match
         if pending is None:
-            return RECEIVE_ANY if timeout is None else Receive(None, MatchMode.SELECT, timeout)
+            if timeout is None:
+                return RECEIVE_ANY
+            return Receive(None, MatchMode.SELECT, timeout)
         self._match = None
         return Receive(pending[0], pending[1], timeout)
 
     def receive_clauses(
-        self, *patterns: Any, timeout: float | None = None, **named: Any
+        self, *patterns: Any, timeout: float | int | None = None, **named: Any
     ) -> Receive:
         """The effect of a multi-clause receive (Erlang's ``receive P1 -> ...;
         P2 -> ... after T -> ... end``): ``got = yield self.receive_clauses(
@@ -466,7 +554,12 @@ class Process:
     #: not yield). The method is :func:`chronoflow.runtime.runloop.send`, the
     #: hot path of every hop, which the run loop sets here when it is imported
     #: (it imports this module, so this module cannot import it); see there.
-    send: Callable[[Any], bool]
+    def send(self, message: Any) -> bool:
+        """Send ``message`` where the template's ``route`` says (see above)."""
+        # Why a method that calls the run loop: compiled (mypyc), a function set
+        # on a class does not bind as a method; interpreted, the run loop puts
+        # its ``send`` here in place of this method (no call in between).
+        return self._loop.send(self, message)
 
     def send_to(self, pid: int | str, message: Any) -> bool:
         """Send ``message`` to process ``pid`` (Erlang's ``Pid ! Msg``; does not yield).
@@ -481,7 +574,7 @@ class Process:
         Erlang's ``Name ! Msg`` does. Called from outside, it sends as if
         this process did. True when ``pid`` took the message.
         """
-        if self.status >= _ENDED:
+        if self._status >= _ENDED:
             raise ProcessStoppedError(
                 f"process {self.pid} ({self.template.name}) has "
                 f"{self.status.name.lower()}; it cannot send"
@@ -492,7 +585,7 @@ class Process:
 
     # -- names -----------------------------------------------------------------
 
-    def register(self, name: str, pid: int | None = None) -> None:
+    def register(self, name: Any, pid: int | None = None) -> None:
         """Register this process (or ``pid``) as ``name`` (Erlang's ``register/2``).
 
         A name names one live process and a process has one name:
@@ -518,7 +611,7 @@ class Process:
     # -- calls: gen_server-style request and reply --------------------------------
 
     def call(
-        self, target: int | str, request: Any, *, timeout: float | None = 5.0
+        self, target: int | str, request: Any, *, timeout: float | int | None = 5.0
     ) -> Generator[Receive, Any, Any]:
         """Ask ``target`` (a pid or a registered name) and wait for its reply:
         ``value = yield from self.call("alice", ("deposit", 5))``.
@@ -545,9 +638,9 @@ class Process:
         self,
         fn: Callable[..., Awaitable[Any]],
         *args: Any,
-        timeout: float | None = None,
+        timeout: float | int | None = None,
         retries: int = 0,
-        backoff: float = 0.0,
+        backoff: float | int = 0.0,
     ) -> Use:
         """The effect to yield to await ``fn(*args)``: ``v = yield self.use(f, x)``.
 

@@ -67,14 +67,14 @@ class Registry:
         if not isinstance(name, str) or not name:
             raise MisuseError(f"register(): a name is a non-empty str, got {name!r}")
         proc = self.processes.get(pid)
-        if proc is None or not proc.alive or proc.status is ProcessStatus.CREATED:
+        if proc is None or not proc.alive or proc._status is ProcessStatus.CREATED:
             # Why not a created process: its REGISTER would come before its START.
             state = (
                 "never existed"
                 if proc is None
                 else "is not started; start() it before registering it"
-                if proc.status is ProcessStatus.CREATED
-                else proc.status.name.lower()
+                if proc._status is ProcessStatus.CREATED
+                else proc._status.name.lower()
             )
             raise MisuseError(f"register({name!r}, {pid}): process {pid} {state}")
         holder = self.names.get(name)

@@ -3,7 +3,7 @@
 :meth:`RunLoop.update` is one round (``scheduler.update()``): run what can
 run, wait for ``use`` calls, fire timers; time only moves when nothing else
 can happen. :meth:`RunLoop.run_ready` takes processes off the run queue in
-FIFO order;
+FIFO order (or as a chooser says: :mod:`chronoflow.runtime.choosers`);
 :meth:`RunLoop.step` resumes one and dispatches what it yields, on the
 effect's type, in one place (curio's table of traps): a receive takes a
 message or blocks, a ``use`` starts a call, a sleep arms a timer, a join
@@ -13,11 +13,17 @@ goes to the back of the queue. The function :func:`send` is ``self.send``.
 
 The hop of every message-passing program (a send to a live process with
 room in its inbox, a plain receive that finds a message or blocks) is
-inlined here, and only here: the counting part of
-:meth:`~chronoflow.runtime.bus.SignalBus.emit` and the wake-up that
-:meth:`~chronoflow.runtime.process.RunQueue.ready` otherwise do with a call
-(see :func:`send` for why and the figures). Everything else goes
-through the parts: the mailroom, timers, uses and lifecycle.
+inlined here, and only here: :meth:`RunLoop.run_ready` takes a plain
+receive that finds its message without calling :meth:`RunLoop.step`, and
+:func:`send` delivers straight into the inbox of a target whose ``direct``
+flag allows it; both count the seq as
+:meth:`~chronoflow.runtime.bus.SignalBus.emit` would and wake a receiver
+without :meth:`~chronoflow.runtime.process.RunQueue.ready` (see them for
+why and the figures). What nobody reads is not paid for on that path:
+per-process seqs are counted only while observed, RUNNING is not stored
+(:attr:`~chronoflow.runtime.process.Process.status` derives it), timers are
+looked after in ``step`` only. Everything else goes through the parts: the
+mailroom, timers, uses and lifecycle.
 """
 
 from __future__ import annotations
@@ -26,14 +32,24 @@ import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from types import FunctionType
+from typing import Any, Final
 
 from chronoflow.runtime.bus import SignalBus
-from chronoflow.runtime.effects import YIELD_HELP, Join, Receive, Sleep, Use, describe_match
+from chronoflow.runtime.choosers import Chooser
+from chronoflow.runtime.effects import (
+    RECEIVE_ANY,
+    YIELD_HELP,
+    Join,
+    Receive,
+    Sleep,
+    Use,
+    describe_match,
+)
 from chronoflow.runtime.inputs import RecordedInputs, ReplayDiverged
 from chronoflow.runtime.lifecycle import Lifecycle
 from chronoflow.runtime.mailroom import Mailroom
-from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable, stopped
+from chronoflow.runtime.process import Process, ProcessStatus, ProcessTable
 from chronoflow.runtime.runqueue import RunQueue
 from chronoflow.runtime.timers import Timers, VirtualClock
 from chronoflow.runtime.uses import Uses
@@ -42,16 +58,14 @@ from chronoflow.signals import SignalType
 
 #: Effects a process may complete in one turn before it yields the CPU to the
 #: next process in the run queue (fairness for chatty processes).
-STEP_BUDGET = 64
+STEP_BUDGET: Final = 64
 
 _S = SignalType
-_RECEIVE = SignalType.RECEIVE
-_SEND = SignalType.SEND
-_WAIT = SignalType.WAIT
-_ENDED = ProcessStatus.STOPPED
-_READY = ProcessStatus.READY
-_RUNNING = ProcessStatus.RUNNING
-_WAITING = ProcessStatus.WAITING
+_RECEIVE: Final = SignalType.RECEIVE
+_SEND: Final = SignalType.SEND
+_WAIT: Final = SignalType.WAIT
+_READY: Final = ProcessStatus.READY
+_WAITING: Final = ProcessStatus.WAITING
 
 
 @dataclass(eq=False, repr=False)
@@ -77,11 +91,14 @@ class RunLoop:
     queue: deque[Process] = field(init=False)
     #: The replay checking every step, if any (it may pause the loop).
     replay: RecordedInputs | None = field(init=False)
+    #: Who runs next when several are ready, if not FIFO (Kernel.choose_with).
+    chooser: Chooser | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.current = None
         self.queue = self.runq.queue
         self.replay = None
+        self.chooser = None
 
     @property
     def idle(self) -> bool:
@@ -157,26 +174,133 @@ class RunLoop:
 
     def run_ready(self) -> None:
         """Run processes from the run queue until none is runnable."""
-        if self.watchdog is not None or self.replay is not None:
+        if self.watchdog is not None or self.replay is not None or self.chooser is not None:
             self._run_checked()
             return
+        # Why these locals: module globals and attributes cost a lookup each
+        # time, and the loop below runs once per hop.
         queue = self.queue
         step = self.step
-        while queue:
-            proc = queue.popleft()
-            if proc.status is _READY:
-                step(proc)
+        bus = self.bus
+        listeners = bus.listeners
+        lifecycle = self.lifecycle
+        receive_any = RECEIVE_ANY
+        ready, waiting = _READY, _WAITING
+        first_budget = STEP_BUDGET - 1
+        # One clock reading per turn for a column sink (see SignalBus.in_step).
+        bus.in_step = True
+        # What the next RECEIVE adds to the seq: 2 when the WAIT before it
+        # was not numbered yet. Why: unobserved, the seq of a WAIT is seen by
+        # nobody until the next signal, so the two share one addition (one
+        # int made instead of two). Every way out of this loop, and every
+        # call into step(), numbers the WAIT first.
+        advance = 1
+        try:
+            while True:
+                try:
+                    proc = queue.popleft()
+                except IndexError:
+                    break  # (cheaper than testing the queue before each turn)
+                if proc._status is not ready:
+                    continue
+                bus.stamp_due = True
+                if proc._effect is not receive_any:
+                    if advance == 2:
+                        bus.seq += 1  # the WAIT owed (see above)
+                        advance = 1
+                    step(proc)
+                    continue
+                inbox = proc.inbox
+                try:
+                    mid, value = inbox.popleft()
+                except IndexError:
+                    if advance == 2:
+                        bus.seq += 1
+                        advance = 1
+                    step(proc)  # woken for a message that has gone: it blocks again
+                    continue
+                # The hop: a plain receive that finds its message, inlined here
+                # (see send() for the other half). Why: this turn is the hop of
+                # every message-passing program, and calling step() for it cost
+                # a frame and the resume slot's loads and stores (9,320
+                # instructions a hop instead of 6,732 on the ring, callgrind,
+                # docs/performance.md "Runtime hot path"). The process's
+                # plain receive stays its effect while it runs (Process.effect
+                # and Process.status tell the truth), and as it has taken a
+                # message, blocking again is a WAIT; its timer is None (only
+                # step() blocks with a timer, and clears it on a plain receive).
+                self.current = proc
+                gen = proc.gen
+                assert gen is not None
+                # What is left of STEP_BUDGET once this receive is done (the
+                # first one of a turn cannot spend it: see the end of the loop).
+                budget = first_budget
+                while True:
+                    if listeners:
+                        seq = bus.seq
+                        bus.seq = seq + 1
+                        proc.seq += 1
+                        bus.publish_receive(seq, proc.pid, mid)
+                    else:
+                        bus.seq += advance
+                        advance = 1
+                    try:
+                        effect = gen.send(value)
+                    except StopIteration as stop:
+                        proc._effect, proc._waited = None, False
+                        lifecycle.returned(proc, stop.value)
+                        break
+                    except Exception as error:
+                        proc._effect, proc._waited = None, False
+                        lifecycle.crash(proc, error)
+                        break
+                    if effect is not receive_any:
+                        proc._effect, proc._waited = effect, False
+                        step(proc, budget)
+                        break
+                    if not inbox:
+                        proc._status = waiting
+                        proc._waited = True
+                        if listeners:
+                            seq = bus.seq
+                            bus.seq = seq + 1
+                            proc.seq += 1
+                            bus.publish(seq, proc.pid, _WAIT, None)
+                        else:
+                            advance = 2  # this WAIT is numbered with the next RECEIVE
+                        break
+                    mid, value = inbox.popleft()
+                    budget -= 1
+                    if budget == 0:
+                        # Its turn is spent: it takes this message now (the
+                        # RECEIVE as above) and resumes with it when its turn
+                        # comes again.
+                        seq = bus.seq
+                        bus.seq = seq + 1
+                        if listeners:
+                            proc.seq += 1
+                            bus.publish_receive(seq, proc.pid, mid)
+                        proc._effect, proc._value, proc._waited = None, value, False
+                        self.runq.ready(proc)
+                        break
+        finally:
+            if advance == 2:
+                bus.seq += 1
+            self.current = None
+            bus.in_step = False
+            bus.stamp_due = True
 
     def _run_checked(self) -> None:
         """``run_ready`` with the optional duties between steps: stop when a replay
-        pauses, time each step for the watchdog."""
+        pauses, let a chooser pick who runs next, time each step for the watchdog."""
         queue = self.queue
         replay = self.replay
         watchdog = self.watchdog
+        chooser = self.chooser
         try:
             while queue and not (replay is not None and replay.paused):
-                proc = queue.popleft()
-                if proc.status is not _READY:
+                proc = queue.popleft() if chooser is None else chooser.next_ready(queue)
+                if proc._status is not _READY:
                     continue
                 if watchdog is None:
                     self.step(proc)
@@ -193,23 +317,22 @@ class RunLoop:
         except ReplayDiverged as diverged:
             raise diverged.error from None
 
-    def step(self, proc: Process) -> None:
-        """Resume ``proc`` and dispatch what it yields until it blocks or ends.
+    def step(self, proc: Process, budget: int = STEP_BUDGET) -> None:
+        """Resume ``proc`` and dispatch what it yields until it blocks, ends or
+        has completed ``budget`` effects.
 
         Why one function: a process's pending effect, resume value and
         exception live in one slot on the process, and only this loop
         reads and clears it, so there is one resume path to reason about.
         """
         self.current = proc
-        proc.status = _RUNNING
         gen = proc.gen
         assert gen is not None
-        effect = proc._effect
+        effect: Any = proc._effect  # Why Any: mypyc would infer None from the line below
         value = proc._value
         exc = proc._exc
         proc._effect = proc._value = proc._exc = None
         bus = self.bus
-        budget = STEP_BUDGET
         try:
             while True:
                 if effect is None:
@@ -231,13 +354,13 @@ class RunLoop:
                             mid, value = inbox.popleft()
                             seq = bus.seq
                             bus.seq = seq + 1
-                            proc.seq += 1
                             if bus.listeners:
-                                bus.publish(seq, proc.pid, _RECEIVE, mid)
+                                proc.seq += 1
+                                bus.publish_receive(seq, proc.pid, mid)
                             proc._waited = False
                             effect = None
                         else:
-                            proc.status = _WAITING
+                            proc._status = _WAITING
                             proc._effect = effect
                             if not proc._waited:
                                 if effect.timeout is not None:
@@ -247,8 +370,8 @@ class RunLoop:
                                 proc._timer = None
                                 seq = bus.seq
                                 bus.seq = seq + 1
-                                proc.seq += 1
                                 if bus.listeners:
+                                    proc.seq += 1
                                     bus.publish(seq, proc.pid, _WAIT, None)
                             return
                     else:
@@ -279,7 +402,7 @@ class RunLoop:
                     proc._waited = False
                     bus.emit(proc, _S.JOIN, {"child": child.pid, "result": child.result})
                     effect = None
-                    if child.status is ProcessStatus.STOPPED:
+                    if child._status is ProcessStatus.STOPPED:
                         value = child.result
                     else:
                         value, exc = None, self.lifecycle.child_failure(child)
@@ -297,6 +420,10 @@ class RunLoop:
         finally:
             self.current = None
 
+    def send(self, proc: Process, message: Any) -> bool:
+        """``proc.send(message)`` in the compiled build: :func:`send`."""
+        return send(proc, message)
+
     def send_to(self, proc: Process, pid: int, message: Any) -> bool:
         """``proc`` sends ``message`` to process ``pid`` (``self.send_to``).
 
@@ -306,7 +433,6 @@ class RunLoop:
         """
         seq = self.bus.seq
         self.bus.seq = seq + 1
-        proc.seq += 1
         return self.mailroom.finish_send(proc, seq, message, pid, self.processes.get(pid))
 
 
@@ -319,8 +445,8 @@ def send(proc: Process, message: Any) -> bool:
     as in the original. Returns True when the routed process took the
     message, False when it was refused (a full inbox) or reached no one.
 
-    Why inlined: this and the plain receive in :meth:`RunLoop.step` are the hop
-    of every message, with three signals (SEND, RECEIVE, WAIT) per hop.
+    Why inlined: this and the plain receive in :meth:`RunLoop.run_ready` are
+    the hop of every message, with three signals (SEND, RECEIVE, WAIT) per hop.
     Here and there only, the bus's ``emit`` is inlined as far as counting
     the seq and asking whether anyone listens (a listened-to signal goes
     to ``SignalBus.publish``, where the emit lives), and a woken receiver
@@ -329,40 +455,46 @@ def send(proc: Process, message: Any) -> bool:
     costs 12% more instructions per hop unrecorded and 4% recorded
     (cachegrind), about 15% and 5% of the throughput. Why a function that
     becomes ``Process.send`` rather than a method ``Process.send`` calls:
-    the call between them cost 3.2% more instructions per hop.
+    the call between them cost 3.2% more instructions per hop. Why one
+    ``direct`` flag on the target: it stands for "no inheriting children,
+    not ended, no replay", which were three tests per hop (316
+    instructions of a hop of 6,732, callgrind, ``docs/performance.md``).
     """
-    if proc.status >= _ENDED:
-        raise stopped(proc, "send")
     loop = proc._loop
-    route = proc.template.route
-    to = None if route is None else route(message)
-    target = None if to is None else loop.processes.get(to)
+    # An ended process's route raises ProcessStoppedError (Process.end_as).
+    # Why read first: proc._route(message) is a method lookup that CPython
+    # 3.11 cannot specialise on a slot.
+    route = proc._route
+    to = route(message)
     bus = loop.bus
     seq = bus.seq
     bus.seq = seq + 1
-    proc.seq += 1
+    target = loop.processes.get(to)  # type: ignore[arg-type]  # (None is no pid)
     if (
         target is not None
-        and not target.children
-        and target.status < _ENDED
-        and len(target.inbox) < target.inbox_limit
-        and loop.replay is None
+        and target.direct
+        and (target.unbounded or len(target.inbox) < target.inbox_limit)
     ):
-        # The common case: one live target with no descendants and room in
-        # its inbox. Everything else goes through the mailroom.
+        # The common case: one live target with no inheriting descendants, no
+        # replay, room in its inbox (``direct``, see Process). Everything
+        # else goes through the mailroom.
         target.inbox.append((seq, message))
-        if target.status is _WAITING:
-            if target._effect.match is not None:
+        if target._status is _WAITING:
+            if target._effect is not RECEIVE_ANY and target._effect.match is not None:
                 # A selective receive examines the message as it arrives.
                 return loop.mailroom.send_examined(proc, seq, message, target)
-            target.status = _READY
+            target._status = _READY
             loop.queue.append(target)
         if bus.listeners:
-            bus.publish(seq, proc.pid, _SEND, {"msg": message, "to": to, "into": [to]})
+            proc.seq += 1
+            bus.publish_send(seq, proc.pid, message, to)  # type: ignore[arg-type]  # (a pid)
         return True
     return loop.mailroom.finish_send(proc, seq, message, to, target)
 
 
 # Why setattr: Process.send is this function itself (see its docstring);
 # process.py cannot import the run loop, which imports it.
-setattr(Process, "send", send)  # noqa: B010
+# Compiled (mypyc), ``send`` is a builtin function, which does not bind as a
+# method: there Process.send stays the method that calls RunLoop.send.
+if isinstance(send, FunctionType):
+    setattr(Process, "send", send)  # noqa: B010

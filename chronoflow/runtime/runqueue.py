@@ -10,10 +10,11 @@ inline).
 from __future__ import annotations
 
 from collections import deque
+from typing import Final
 
 from chronoflow.runtime.process import Process, ProcessStatus
 
-_READY = ProcessStatus.READY
+_READY: Final = ProcessStatus.READY
 
 
 class RunQueue:
@@ -35,5 +36,5 @@ class RunQueue:
 
     def ready(self, proc: Process) -> None:
         """Mark ``proc`` READY and queue it behind every process already ready."""
-        proc.status = _READY
+        proc._status = _READY
         self.queue.append(proc)

@@ -89,7 +89,7 @@ class Timers:
 
     def block(self, proc: Process, status: ProcessStatus, effect: Any, wait_data: Any) -> None:
         """``proc`` cannot go on until ``effect`` is satisfied: it waits in ``status``."""
-        proc.status = status
+        proc._status = status
         proc._effect = effect
         if not proc._waited:
             # Why: a waiting process re-checks its receive whenever a message
@@ -107,11 +107,11 @@ class Timers:
         if isinstance(effect, Sleep):
             seconds = effect.seconds
             data: dict[str, Any] = {"sleep": seconds}
-            proc.status = ProcessStatus.SLEEPING
+            proc._status = ProcessStatus.SLEEPING
         else:
             seconds = float(effect.timeout or 0.0)
             data = describe_match(effect) or {"timeout": seconds}
-            proc.status = ProcessStatus.WAITING
+            proc._status = ProcessStatus.WAITING
         # Why no deadline in the data: it is the WAIT's timestamp plus the
         # timeout; keeping the data free of clock readings keeps recordings of
         # the same program identical.
@@ -127,7 +127,7 @@ class Timers:
         timers = self.heap
         while timers:
             _, seq, proc = timers[0]
-            if proc._timer == seq and proc.status in (
+            if proc._timer == seq and proc._status in (
                 ProcessStatus.WAITING,
                 ProcessStatus.SLEEPING,
             ):
@@ -145,7 +145,7 @@ class Timers:
         proc._waited = False
         proc._value = TIMEOUT if isinstance(proc._effect, Receive) else None
         proc._effect = None
-        proc.status = _READY  # why before the TIMEOUT: an observer sees it as it says
+        proc._status = _READY  # why before the TIMEOUT: an observer sees it as it says
         self._emit(proc, _S.TIMEOUT, {"wait": seq})
         self.runq.ready(proc)
 
