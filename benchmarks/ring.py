@@ -13,7 +13,13 @@ rounds in one process, so that a noisy shared machine slows them alike:
 - the shared-deque bare generator ring (one deque, one resume per hop),
   kept as a second reference;
 - the smallest scheduler with Chronoflow's process API (``self.receive()``
-  yielded, ``self.send()`` called, a ``route``, a FIFO run queue).
+  yielded, ``self.send()`` called, a ``route``, a FIFO run queue);
+- the ``SimpleScheduler`` ring on the opt-in compiled kernel, when
+  ``.venv-compiled`` exists (``tools/compiled_tests.sh`` builds it; it is
+  an install, so rebuild it after changing the runtime): a
+  process imports one build of Chronoflow, so that ring runs in a child
+  process on the compiled build's interpreter, once per round in its turn,
+  and times its own hop phase the same way.
 
 Each figure is the CPU time (``time.process_time``) of the hop phase only:
 from the moment the token is handed to the first process until it stops.
@@ -22,10 +28,11 @@ not timed. The script prints each ring's median and spread (min-max) of
 hops/s over the rounds, and the ratios the budgets use.
 
     python benchmarks/ring.py [--processes 1000] [--hops 1000000] [--rounds 5]
+                              [--compiled-python .venv-compiled/bin/python]
 
 Budgets (DESIGN.md, revised 2026-12-03): the unrecorded scheduler ring at
 least 9x the asyncio ring and at least 35% of the scheduler-shaped bare
-generator ring.
+generator ring; the opt-in compiled kernel at least 15x and 55%.
 """
 
 from __future__ import annotations
@@ -34,10 +41,13 @@ import argparse
 import asyncio
 import gc
 import statistics
+import subprocess
+import sysconfig
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from chronoflow import SimpleScheduler, template
@@ -45,6 +55,11 @@ from chronoflow import SimpleScheduler, template
 #: Budgets from DESIGN.md (revised 2026-12-03).
 UNRECORDED_VS_ASYNCIO = 9.0
 UNRECORDED_VS_SCHEDULER_SHAPED = 0.35
+COMPILED_VS_ASYNCIO = 15.0
+COMPILED_VS_SCHEDULER_SHAPED = 0.55
+
+#: The compiled build's interpreter, as tools/compiled_tests.sh makes it.
+COMPILED_PYTHON = Path(__file__).resolve().parent.parent / ".venv-compiled" / "bin" / "python"
 
 
 class HopClock:
@@ -111,6 +126,39 @@ async def run_ring(
 def scheduler_ring(processes: int, hops: int, clock: HopClock | None = None) -> None:
     """Chronoflow: the ring through SimpleScheduler, unrecorded."""
     asyncio.run(run_ring(SimpleScheduler(inbox_limit=None), processes, hops, clock))
+
+
+def compiled_ring(python: Path) -> Ring:
+    """Chronoflow on the compiled kernel: the scheduler ring run by ``python``.
+
+    The child process runs this script with ``--child``: one scheduler ring,
+    timed as here, whose CPU seconds it prints; it refuses to run on a build
+    whose run loop is not an extension module.
+    """
+
+    def ring(processes: int, hops: int, clock: HopClock) -> None:
+        # Why -I: the child imports the build installed for ``python``, whatever
+        # PYTHONPATH (which may point this process at a checkout) says.
+        child = [str(python), "-I", __file__, "--child", "--processes", str(processes)]
+        done = subprocess.run(
+            [*child, "--hops", str(hops)], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"the compiled ring failed:\n{done.stderr}")
+        clock.seconds = float(done.stdout.split()[0])
+
+    return ring
+
+
+def child_ring(processes: int, hops: int) -> None:
+    """``--child``: run the scheduler ring once here and print its CPU seconds."""
+    from chronoflow.runtime import runloop
+
+    if not str(runloop.__file__).endswith(str(sysconfig.get_config_var("EXT_SUFFIX"))):
+        raise SystemExit(f"not the compiled kernel: {runloop.__file__}")
+    clock = HopClock()
+    scheduler_ring(processes, hops, clock)
+    print(clock.seconds)
 
 
 def asyncio_ring(processes: int, hops: int, clock: HopClock) -> None:
@@ -374,13 +422,28 @@ def ring_parser(rounds_help: str) -> argparse.ArgumentParser:
 
 def main() -> None:
     parser = ring_parser("interleaved rounds; each round runs every ring once")
+    parser.add_argument(
+        "--compiled-python",
+        type=Path,
+        default=COMPILED_PYTHON,
+        help="the interpreter of the compiled build (skipped when missing)",
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child_ring(args.processes, args.hops)
+        return
     ours = Contender("SimpleScheduler ring", scheduler_ring)
     aio = Contender("asyncio.Queue ring", asyncio_ring, hops_divisor=10)
     shaped = Contender("scheduler-shaped bare ring", scheduler_shaped_ring)
     bare = Contender("shared-deque bare ring", bare_generator_ring)
     minimal = Contender("minimal scheduler", minimal_scheduler_ring)
-    run_rounds([ours, aio, shaped, bare, minimal], args.processes, args.hops, args.rounds)
+    contenders = [ours, aio, shaped, bare, minimal]
+    compiled = None
+    if args.compiled_python.exists():
+        compiled = Contender("compiled kernel ring", compiled_ring(args.compiled_python))
+        contenders.append(compiled)
+    run_rounds(contenders, args.processes, args.hops, args.rounds)
     print(
         f"ring of {args.processes} processes, {args.hops:,} hops "
         f"(asyncio ring: {max(args.hops // 10, 1):,} hops); CPU time of the hop phase; "
@@ -391,6 +454,11 @@ def main() -> None:
     print(shaped.line("(floor: inbox per process, ready queue, 2 resumes/hop)"))
     print(bare.line("(reference: one shared deque, 1 resume/hop)"))
     print(minimal.line("(reference: same API, no signals)"))
+    if compiled is not None:
+        print(compiled.line(f"(SimpleScheduler ring, compiled kernel: {args.compiled_python})"))
+    else:
+        missing = f"not measured, no {args.compiled_python}"
+        print(f"  compiled kernel: {missing} (tools/compiled_tests.sh builds it)")
     print("ratios of medians")
     print(ratio_line("ours / asyncio", ours.median / aio.median, UNRECORDED_VS_ASYNCIO, False))
     print(
@@ -407,6 +475,18 @@ def main() -> None:
         f"  {'minimal / scheduler-shaped':<28} {minimal.median / shaped.median:>12.0%}"
         f"   minimal / asyncio {minimal.median / aio.median:.1f}x"
     )
+    if compiled is not None:
+        for name, ratio, target, percent in (
+            ("compiled / asyncio", compiled.median / aio.median, COMPILED_VS_ASYNCIO, False),
+            (
+                "compiled / scheduler-shaped",
+                compiled.median / shaped.median,
+                COMPILED_VS_SCHEDULER_SHAPED,
+                True,
+            ),
+        ):
+            print(ratio_line(name, ratio, target, percent))
+        print(f"  {'compiled / ours (pure)':<28} {compiled.median / ours.median:>11.2f}x")
 
 
 if __name__ == "__main__":
