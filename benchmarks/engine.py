@@ -219,7 +219,7 @@ def measure(path: Path, samples: int, repeat: int) -> dict[str, Any]:
     """
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     started = time.perf_counter()
-    timeline = Timeline.open(path)
+    timeline = Timeline.open(path, sidecar=False)
     first_rows = list(timeline.signals(0, 50))
     timeline.state_at(min(1000, len(first_rows) - 1 if len(timeline) < 1000 else 1000))
     first_answer = time.perf_counter() - started

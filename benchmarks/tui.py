@@ -18,6 +18,15 @@ peak memory is the debugger's alone. Reports:
   100 MB.
 
     python benchmarks/tui.py [--sizes 1000000 10000000] [--dir /tmp/chronoflow-bench]
+                             [--compare ROUNDS]
+
+With ``--compare``, each size runs ROUNDS pairs of fresh processes, a
+baseline (every signal after a jump read from the recording again, as
+before a seek's last chunk was kept) then the code as it is, and prints
+each run's medians and the jump ratio per pair. The app keeps the index
+sidecar of these recordings (``engine-N.cfl.idx``) like any other, so
+after the first run the index is read back instead of built; a run waits
+until the sidecar is written before it measures.
 
 Budgets (DESIGN.md): first paint under 0.5 s at any size; a step from key
 press to repaint under 16 ms (median); memory under half the file size
@@ -70,6 +79,14 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
+def _without_kept_rows() -> None:
+    """The baseline of ``--compare``: every signal read from the recording,
+    as before a jump's rows came from the chunk its seek folded."""
+    from chronoflow.inspect.source import SourceReader
+
+    SourceReader.kept_signals = lambda self, start, stop: None  # type: ignore[method-assign]
+
+
 async def _measure(path: Path, samples: int) -> dict[str, Any]:
     # The app's package first, as when chronoflow-tui starts: importing it
     # sets Textual's frame rate, which Textual reads when it is imported.
@@ -101,6 +118,8 @@ async def _measure(path: Path, samples: int) -> dict[str, Any]:
         waited = time.perf_counter()
         await asyncio.get_running_loop().run_in_executor(None, timeline.wait)
         result["index_s"] = time.perf_counter() - waited + first_paint
+        while not timeline.indexer.finished:  # why: the index sidecar is written now
+            await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)  # let the last progress message land
         total = len(timeline)
         result["signals"] = total
@@ -266,9 +285,20 @@ def main() -> None:
         "--dir", type=Path, default=Path(tempfile.gettempdir()) / "chronoflow-bench"
     )
     parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument(
+        "--compare",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="per size, ROUNDS pairs of runs alternating a baseline (the signals "
+        "after a jump read from the recording again) and the code as it is",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
+        if args.baseline:
+            _without_kept_rows()
         print(json.dumps(asyncio.run(_measure(args.measure, args.samples))))
         return
     args.dir.mkdir(parents=True, exist_ok=True)
@@ -278,17 +308,50 @@ def main() -> None:
         print(f"{size:,} signals: {path}", flush=True)
         if not path.exists():
             _engine_benchmark().generate(path, size)
-        done = subprocess.run(
-            [sys.executable, __file__, "--measure", str(path), "--samples", str(args.samples)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode:
-            raise SystemExit(done.stderr)
-        report = json.loads(done.stdout.strip().splitlines()[-1])
+        if args.compare:
+            _compare(path, args.samples, args.compare)
+            continue
+        report = _child(path, args.samples, baseline=False)
         report["import_s"] = import_s
         _report(report)
+
+
+def _child(path: Path, samples: int, *, baseline: bool) -> dict[str, Any]:
+    """Every figure of one run of the app on ``path``, in a fresh process."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            *("--measure", str(path), "--samples", str(samples)),
+            *(["--baseline"] if baseline else []),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _compare(path: Path, samples: int, rounds: int) -> None:
+    """Baseline and current runs alternated; each run's medians, then the ratios."""
+    ratios = []
+    for _ in range(rounds):
+        pair = {}
+        for baseline in (True, False):
+            r = _child(path, samples, baseline=baseline)
+            pair[baseline] = r["jump"]["median_ms"]
+            print(
+                f"  {'baseline' if baseline else 'current ':>8}: jump {r['jump']['median_ms']:.1f} "
+                f"ms, step {r['step']['median_ms']:.1f} ms, first paint "
+                f"{r['first_paint_s'] * 1000:.0f} ms, floor "
+                f"{r['repaint_floor']['median_ms']:.1f} ms",
+                flush=True,
+            )
+        ratios.append(pair[False] / pair[True])
+    print(f"  jump median, current / baseline: {', '.join(f'{r:.2f}' for r in ratios)}")
 
 
 if __name__ == "__main__":

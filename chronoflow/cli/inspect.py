@@ -31,17 +31,11 @@ RecordingFile = Annotated[
     ),
 ]
 
-#: The checkpoint interval of a timeline that answers one question and exits.
-#: Why so large: every checkpoint freezes the whole world, so the default
-#: (one per 6,144 signals) costs O(signals × processes) to index: 7 s for a
-#: world of 100,000 processes, against 0.6 s with none. A command asks about
-#: one seq, whose world is folded once from the start anyway.
-ONE_QUESTION_INTERVAL = 1 << 40
-
 
 def open_timeline(path: Path) -> Timeline:
-    """A timeline of ``path`` for one command (see :data:`ONE_QUESTION_INTERVAL`)."""
-    return Timeline.open(path, interval=ONE_QUESTION_INTERVAL)
+    """A timeline of ``path`` for one command: the index is read from its
+    sidecar when one is kept (see :mod:`chronoflow.inspect.sidecar`)."""
+    return Timeline.open(path)
 
 
 QUERY_HELP = """\

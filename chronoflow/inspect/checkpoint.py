@@ -14,9 +14,19 @@ import os
 import pickle
 import tempfile
 import zlib
-from typing import Any
+from typing import Any, Protocol
 
 from chronoflow.inspect.state import FoldState, fields_of, records_of
+
+
+class ByteStore(Protocol):
+    """Where a checkpoint's bytes may live outside memory: a :class:`SpillFile`,
+    or an index sidecar (:class:`~chronoflow.inspect.sidecar.StoredBytes`)."""
+
+    def read(self, offset: int, length: int) -> bytes:
+        """The ``length`` bytes kept at ``offset``."""
+        ...
+
 
 #: A frozen state: the pids in START order, their records' fields (see
 #: :func:`~chronoflow.inspect.state.fields_of`), ``spawning``, ``outbox`` and
@@ -80,7 +90,7 @@ class Checkpoint:
         self._raw: bytes | None = None
         self._pickled = False
         self._copy: FoldState | None = None
-        self._spill: SpillFile | None = None
+        self._spill: ByteStore | None = None
         self._where = (0, 0)
         frozen = freeze(state)
         try:
@@ -99,6 +109,36 @@ class Checkpoint:
         else:
             self._packed = zlib.compress(raw, 1)
             self.size = len(self._packed) + 64
+
+    @classmethod
+    def stored(
+        cls, seq: int, examines: bool, store: ByteStore, offset: int, length: int
+    ) -> Checkpoint:
+        """A checkpoint whose compressed marshal bytes are ``length`` bytes at
+        ``offset`` of ``store`` (an index sidecar: see
+        :class:`~chronoflow.inspect.sidecar.StoredBytes`), read when restored."""
+        checkpoint = cls.__new__(cls)
+        checkpoint.seq = seq
+        checkpoint.examines = examines
+        checkpoint._packed = None
+        checkpoint._raw = None
+        checkpoint._pickled = False
+        checkpoint._copy = None
+        checkpoint._spill = store
+        checkpoint._where = (offset, length)
+        checkpoint.size = length + 64
+        return checkpoint
+
+    def packed_bytes(self) -> bytes | None:
+        """The compressed marshal bytes (read back if spilled), or None when
+        the checkpoint is not held that way (pickled, a private copy, or not
+        yet compressed)."""
+        if self._pickled or self._copy is not None or self._raw is not None:
+            return None
+        if self._packed is not None:
+            return self._packed
+        assert self._spill is not None
+        return self._spill.read(*self._where)
 
     @property
     def pending(self) -> bool:
@@ -120,6 +160,13 @@ class Checkpoint:
     def spilled(self) -> bool:
         """True when the bytes live in a spill file."""
         return self._spill is not None
+
+    @property
+    def untrusted(self) -> bool:
+        """True when the bytes live in a file this process did not write (an
+        index sidecar): restoring may then fail on damage (ValueError and the
+        errors of zlib and marshal), and a seek falls back to an earlier one."""
+        return self._spill is not None and not isinstance(self._spill, SpillFile)
 
     @property
     def spillable(self) -> bool:

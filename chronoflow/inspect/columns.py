@@ -64,6 +64,14 @@ class Column:
         self.missing = missing
         self._pattern_cache = {}
 
+    def adopt(self, data: array[int], missing: int) -> None:
+        """Hold ``data`` (an index read back from its sidecar) in place of an
+        empty column; ``missing`` as in the constructor."""
+        self.data = data
+        self.width = data.itemsize
+        self.missing = missing
+        self._pattern_cache = {}
+
     def __getitem__(self, seq: int) -> int:
         """The value at ``seq`` (``missing`` for a seq inside a gap)."""
         if not self.gaps.spans:

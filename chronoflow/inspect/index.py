@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import zlib
 from array import array
 from bisect import bisect_right
 from collections import deque
@@ -50,6 +51,7 @@ from chronoflow.inspect.columns import Column
 from chronoflow.inspect.fold import MALFORMED, TABLE, fold_runs
 from chronoflow.inspect.gaps import Gaps
 from chronoflow.inspect.history import ProcessHistory
+from chronoflow.inspect.sidecar import Loaded, StoredBytes
 from chronoflow.inspect.source import Run
 from chronoflow.inspect.state import FoldState, ProcessRecord
 from chronoflow.inspect.summary import short, type_name
@@ -101,6 +103,8 @@ class Index:
         if interval < 1:
             raise ValueError(f"the checkpoint interval must be at least 1, got {interval}")
         self.interval = interval
+        #: The interval asked for (``interval`` doubles when checkpoints are thinned).
+        self.requested_interval = interval
         self.examines = examines
         self.checkpoint_memory = checkpoint_memory
         #: The seqs missing from the recording, met so far (see the module docstring).
@@ -132,6 +136,9 @@ class Index:
         #: Checkpoints handed to the packer thread and not yet settled, oldest first.
         self._pending: deque[tuple[Checkpoint, Future[None]]] = deque()
         self._pending_bytes = 0
+        #: True when the index was read back from its sidecar (see :meth:`adopt`).
+        self.loaded = False
+        self._stored: StoredBytes | None = None
 
     # -- building (the indexer thread) ------------------------------------------
 
@@ -191,8 +198,9 @@ class Index:
                     return
                 first, pids, types, datas = expected, pids[skip:], types[skip:], datas[skip:]
         while True:
-            # Why cut: a checkpoint is due once ``interval`` signals are folded.
-            take = self.interval - self._folded
+            # Why cut: a checkpoint is due once ``due`` signals are folded.
+            due = self.due()
+            take = due - self._folded
             if take >= len(pids):
                 self._fold(state, first, pids, types, datas)
                 self._folded += len(pids)
@@ -204,10 +212,23 @@ class Index:
             self._checkpoint(state, first - 1)
             self._publish(first)
             published()
-        if self._folded >= self.interval // 2:
+        if self._folded >= self.due() // 2:
             self._checkpoint(state, expected - 1)
         self._publish(expected)
         published()
+
+    def due(self) -> int:
+        """Signals folded between two checkpoints: the interval, or the number
+        of processes if that is larger.
+
+        Why: freezing a checkpoint costs a little per process, however few
+        of them the signals since the last one touched. Spaced by at least
+        as many signals as there are processes, checkpoints cost at most
+        about one record frozen per signal folded (a world of 100,000
+        processes no longer spends most of its indexing on checkpoints);
+        a seek then folds at most that many signals.
+        """
+        return max(self.interval, len(self._state.procs))
 
     def _fold(
         self,
@@ -380,6 +401,43 @@ class Index:
         if self._packer is not None:
             self._packer.shutdown(wait=True)
         self.spill.close()
+        if self._stored is not None:
+            self._stored.close()
+
+    # -- the sidecar (the indexer thread, before indexing) -------------------------
+
+    def adopt(self, loaded: Loaded) -> None:
+        """Take over an index read back from a sidecar, as the whole index.
+
+        Only an empty index adopts (before the indexer folds anything); the
+        seqs become readable once everything is in place.
+        """
+        if self.indexed or len(self.pids):
+            raise ValueError("only an empty index adopts a sidecar")
+        table = loaded.table
+        for first, last in table["gaps"]:
+            self.gaps.add(first, last)
+        self.pids.adopt(loaded.columns["pids"], table["pid_missing"])
+        self.types.adopt(loaded.columns["types"], NO_TYPE)
+        self.refs.adopt(loaded.columns["refs"], NO_REF)
+        for pid, (seqs, names) in table["templates"].items():
+            self.history.templates[pid] = (array("q", seqs), names)
+        for pid, (seqs, names) in table["names"].items():
+            self.history.names[pid] = (array("q", seqs), names)
+        self.newer_types.update(table["newer_types"])
+        self.warnings.extend(table["warnings"])
+        self.malformed = table["malformed"]
+        self.interval = table["interval"]
+        self.checkpoints = [self.checkpoints[0], *loaded.checkpoints]
+        self._state = loaded.state
+        self._state.journal = []
+        self._stored = loaded.stored
+        self.loaded = True
+        self._publish(table["indexed"])
+
+    def final_state(self) -> FoldState:
+        """The indexer's own state (read it only once indexing is done)."""
+        return self._state
 
     # -- reading (any thread) -----------------------------------------------------
 
@@ -394,8 +452,20 @@ class Index:
         ``runs(start, stop)`` reads the signals to fold from the source, as
         runs that may reach beyond ``start`` and ``stop``.
         """
-        checkpoint = self.checkpoint_before(seq)
-        state = checkpoint.restore()
+        checkpoints = self.checkpoints
+        at = bisect_right(checkpoints, seq, key=_seq_of) - 1
+        while True:
+            checkpoint = checkpoints[at]
+            if not checkpoint.untrusted:
+                state = checkpoint.restore()
+                break
+            # Why: a checkpoint read from a sidecar may be damaged on disk
+            # (its CRC or its decoding says so); an earlier one still holds.
+            try:
+                state = checkpoint.restore()
+                break
+            except (ValueError, TypeError, EOFError, OSError, zlib.error):
+                at -= 1
         if seq > checkpoint.seq:
             fold_runs(state, runs(checkpoint.seq + 1, seq + 1), checkpoint.seq + 1, seq + 1)
         state.seq = seq

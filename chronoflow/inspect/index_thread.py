@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 from chronoflow.inspect.index import Index
 from chronoflow.inspect.model import Progress
+from chronoflow.inspect.sidecar import Sidecar
 from chronoflow.inspect.source import Run, SignalSource, stated_length
 
 ProgressListener = Callable[[Progress], None]
@@ -42,8 +43,12 @@ class IndexThread:
         *,
         follow: bool = False,
         on_progress: ProgressListener | None = None,
+        sidecar: Sidecar | None = None,
     ) -> None:
+        """With a ``sidecar``, the index is read back from it when it is valid,
+        and written to it once a complete recording is indexed."""
         self._index = index
+        self._sidecar = sidecar
         self._source = source
         self._runs = runs
         self._follow = follow
@@ -73,7 +78,10 @@ class IndexThread:
     def run(self) -> None:
         """Index in this thread until caught up (or, following, until stopped)."""
         index = self._index
+        sidecar = self._sidecar
         try:
+            if sidecar is not None and not index.indexed:
+                sidecar.restore(index)
             while not self._stop.is_set():
                 self.caught_up = False
                 index.extend(self._runs(index.indexed), self._stop.is_set, self._report)
@@ -85,6 +93,14 @@ class IndexThread:
                     break
                 self._report(force=True)
                 self._stop.wait(FOLLOW_POLL)
+            if sidecar is not None and not self._stop.is_set():
+                # Why after telling the listeners: the index is complete;
+                # writing it down is for the next opening.
+                self._report(force=True)
+                # Why only a clean recording: the reader's own warnings about
+                # damage come from reading every chunk, which a sidecar skips.
+                clean = self._source.complete and not self._source.warnings
+                sidecar.keep(index, clean, self._stop.is_set)
         except Exception as error:  # the source failed: keep what was indexed, say why
             self.error = f"{type(error).__name__}: {error}"
         finally:

@@ -24,7 +24,7 @@ it. Edges to processes that run on are left out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chronoflow.inspect.fold import fold_each, state_of
 from chronoflow.inspect.model import Status, WaitMode
@@ -36,6 +36,7 @@ from chronoflow.inspect.state import (
     USING,
     WAITING,
     FoldState,
+    ProcessRecord,
 )
 from chronoflow.signals import SignalType
 
@@ -123,24 +124,104 @@ def quiet(state: FoldState, *, settled: bool = False) -> bool:
     alive = False
     examines = state.examines
     for record in state.procs.values():
-        status = record.status
-        if status >= STOPPED:
-            continue
-        alive = True
-        if status in (RUNNING, READY, USING, SLEEPING):
+        kind = _kind(record, examines, settled)
+        if kind == _MOVES:
             return False
-        if status == WAITING:
-            wait = record.wait
-            if wait is None or wait[4] is not None:
-                return False  # a timer is armed
-            inbox = record.inbox
-            if inbox and wait[1] is None:
-                return False  # a plain receive takes any message
-            if inbox and not examines and not settled:
-                floor, since = record.floor, wait[3]
-                if any(max(mid, floor) > since for mid in inbox):
-                    return False  # before 1.1 an arrival woke a select to look again
+        alive = alive or kind == _STUCK
     return alive
+
+
+#: What one process says of a world's quiet (:func:`_kind`).
+_ENDED, _STUCK, _MOVES = range(3)
+
+
+def _kind(record: ProcessRecord, examines: bool, settled: bool) -> int:
+    """Whether ``record`` has ended, is blocked with nothing that can wake it
+    but input from outside, or could move (see :func:`quiet`)."""
+    status = record.status
+    if status >= STOPPED:
+        return _ENDED
+    if status in (RUNNING, READY, USING, SLEEPING):
+        return _MOVES
+    if status == WAITING:
+        wait = record.wait
+        if wait is None or wait[4] is not None:
+            return _MOVES  # a timer is armed
+        inbox = record.inbox
+        if inbox and wait[1] is None:
+            return _MOVES  # a plain receive takes any message
+        if inbox and not examines and not settled:
+            floor, since = record.floor, wait[3]
+            if any(max(mid, floor) > since for mid in inbox):
+                return _MOVES  # before 1.1 an arrival woke a select to look again
+    return _STUCK
+
+
+class _Reached(dict[int, ProcessRecord]):
+    """The records of a state, logging the pid of every record the fold reaches.
+
+    Why it sees every change: the fold reaches a record only through
+    ``state.procs.get(pid)``, and adds one by setting it (the invariant
+    :meth:`FoldState.fork <chronoflow.inspect.state.FoldState.fork>` relies on).
+    """
+
+    __slots__ = ("log",)
+
+    def __init__(self, records: dict[int, ProcessRecord]) -> None:
+        super().__init__(records)
+        self.log: list[Any] = []
+
+    def get(self, pid: Any, default: Any = None) -> Any:
+        """The record of ``pid``, noted as reached."""
+        self.log.append(pid)
+        return dict.get(self, pid, default)
+
+    def __setitem__(self, pid: int, record: ProcessRecord) -> None:
+        dict.__setitem__(self, pid, record)
+        self.log.append(pid)
+
+
+class QuietWatch:
+    """:func:`quiet` of a state after each signal folded into it, at a cost
+    in proportion to the records each signal reached, not to the world.
+
+    Why: :func:`find_standstill` asks after every signal of its backward
+    windows; walking every process each time made a window of n signals
+    over p processes cost n x p. The watch keeps each process's
+    :func:`_kind` and how many there are of each, and after a signal looks
+    again only at the records the fold reached (it replaces
+    ``state.procs`` with a dict that notes them).
+    """
+
+    def __init__(self, state: FoldState) -> None:
+        procs = _Reached(state.procs)
+        state.procs = procs
+        self._state = state
+        self._procs = procs
+        examines = state.examines
+        self._kinds = {pid: _kind(record, examines, False) for pid, record in procs.items()}
+        self._counts = [0, 0, 0]
+        for kind in self._kinds.values():
+            self._counts[kind] += 1
+
+    def quiet(self) -> bool:
+        """:func:`quiet` of the state now (not ``settled``)."""
+        log = self._procs.log
+        if log:
+            kinds, counts, examines = self._kinds, self._counts, self._state.examines
+            for pid in set(log):
+                record = dict.get(self._procs, pid)
+                if record is None:
+                    continue
+                kind = _kind(record, examines, False)
+                old = kinds.get(pid)
+                if old != kind:
+                    if old is not None:
+                        counts[old] -= 1
+                    counts[kind] += 1
+                    kinds[pid] = kind
+            log.clear()
+        return not self._state.spawning and not self._counts[_MOVES] and self._counts[_STUCK] > 0
 
 
 def find_standstill(timeline: Timeline) -> Standstill | None:
@@ -162,9 +243,10 @@ def find_standstill(timeline: Timeline) -> Standstill | None:
         start = max(0, since - window)
         state = index.seek(start - 1, timeline.reader.runs) if start else FoldState()
         state.examines = index.examines
-        noisy = start - 1 if start and not quiet(state) else None
+        watch = QuietWatch(state)
+        noisy = start - 1 if start and not watch.quiet() else None
         for seq in fold_each(state, timeline.reader.runs(start, since), start, since):
-            if not quiet(state):
+            if not watch.quiet():
                 noisy = seq
         if noisy is not None:
             since = noisy + 1

@@ -59,6 +59,8 @@ from chronoflow.inspect.moment_diff import DEFAULT_DIFF_ROWS, MomentDiff, moment
 from chronoflow.inspect.overview import Overview, Overviews
 from chronoflow.inspect.query import Query
 from chronoflow.inspect.search import QueryLike, Search
+from chronoflow.inspect.sidecar import MIN_SIGNALS as SIDECAR_MIN_SIGNALS
+from chronoflow.inspect.sidecar import Sidecar
 from chronoflow.inspect.signal_counts import SignalCounts
 from chronoflow.inspect.source import SignalSource, SourceReader
 from chronoflow.inspect.standstill import Standstill, find_standstill
@@ -91,6 +93,7 @@ class Timeline:
         spill_limit: int = DEFAULT_SPILL_LIMIT,
         background: bool = True,
         start: bool = True,
+        sidecar: Sidecar | None = None,
     ) -> None:
         """Index ``source``: in a daemon thread, or before returning if not ``background``.
 
@@ -103,6 +106,10 @@ class Timeline:
         end can draw its first screen without sharing the interpreter with
         the indexer. A recording without a footer (torn, or still being
         written) starts indexing at once: only the index knows its length.
+
+        With a ``sidecar`` (:class:`~chronoflow.inspect.sidecar.Sidecar`),
+        the indexer first reads the index back from it when it holds a
+        valid one, and writes it there once a complete recording is indexed.
         """
         if follow and not background:
             raise ValueError("a following timeline indexes in the background")
@@ -112,7 +119,12 @@ class Timeline:
         )
         self.reader = SourceReader(source, self.index.gaps)
         self.indexer = IndexThread(
-            self.index, source, self.reader.runs, follow=follow, on_progress=on_progress
+            self.index,
+            source,
+            self.reader.runs,
+            follow=follow,
+            on_progress=on_progress,
+            sidecar=sidecar,
         )
         self.worlds = WorldCache(self.index, self.reader.runs)
         self.search = Search(self.index, self.reader.signals, self.__len__, self.signal)
@@ -142,11 +154,17 @@ class Timeline:
         checkpoint_memory: int = DEFAULT_CHECKPOINT_MEMORY,
         spill_limit: int = DEFAULT_SPILL_LIMIT,
         start: bool = True,
+        sidecar: bool = True,
+        sidecar_min_signals: int = SIDECAR_MIN_SIGNALS,
     ) -> Timeline:
         """Open the recording at ``path`` (tolerantly: a torn file gives its prefix).
 
         Indexing starts at once, or with ``start=False`` at
-        :meth:`start_indexing` (see :class:`Timeline`).
+        :meth:`start_indexing` (see :class:`Timeline`). With ``sidecar`` the
+        index is kept in a sidecar file (``NAME.cfl.idx``, see
+        :mod:`chronoflow.inspect.sidecar`) once a complete recording of at
+        least ``sidecar_min_signals`` signals is indexed, and read back from
+        it, when it is valid, instead of indexing again.
         """
         reader = open_recording(Path(path), mode=ReadMode.TOLERANT)
         return cls(
@@ -157,6 +175,7 @@ class Timeline:
             checkpoint_memory=checkpoint_memory,
             spill_limit=spill_limit,
             start=start,
+            sidecar=Sidecar(Path(path), sidecar_min_signals) if sidecar else None,
         )
 
     # -- indexing ---------------------------------------------------------------
@@ -262,6 +281,9 @@ class Timeline:
             # Why: a seek to ``seq`` has just read it; reading it again from
             # the source would decode its whole chunk a second time.
             return last
+        kept = self.reader.kept_signals(seq, seq + 1)
+        if kept is not None:
+            return kept[0]
         gap = self.index.gaps.gap_at(seq)
         if gap is not None:
             raise MissingSeqError(seq, gap, len(self))
