@@ -1,34 +1,42 @@
-"""``chronoflow diff``: what changed between two seqs of a recording, and when.
+"""``chronoflow diff``: two moments of a recording, or two recordings, compared.
 
-A thin wrapper over :meth:`Timeline.diff <chronoflow.inspect.Timeline.diff>`.
-Each row is one line on stdout, ``seq pid kind name: what`` (for grep, sort
-and less -S); a process and kind with more rows than ``--limit`` ends with
-a line that counts the rest. ``--format json`` writes one JSON object
-instead. What was compared goes to stderr, so stdout stays the rows.
+With one recording, a thin wrapper over :meth:`Timeline.diff
+<chronoflow.inspect.Timeline.diff>`: each row is one line on stdout,
+``seq pid kind name: what`` (for grep, sort and less -S); a process and
+kind with more rows than ``--limit`` ends with a line that counts the
+rest. ``--format json`` writes one JSON object instead. What was compared
+goes to stderr, so stdout stays the rows.
 
-The command takes ``RECORDING...`` so that a later version can compare two
-recordings (``chronoflow diff A.cfl B.cfl``); today a second one is refused
-in one line.
+With two recordings of one workflow (``chronoflow diff A.cfl B.cfl``), a
+wrapper over :func:`~chronoflow.inspect.compare_runs`: the first divergence
+in the form of ``chronoflow replay``'s error, then each process that
+differs (see :mod:`chronoflow.cli.runs_text`). Its exit code is ``cmp``'s:
+0 the runs agree, 1 they differ, 2 trouble (a file that cannot be read, a
+usage error). ``--from`` and ``--to`` name moments of one recording and
+are refused with two.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.text import Text
 
-from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
+from chronoflow.cli.app import Command, app, err_console, fail, print_error, reports_errors
 from chronoflow.cli.inspect import open_timeline, wait_indexed
+from chronoflow.cli.runs_text import comparison_json, comparison_lines
 from chronoflow.cli.terminal import Output
+from chronoflow.errors import ChronoflowError
 from chronoflow.inspect import (
     DEFAULT_DIFF_ROWS,
     DiffKind,
     MomentDiff,
     SeqOutOfRangeError,
     Timeline,
+    compare_runs,
     tune_collector,
 )
 
@@ -54,44 +62,64 @@ def diff_command(
             dir_okay=False,
             readable=True,
             metavar="RECORDING...",
-            help="A .cfl recording (comparing two recordings is not supported yet).",
+            help="One .cfl recording (two moments of it), or two recordings of one "
+            "workflow (compared whole).",
         ),
     ],
     start: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--from", metavar="SEQ", help="The first moment, A (-1: before the first signal)."
+            "--from",
+            metavar="SEQ",
+            help="One recording: the first moment, A (default -1: before the first signal).",
         ),
-    ] = -1,
+    ] = None,
     stop: Annotated[
         int | None,
-        typer.Option("--to", metavar="SEQ", help="The second moment, B (default: the last seq)."),
+        typer.Option(
+            "--to",
+            metavar="SEQ",
+            help="One recording: the second moment, B (default: the last seq).",
+        ),
     ] = None,
     limit: Annotated[
         int,
         typer.Option(
-            "--limit", min=1, help="Rows listed per process and kind; the rest are counted."
+            "--limit",
+            min=1,
+            help="Rows listed per process and kind (two recordings: processes listed); "
+            "the rest are counted.",
         ),
     ] = DEFAULT_DIFF_ROWS,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text (a row a line) or json (one object).")
     ] = "text",
 ) -> None:
-    """Show what changed from the world at one seq to the world at another, each
-    change with the seq where it happened: processes started and ended, status
-    changes, messages that arrived in or left an inbox, messages sent, use calls
-    started and finished, names registered.
+    """Compare two moments of one recording, or two recordings of one workflow.
 
-    Example: [bold]chronoflow diff recordings/client_server.cfl --from 3 --to 17[/]
+    One RECORDING: what changed from the world at one seq to the world at
+    another, each change with the seq where it happened: processes started
+    and ended, status changes, messages that arrived in or left an inbox,
+    messages sent, use calls started and finished, names registered.
+
+    Two recordings A and B (two runs of a flaky program, or a run and its
+    fork): the first seq where B does not do what A did, worded as
+    [bold]chronoflow replay[/] words a divergence (seq, the process's step,
+    its template, what A has and what B has), then each process that
+    differs: its signals, final status and result. Exit codes, as cmp's:
+    0 no divergence, 1 the runs differ, 2 an error.
+
+    Examples: [bold]chronoflow diff recordings/client_server.cfl --from 3 --to 17[/];
+    [bold]chronoflow diff run1.cfl run2.cfl[/]
     """
-    if len(recordings) > 1:
-        raise fail(
-            "comparing two recordings is not supported yet: give one RECORDING "
-            "and the seqs to compare with --from and --to"
-        )
     if output_format not in FORMATS:
         raise fail(f"unknown format {output_format!r}: use {' or '.join(FORMATS)}")
+    if len(recordings) > 1:
+        _compare_recordings(recordings, start, stop, limit, output_format)
+        return
     (recording,) = recordings
+    if start is None:
+        start = -1
     tune_collector()
     with open_timeline(recording) as timeline:
         wait_indexed(timeline, None)
@@ -108,6 +136,61 @@ def diff_command(
         else:
             Output().lines(lines(timeline, diff))
         err_console.print(Text(_said(diff), style="dim"))
+
+
+#: ``diff A B``'s exit codes besides 0 (no divergence), as ``cmp``'s.
+EXIT_DIFFER = 1
+EXIT_TROUBLE = 2
+
+
+def _compare_recordings(
+    recordings: list[Path], start: int | None, stop: int | None, limit: int, output_format: str
+) -> None:
+    """``diff A B``: print the comparison; exit 0 same, 1 differ, 2 trouble."""
+    if len(recordings) != 2:
+        _trouble(f"diff compares two recordings, not {len(recordings)}")
+    if start is not None or stop is not None:
+        _trouble(
+            "--from and --to name two moments of one recording; two recordings are "
+            "compared whole (give one RECORDING to compare moments)"
+        )
+    a_path, b_path = recordings
+    tune_collector()
+    try:
+        with open_timeline(a_path) as a, open_timeline(b_path) as b:
+            wait_indexed(a, None)
+            wait_indexed(b, None)
+            _warn_if_other_workflow(a, b)
+            for timeline in (a, b):
+                if not len(timeline):
+                    _trouble(
+                        f"{timeline.path} has no readable signals: there is nothing to compare"
+                    )
+            comparison = compare_runs(a, b)
+    except (ChronoflowError, OSError) as error:
+        text = str(error)
+        if isinstance(error, OSError) and error.filename is not None:
+            text = f"{error.filename}: {error.strerror or error}"
+        _trouble(text)
+    if output_format == "json":
+        Output().line(json.dumps(comparison_json(comparison), ensure_ascii=False))
+    else:
+        Output().lines(comparison_lines(comparison, limit))
+    if not comparison.same:
+        raise typer.Exit(code=EXIT_DIFFER)
+
+
+def _trouble(message: str) -> NoReturn:
+    """One red line and exit 2: ``diff A B`` keeps 1 for "the runs differ"."""
+    print_error(message)
+    raise typer.Exit(code=EXIT_TROUBLE)
+
+
+def _warn_if_other_workflow(a: Timeline, b: Timeline) -> None:
+    names = (a.metadata.get("workflow"), b.metadata.get("workflow"))
+    if None not in names and names[0] != names[1]:
+        text = f"warning: the recordings name different workflows: {names[0]} and {names[1]}"
+        err_console.print(Text(text, style="yellow"))
 
 
 def lines(timeline: Timeline, diff: MomentDiff) -> list[Text]:

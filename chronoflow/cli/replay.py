@@ -13,7 +13,8 @@ from chronoflow.cli.app import Command, app, err_console, print_error, reports_e
 from chronoflow.cli.terminal import visible
 from chronoflow.cli.user_code import user_code
 from chronoflow.errors import NondeterminismError
-from chronoflow.replay.reexecution import Outcome, Reexecution
+from chronoflow.replay.fork_reexecution import reexecution_of
+from chronoflow.replay.reexecution import Outcome
 
 #: Exit codes of ``chronoflow replay`` besides 0 (matched) and 1 (diverged or error).
 EXIT_RAN_ON = 3
@@ -60,7 +61,7 @@ def replay(
     4 the workflow ended but recorded signals were left over.
     """
     with user_code(f"loading {workflow}"):
-        runner = Reexecution(recording, workflow)
+        runner = reexecution_of(recording, workflow)  # a fork makes its change again
     with user_code("main()"):
         try:
             report = asyncio.run(runner.run(stop_at=to))

@@ -83,11 +83,37 @@ from chronoflow.recording.collector import tune_collector
 from chronoflow.signals import Signal, SignalType
 
 if TYPE_CHECKING:
+    from chronoflow.inspect.two_runs import (
+        ProcessDifference,
+        RunComparison,
+        RunDivergence,
+        compare_runs,
+    )
+    from chronoflow.replay.fork import ForkReport, make_fork
+    from chronoflow.replay.fork_changes import (
+        DropMessage,
+        ForkError,
+        ReorderInbox,
+        ReplaceMessage,
+        UseError,
+        UseResult,
+    )
     from chronoflow.replay.live import Frame, LiveFrames, LiveSession
 
-#: Names imported only when first used: live frames re-execute a workflow,
-#: which pulls in the runtime; a front end that never asks pays nothing.
+#: Names imported only when first used: live frames and forks re-execute a
+#: workflow, and comparing runs uses replay's comparison, which pulls in the
+#: runtime; a front end that never asks pays nothing.
 _LAZY = {"Frame", "LiveFrames", "LiveSession"}
+_LAZY_RUNS = {"ProcessDifference", "RunComparison", "RunDivergence", "compare_runs"}
+_LAZY_FORK = {"ForkReport", "make_fork"}
+_LAZY_CHANGES = {
+    "DropMessage",
+    "ForkError",
+    "ReorderInbox",
+    "ReplaceMessage",
+    "UseError",
+    "UseResult",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -95,6 +121,18 @@ def __getattr__(name: str) -> Any:
         from chronoflow.replay import live
 
         return getattr(live, name)
+    if name in _LAZY_RUNS:
+        from chronoflow.inspect import two_runs
+
+        return getattr(two_runs, name)
+    if name in _LAZY_FORK:
+        from chronoflow.replay import fork
+
+        return getattr(fork, name)
+    if name in _LAZY_CHANGES:
+        from chronoflow.replay import fork_changes
+
+        return getattr(fork_changes, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -116,8 +154,11 @@ __all__ = [
     "DiffGroup",
     "DiffKind",
     "DiffRow",
+    "DropMessage",
     "Examination",
     "Exported",
+    "ForkError",
+    "ForkReport",
     "Frame",
     "Gap",
     "Hop",
@@ -139,6 +180,7 @@ __all__ = [
     "Pending",
     "PendingUse",
     "ProcessChange",
+    "ProcessDifference",
     "ProcessState",
     "ProcessWatch",
     "Progress",
@@ -146,6 +188,10 @@ __all__ = [
     "QueryError",
     "Removal",
     "RemovedEntry",
+    "ReorderInbox",
+    "ReplaceMessage",
+    "RunComparison",
+    "RunDivergence",
     "SeqOutOfRangeError",
     "Signal",
     "SignalSource",
@@ -155,6 +201,8 @@ __all__ = [
     "Term",
     "Timeline",
     "Timer",
+    "UseError",
+    "UseResult",
     "Wait",
     "WaitEdge",
     "WaitMode",
@@ -165,6 +213,7 @@ __all__ = [
     "WorldDiff",
     "addressee",
     "apply",
+    "compare_runs",
     "describe_gap",
     "examine",
     "excerpt",
@@ -172,6 +221,7 @@ __all__ = [
     "export",
     "fold",
     "gaps_warning",
+    "make_fork",
     "seq_among",
     "seq_span",
     "summary",

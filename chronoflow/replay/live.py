@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from chronoflow.replay.reexecution import Outcome, Reexecution
+from chronoflow.replay.fork_reexecution import reexecution_of
+from chronoflow.replay.reexecution import Outcome
 from chronoflow.runtime import Join, Process, ProcessStatus, Receive, Use
 
 #: How many source lines to show on each side of the suspended line.
@@ -151,7 +152,8 @@ class LiveSession:
     def __init__(
         self, recording: str | Path, workflow: str | Path, worlds: Worlds | None = None
     ) -> None:
-        self.runner = Reexecution(recording, workflow)
+        # A fork that changed an inbox makes its change again (fork_reexecution.py).
+        self.runner = reexecution_of(recording, workflow)
         self._reached: int | None = None
         self.worlds = worlds
         #: How the last :meth:`goto` got there: "from the start" or "from the

@@ -104,11 +104,9 @@ def test_bad_seqs_and_formats_are_one_line(
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_two_recordings_are_not_compared_yet(client_server: Path) -> None:
+def test_two_recordings_of_different_workflows_differ_with_a_warning(client_server: Path) -> None:
     other = RECORDINGS / "echo.cfl"
     result = runner.invoke(app, ["diff", str(client_server), str(other)], env=WIDE)
-    assert result.exit_code == 1
-    assert lines(result.stderr) == [
-        "error: comparing two recordings is not supported yet: give one RECORDING and the seqs"
-        " to compare with --from and --to"
-    ]
+    assert result.exit_code == 1  # as cmp: the recordings differ (tests/cli/test_diff_runs_cli.py)
+    assert "the runs diverge at seq 0 (step 1 of Server[0])" in result.stdout
+    assert "warning: the recordings name different workflows" in result.stderr
