@@ -41,10 +41,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # the debugger engine: reads recordings, reaches running code through replay
     "chronoflow.inspect":   ("chronoflow.replay", "chronoflow.recording", "chronoflow.signals",
                              "chronoflow.errors"),
+    # many runs under chosen schedules, their outcomes by the engine, kept as recordings
+    "chronoflow.explore":   ("chronoflow.inspect", "chronoflow.replay", "chronoflow.recording",
+                             "chronoflow.runtime", "chronoflow.signals", "chronoflow.errors"),
     # the command line: any library layer, never the TUI
-    "chronoflow.cli":       ("chronoflow", "chronoflow.inspect", "chronoflow.replay",
-                             "chronoflow.recording", "chronoflow.runtime", "chronoflow.signals",
-                             "chronoflow.errors", "typer", "rich"),
+    "chronoflow.cli":       ("chronoflow", "chronoflow.explore", "chronoflow.inspect",
+                             "chronoflow.replay", "chronoflow.recording", "chronoflow.runtime",
+                             "chronoflow.signals", "chronoflow.errors", "typer", "rich"),
     # ``import chronoflow``: the runtime API, signals and errors
     "chronoflow":           ("chronoflow.recording", "chronoflow.runtime", "chronoflow.signals",
                              "chronoflow.errors"),

@@ -269,3 +269,11 @@ def test_demonitor_with_flush_leaves_no_stale_down(capsys: pytest.CaptureFixture
         "next receive gets: ('DOWN', 15, 2, 'normal')",
     ]
     assert scheduler.processes[0].result == [None, ("DOWN", 15, 2, "normal")]
+
+
+def test_the_lost_update_hides_in_fifo_order(capsys: pytest.CaptureFixture[str]) -> None:
+    # In FIFO order bob reads after alice wrote: no update is lost (explore finds
+    # the orders that lose one: tests/explore/test_exploration.py).
+    scheduler = run_sample("lost_update")
+    assert capsys.readouterr().out.splitlines() == ["counter ends at 2"]
+    assert [p.result for p in scheduler.processes.values()] == [2, "checked in", 1, 2]

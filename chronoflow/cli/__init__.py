@@ -15,6 +15,8 @@ from chronoflow.cli import inspect as _inspect  # noqa: F401  isort: skip
 from chronoflow.cli import compare as _compare  # noqa: F401  isort: skip
 from chronoflow.cli import recording as _recording  # noqa: F401  isort: skip
 from chronoflow.cli import replay as _replay  # noqa: F401  isort: skip
+from chronoflow.cli import fork as _fork  # noqa: F401  isort: skip
 from chronoflow.cli import export as _export  # noqa: F401  isort: skip
+from chronoflow.cli import explore as _explore  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

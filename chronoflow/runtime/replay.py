@@ -16,8 +16,9 @@ Two forms share one mechanism:
   process's recorded signals run out it goes on live. A process whose
   recorded signals begin at a TRANSITION starts there, in that template.
 - :class:`RecordingReplay`, for a whole recording: every signal must match
-  the recorded one at the same seq, and recorded ``use`` results are applied
-  in the recorded order.
+  the recorded one at the same seq, recorded ``use`` results are applied
+  in the recorded order, and ready processes run in the recorded order
+  (whichever schedule made the recording).
 
 The runtime knows no file format: recordings reach it as sequences of
 :class:`~chronoflow.signals.Signal`. Both replays are the kernel's
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import inspect
 import operator
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +205,37 @@ class RecordingReplay(Replay):
             if s.type == _S.RESULT and isinstance(s.data, dict) and "use" in s.data
         }
 
+    def attach(self, kernel: Kernel) -> None:
+        """Install this replay on ``kernel``; it also chooses who runs next.
+
+        Why: a recording made under a chosen schedule (``chronoflow explore``)
+        ran its ready processes in an order FIFO would not; the replay runs
+        them in the recorded order instead (see :meth:`next_ready`).
+        """
+        super().attach(kernel)
+        kernel.choose_with(self)
+
+    def next_ready(self, queue: deque[Process]) -> Process:
+        """The ready process whose step made the next recorded signal, else the first.
+
+        Why the head first: in a recording made in FIFO order it is always the
+        one, so the common case costs one comparison. Once a signal had no
+        recorded counterpart (``beyond``: the run went on live), FIFO order.
+        """
+        assert self.kernel is not None
+        seq = self.kernel.seq
+        recorded = self.recorded
+        if seq < len(recorded) and not self.beyond:
+            pid = _actor(recorded[seq])
+            if queue[0].pid != pid:
+                # An entry that is no longer ready is skipped by the loop,
+                # which then asks again: taking it is harmless.
+                for index, proc in enumerate(queue):
+                    if proc.pid == pid:
+                        del queue[index]
+                        return proc
+        return queue.popleft()
+
     @property
     def exhausted(self) -> bool:
         """True once every recorded signal has been reproduced."""
@@ -272,3 +305,19 @@ class RecordingReplay(Replay):
             if upcoming.type == kind and upcoming.data.get(key) in pending:
                 return int(upcoming.data[key])
         return None
+
+
+#: Signals a step may make first on behalf of another process, and the key
+#: of their data that names the process whose step it is.
+_ON_BEHALF = {_S.EXIT: "from", _S.KILL: "from", _S.REGISTER: "by", _S.UNREGISTER: "by"}
+
+
+def _actor(signal: Signal) -> int:
+    """The process whose step made ``signal``: its own pid, or for an exit
+    signal, a kill or a name given by another process, that process."""
+    key = _ON_BEHALF.get(signal.type)
+    if key is not None and isinstance(signal.data, dict):
+        actor = signal.data.get(key)
+        if isinstance(actor, int):
+            return actor
+    return signal.pid
