@@ -46,11 +46,15 @@ class ChronoflowApp(App[None]):
         at: int | None = None,
         follow: bool = False,
         live: LiveSession | None = None,
+        predict: bool = False,
     ) -> None:
         """``at``: the seq to open at; ``follow``: keep reading a recording being
-        written; ``live``: live frames of the workflow that made it (``--workflow``)."""
+        written; ``live``: live frames of the workflow that made it (``--workflow``);
+        ``predict``: open in predict mode (``--predict``)."""
         super().__init__()
         self.timeline = timeline
+        #: Open in predict mode once the debugger is shown (``--predict``).
+        self.predict_at_start = predict
         #: The main screen: the panels and every action on them.
         self.debugger = DebuggerScreen(timeline, at=at, follow=follow, live=live)
 
@@ -61,6 +65,8 @@ class ChronoflowApp(App[None]):
     def on_mount(self) -> None:
         """Name the recording in the title."""
         self.title = f"chronoflow-tui — {literal(self.timeline.path.name).plain}"
+        if self.predict_at_start:
+            self.call_after_refresh(self.debugger.action_predict)
 
     def action_help(self) -> None:
         """Show every key."""

@@ -24,6 +24,7 @@ from typer.core import TyperCommand
 
 from chronoflow.inspect import ChronoflowError, SeqOutOfRangeError, Timeline, tune_collector
 from tui.literal import literal
+from tui.serve import DEFAULT_HOST, DEFAULT_PORT, ServeUnavailable, Session, serve
 
 if TYPE_CHECKING:
     from chronoflow.inspect import LiveSession
@@ -192,6 +193,57 @@ def debug(
             ),
         ),
     ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            metavar="B.cfl",
+            help=(
+                "Compare RECORDING (A) with another recording of the same workflow (B), "
+                "side by side: the two runs stepped together by seq (or by a process's "
+                "own steps), their first divergence marked; d jumps to it."
+            ),
+        ),
+    ] = None,
+    predict: Annotated[
+        bool,
+        typer.Option(
+            "--predict",
+            help=(
+                "Open in predict mode, for lessons: the next signal is hidden, you say "
+                "which process acts next and what it does, then it is shown and explained."
+            ),
+        ),
+    ] = False,
+    serve_: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help=(
+                "Serve the debugger to web browsers instead (a class on a projector or "
+                "their own laptops): each browser gets its own session, with the same "
+                "options. Needs the serve extra: pip install 'chronoflow\\[serve]'."
+            ),
+        ),
+    ] = False,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="With --serve: the address to listen on; 0.0.0.0 serves the class network.",
+        ),
+    ] = DEFAULT_HOST,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port",
+            metavar="PORT",
+            min=1,
+            max=65535,
+            help="With --serve: the port to listen on.",
+        ),
+    ] = DEFAULT_PORT,
     version_: Annotated[
         bool,
         typer.Option(
@@ -210,7 +262,22 @@ def debug(
     every key.
 
     Example: [bold]chronoflow-tui recordings/echo.cfl --at 12[/]
+
+    For a class: [bold]chronoflow-tui recordings/echo.cfl --serve --predict[/]
+    and open the address it prints in a browser.
     """
+    if not serve_ and (host != DEFAULT_HOST or port != DEFAULT_PORT):
+        raise typer.BadParameter("--host and --port go with --serve")
+    if compare is not None:
+        open_compare_mode(file, compare, at=at, alone=not (follow or predict or serve_ or workflow))
+        return
+    if serve_:
+        serve_debugger(
+            Session(file, at=at, follow=follow, workflow=workflow, predict=predict),
+            host=host,
+            port=port,
+        )
+        return
     from tui.app import ChronoflowApp
 
     tune_collector()
@@ -221,9 +288,43 @@ def debug(
         timeline.close()
         raise
     try:
-        ChronoflowApp(timeline, at=at, follow=follow, live=live).run()
+        ChronoflowApp(timeline, at=at, follow=follow, live=live, predict=predict).run()
     finally:
         timeline.close()
+
+
+def open_compare_mode(a_path: Path, b_path: Path, *, at: int | None, alone: bool) -> None:
+    """``--compare B.cfl``: open both recordings, then the side-by-side view."""
+    if not alone:
+        raise typer.BadParameter("--compare goes with --at only")
+    from tui.compare_app import CompareRunsApp
+
+    tune_collector()
+    a = open_timeline(a_path, at=at, follow=False)
+    try:
+        b = open_timeline(b_path, at=None, follow=False)
+    except BaseException:
+        a.close()
+        raise
+    try:
+        a.start_indexing()
+        b.start_indexing()
+        CompareRunsApp(a, b, at=at).run()
+    finally:
+        a.close()
+        b.close()
+
+
+def serve_debugger(session: Session, *, host: str, port: int) -> None:
+    """``--serve``: check the recording (and workflow) here, so a bad one is one
+    line now rather than in every browser, then serve until Ctrl-C."""
+    open_timeline(session.recording, at=session.at, follow=session.follow).close()
+    if session.workflow is not None and not session.workflow.is_file():
+        raise fail(f"{session.workflow}: no such workflow file")
+    try:
+        serve(session, host=host, port=port, say=lambda line: typer.echo(line, err=True))
+    except ServeUnavailable as error:
+        raise fail(str(error)) from None
 
 
 def run(argv: Sequence[str] | None = None) -> None:

@@ -181,6 +181,21 @@ KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
         ),
     ),
     (
+        # Forks (tui/screens/fork.py), opened in compare mode (tui/screens/compare_runs.py).
+        "Fork the run",
+        (
+            Binding(
+                "F",
+                "fork",
+                "Fork here",
+                show=False,
+                tooltip="With --workflow: drop, change or move a waiting message, or give a "
+                "use another result, and run on live from this seq; the fork opens beside "
+                "this run",
+            ),
+        ),
+    ),
+    (
         # The jump history (tui/jumps.py) and the scrubber (tui/widgets/scrubber.py).
         "Jumps and the scrubber",
         (
@@ -208,6 +223,20 @@ KEYMAP: tuple[tuple[str, tuple[Binding, ...]], ...] = (
                     group=SCRUB_KEYS,
                 )
                 for tenth in range(10)
+            ),
+        ),
+    ),
+    (
+        # Predict mode (tui/screens/predict.py), for lessons.
+        "Lessons",
+        (
+            Binding(
+                "e",
+                "predict",
+                "Predict",
+                show=False,
+                tooltip="Predict mode: the next signal is hidden; say which process acts "
+                "and what it does, then see it explained (a score is kept)",
             ),
         ),
     ),

@@ -85,8 +85,8 @@ def test_a_negative_at_is_the_same_line_as_chronoflow_state() -> None:
             "(see 'chronoflow-tui --help')",
         ),
         (
-            [str(CLASSROOM), "--bogus"],
-            "error: No such option: --bogus (see 'chronoflow-tui --help')",
+            [str(CLASSROOM), "--nonsense"],
+            "error: No such option: --nonsense (see 'chronoflow-tui --help')",
         ),
         ([], "error: Missing argument 'RECORDING'. (see 'chronoflow-tui --help')"),
     ],

@@ -463,6 +463,15 @@ class DebuggerScreen(Screen[None]):
         pending = PendingScreen(self.timeline, self.timeline.pending(self.seq))
         self.app.push_screen(pending, self.jump_to)
 
+    def action_predict(self) -> None:
+        """Predict mode from this seq; back here at the last signal it revealed."""
+        # Why imported here: the first paint does not need predict mode.
+        from tui.screens.predict import PredictScreen
+
+        if self.playback.playing:
+            self.action_play()  # pause: the lesson goes at the student's pace
+        self.app.push_screen(PredictScreen(self.timeline, self.seq), self.jump_to)
+
     def action_play(self) -> None:
         """Play forward from the current seq, or pause."""
         self.playback.playing = not self.playback.playing
@@ -629,6 +638,16 @@ class DebuggerScreen(Screen[None]):
             self.notify("mark a moment first: m marks the current seq as A, then as B")
             return
         self.app.push_screen(DiffScreen(self.timeline, *pair), self.jump_to)
+
+    def action_fork(self) -> None:
+        """Fork the run at the current seq (tui/screens/fork.py); needs ``--workflow``."""
+        if self.live is None:
+            self.notify("a fork runs the workflow again: open the recording with --workflow FILE")
+            return
+        from tui.screens.fork import ForkScreen  # Why here: it loads the runtime; start-up must not
+
+        fork = ForkScreen(self.timeline, self.live.runner.workflow, self.seq, self.selected_pid)
+        self.app.push_screen(fork)
 
     # -- jumps, their history, named bookmarks, the scrubber ---------------------------
     # Every jump goes through jump_to (tui/jumps.py keeps the history); plain

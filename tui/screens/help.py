@@ -40,6 +40,13 @@ def keys_table() -> Table:
     table.add_row(Text("In a panel", "bold underline"), "")
     for keys, meaning in PANEL_KEYS:
         table.add_row(keys, meaning)
+    # Why imported here: the first paint does not need predict mode.
+    from tui.screens.predict import PREDICT_KEYS
+
+    table.add_row("", "")
+    table.add_row(Text("In predict mode (e)", "bold underline"), "")
+    for keys, meaning in PREDICT_KEYS:
+        table.add_row(keys, meaning)
     return table
 
 
