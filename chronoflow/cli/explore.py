@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chronoflow.cli.app import Command, app, err_console, fail, reports_errors
+from chronoflow.cli.run import WorkflowFile
 from chronoflow.cli.terminal import Output, visible
 from chronoflow.cli.user_code import user_code
 from chronoflow.explore import (
@@ -44,17 +45,6 @@ from chronoflow.runtime.choosers import parse_decisions
 
 #: How much of a run's output a table cell shows.
 OUTPUT_LIMIT = 80
-
-WorkflowFile = Annotated[
-    Path,
-    typer.Argument(
-        exists=True,
-        dir_okay=False,
-        readable=True,
-        metavar="WORKFLOW",
-        help="A Python file defining main(scheduler, *args).",
-    ),
-]
 
 
 @app.command(

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from chronoflow.cli.app import Command, app, print_error, reports_errors
 from chronoflow.cli.inspect import open_timeline, wait_indexed
+from chronoflow.cli.replay import WorkflowOption
 from chronoflow.cli.runs_text import comparison_lines
 from chronoflow.cli.terminal import Output, visible
 from chronoflow.cli.user_code import user_code
@@ -59,16 +60,7 @@ def fork(
             exists=True, dir_okay=False, metavar="RECORDING", help="The .cfl recording to fork."
         ),
     ],
-    workflow: Annotated[
-        Path,
-        typer.Option(
-            "--workflow",
-            "-w",
-            exists=True,
-            dir_okay=False,
-            help="The workflow file that made the recording (its code is run again).",
-        ),
-    ],
+    workflow: WorkflowOption,
     at: Annotated[
         int,
         typer.Option(

@@ -21,6 +21,19 @@ EXIT_RAN_ON = 3
 EXIT_LEFT_OVER = 4
 
 
+#: The workflow that made a recording: replay and fork run its code again.
+WorkflowOption = Annotated[
+    Path,
+    typer.Option(
+        "--workflow",
+        "-w",
+        exists=True,
+        dir_okay=False,
+        help="The workflow file that made the recording (its code is run again).",
+    ),
+]
+
+
 @app.command(cls=Command)
 @reports_errors
 def replay(
@@ -33,16 +46,7 @@ def replay(
             help="The .cfl recording to replay.",
         ),
     ],
-    workflow: Annotated[
-        Path,
-        typer.Option(
-            "--workflow",
-            "-w",
-            exists=True,
-            dir_okay=False,
-            help="The workflow file that made the recording (its code is run again).",
-        ),
-    ],
+    workflow: WorkflowOption,
     to: Annotated[
         int | None,
         typer.Option("--to", min=0, help="Stop once the signal with this seq is reproduced."),
