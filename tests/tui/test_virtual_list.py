@@ -58,3 +58,32 @@ async def test_rows_are_drawn_as_rich_draws_them() -> None:
             assert drawn(listing._segments(text, UNDER)) == drawn(as_rich(text, app.console))
 
         check()
+
+
+class TwoLists(App[None]):
+    CSS = """
+    VirtualList > .virtual-list--cursor { background: red; }
+    VirtualList:focus > .virtual-list--cursor { background: blue; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield VirtualList(id="first")
+        yield VirtualList(id="second")
+
+
+async def test_the_kept_styles_follow_focus() -> None:
+    # The styles are worked out once and kept across repaints; a change of
+    # focus (a pseudo-class) must still reach the cursor's.
+    app = TwoLists()
+    async with app.run_test() as pilot:
+        first = app.query_one("#first", VirtualList)
+        second = app.query_one("#second", VirtualList)
+        first.focus()
+        await pilot.pause()
+        first.refresh_rows()
+        assert first._styles()[1].bgcolor.name == "#0000ff"  # type: ignore[union-attr]
+        second.focus()
+        await pilot.pause()
+        first.refresh_rows()
+        assert first._styles()[1].bgcolor.name == "#ff0000"  # type: ignore[union-attr]
+        assert second._styles()[1].bgcolor.name == "#0000ff"  # type: ignore[union-attr]

@@ -117,7 +117,9 @@ class VirtualList(Widget, can_focus=True):
         blank, so a short list that changes length repaints only its rows.
         """
         count = self.row_count()
-        self._painted_styles = None
+        # Why the styles are kept: they change only when Textual says so
+        # (notify_style_update: focus, theme, a class, an ancestor's style),
+        # and working them out again cost about twenty rich_style calls a jump.
         self.top = max(0, min(self.top, count - self.page))
         painted, self._painted_count = self._painted_count, count
         moved = self.top != self._painted_top
@@ -163,7 +165,7 @@ class VirtualList(Widget, can_focus=True):
     # -- painting ------------------------------------------------------------------
 
     def _styles(self) -> tuple[Style, Style, Style, Style]:
-        """The list's own style, its cursor's and its scroll bar's, once per repaint."""
+        """The list's own style, its cursor's and its scroll bar's, until they change."""
         if self._painted_styles is None:
             self._painted_styles = (
                 self.rich_style,
